@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
-import { buildMigrationList, pendingMigrations } from "./migrations-dir";
+import { buildMigrationList } from "./migrations-dir";
 
 export const MIGRATIONS_DIR = path.resolve(process.cwd(), "prisma", "migrations");
 export const SCHEMA_FILE = path.resolve(process.cwd(), "prisma", "schema.prisma");
@@ -182,19 +182,3 @@ export async function diffMigrationsToSchema(url: string, options: { dir?: strin
   return sql === "-- This is an empty migration." ? "" : sql;
 }
 
-/** Names of migrations on disk that the database has not recorded as finished. */
-export async function listPendingMigrations(url: string, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const onDisk = readMigrations(dir).migrationDirectories.map((d) => d.path);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const table = await client.query("SELECT to_regclass('_prisma_migrations') AS t");
-    if (!table.rows[0]?.t) return onDisk;
-    const rows = await client.query(
-      "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
-    );
-    return pendingMigrations(onDisk, rows.rows.map((r: { migration_name: string }) => r.migration_name));
-  } finally {
-    await client.end();
-  }
-}

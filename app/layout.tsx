@@ -1,0 +1,23 @@
+import type { Metadata, Viewport } from "next";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Hostplane", template: "%s · Hostplane" },
+  description: "Self-hosted PaaS control panel",
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+// Applies the saved theme (or the OS preference) before first paint, so there is no flash.
+const themeScript = `try{var t=localStorage.getItem("hp-theme");var d=t?t==="dark":matchMedia("(prefers-color-scheme: dark)").matches;document.documentElement.classList.toggle("dark",d)}catch(e){}`;
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
+      <body className="min-h-screen">{children}</body>
+    </html>
+  );
+}

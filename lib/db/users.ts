@@ -1,0 +1,28 @@
+import "server-only";
+import type { SessionUser } from "@/lib/auth/session";
+import { db } from "./client";
+import { assertAdmin } from "./guard";
+
+export async function getAccountSummary(userId: string) {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { createdAt: true, quota: true } });
+  if (!user) return null;
+  const [environments, reserved] = await Promise.all([
+    db.environment.count({ where: { ownerId: userId } }),
+    db.container.aggregate({ where: { environment: { ownerId: userId } }, _sum: { reservedCloudlets: true } }),
+  ]);
+  return { createdAt: user.createdAt, quota: user.quota, environments, reservedCloudlets: reserved._sum.reservedCloudlets ?? 0 };
+}
+
+export type UserListItem = { id: string; email: string; name: string; role: "ADMIN" | "DEVELOPER"; status: "ACTIVE" | "SUSPENDED"; createdAt: Date; environments: number };
+
+export async function listUsers(options: { actor: SessionUser; query?: string; take?: number }): Promise<UserListItem[]> {
+  assertAdmin(options.actor);
+  const q = options.query?.trim();
+  const rows = await db.user.findMany({
+    where: q ? { OR: [{ email: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }] } : {},
+    orderBy: { createdAt: "asc" },
+    take: options.take ?? 200,
+    select: { id: true, email: true, name: true, role: true, status: true, createdAt: true, _count: { select: { environments: true } } },
+  });
+  return rows.map(({ _count, ...u }) => ({ ...u, environments: _count.environments }));
+}

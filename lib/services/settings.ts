@@ -1,0 +1,35 @@
+// Run-time settings an admin can change; environment variables win where they are set.
+import { db } from "@/lib/db/client";
+
+export type DefaultQuota = {
+  maxEnvironments: number;
+  maxCloudletsPerContainer: number;
+  maxContainersPerLayer: number;
+  maxReservedCloudlets: number;
+};
+
+export const BUILTIN_DEFAULT_QUOTA: DefaultQuota = {
+  maxEnvironments: 10,
+  maxCloudletsPerContainer: 16,
+  maxContainersPerLayer: 16,
+  maxReservedCloudlets: 64,
+};
+
+async function readSetting<T>(key: string): Promise<T | null> {
+  const row = await db.setting.findUnique({ where: { key } });
+  return row ? (row.value as T) : null;
+}
+
+export async function writeSetting(key: string, value: unknown): Promise<void> {
+  await db.setting.upsert({ where: { key }, create: { key, value: value as object }, update: { value: value as object } });
+}
+
+export async function isSignupEnabled(): Promise<boolean> {
+  const env = process.env.HOSTPLANE_SIGNUP;
+  if (env === "0" || env === "false" || env === "off") return false;
+  return (await readSetting<boolean>("signupEnabled")) ?? true;
+}
+
+export async function getDefaultQuota(): Promise<DefaultQuota> {
+  return { ...BUILTIN_DEFAULT_QUOTA, ...((await readSetting<Partial<DefaultQuota>>("defaultQuota")) ?? {}) };
+}

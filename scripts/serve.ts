@@ -1,0 +1,63 @@
+// Runs Hostplane: database (embedded unless DATABASE_URL), migrations, first admin, default region,
+// then `next start` (or `next dev` with --dev). Stops everything it started on SIGINT/SIGTERM.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { applyMigrations } from "../lib/db/migrate";
+import { disconnectDb } from "../lib/db/client";
+import { ensureDefaultRegion, ensureFirstAdmin } from "../lib/services/bootstrap";
+import { DATA_DIR, openDatabase } from "./lib/database";
+import { loadOrCreateSecrets } from "./lib/secrets";
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+async function main() {
+  const t0 = Date.now();
+  const database = await openDatabase();
+  process.env.DATABASE_URL = database.url;
+  let next: ChildProcess | null = null;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (next && next.exitCode === null) {
+      next.kill("SIGTERM");
+      await new Promise((r) => { const t = setTimeout(r, 5000); next!.once("exit", () => { clearTimeout(t); r(null); }); });
+    }
+    await disconnectDb().catch(() => {});
+    await database.stop().catch(() => {});
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  try {
+    const applied = await applyMigrations(database.url);
+    if (applied.length) console.log(`[hostplane] applied migrations: ${applied.join(", ")}`);
+    const secrets = loadOrCreateSecrets(DATA_DIR);
+    process.env.NEXTAUTH_SECRET ??= secrets.nextauthSecret;
+    process.env.HOSTPLANE_SECRET ??= secrets.hostplaneSecret;
+    process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+    await ensureDefaultRegion();
+    const admin = await ensureFirstAdmin({ email: process.env.HOSTPLANE_ADMIN_EMAIL, password: process.env.HOSTPLANE_ADMIN_PASSWORD });
+
+    const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+    next = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port)], { stdio: "inherit", env: process.env });
+    next.on("exit", (code) => void stop(code ?? 0));
+
+    console.log(`\n[hostplane] ready in ${Date.now() - t0} ms (database: ${database.embedded ? "embedded PostgreSQL, data in .data/postgres" : "DATABASE_URL"})`);
+    console.log(`[hostplane] open http://localhost:${port}`);
+    if (admin.created) {
+      console.log(`[hostplane] first admin: ${admin.email}`);
+      if (admin.generatedPassword) console.log(`[hostplane] password (shown once, only its hash is stored): ${admin.generatedPassword}`);
+    } else {
+      console.log(`[hostplane] sign in with the admin created on first start (${process.env.HOSTPLANE_ADMIN_EMAIL ?? "admin@hostplane.local"} unless HOSTPLANE_ADMIN_EMAIL was set)`);
+    }
+  } catch (error) {
+    console.error("[hostplane] start failed:", error instanceof Error ? error.message : error);
+    await stop(1);
+  }
+}
+
+void main();

@@ -1,0 +1,33 @@
+// `npm start`: one command from a fresh clone to a running panel at http://localhost:3000.
+import { spawn } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { checkNode, ensureDebianPackages, ensureNodeModules, ensurePrismaClient, gitTrackedNewest, must, readJson, root } from "./lib/setup.mjs";
+
+const dev = process.argv.includes("--dev");
+// No network here or on air-gapped hosts: keep Next.js from trying to send telemetry.
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+const t0 = Date.now();
+checkNode();
+ensureNodeModules();
+ensurePrismaClient();
+if (process.env.HOSTPLANE_SKIP_SYSTEM_PACKAGES !== "1") {
+  // The local hardware node runs real LXC containers (busybox, and Debian stacks built with debootstrap).
+  ensureDebianPackages(["lxc", "busybox-static", "debootstrap", "rsync", "iproute2"], "the local hardware node");
+}
+
+if (!dev) {
+  const stampFile = path.join(root, ".next", "hostplane-build.json");
+  const newest = gitTrackedNewest(["app", "components", "lib", "public", "prisma", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"]);
+  const stamp = readJson(stampFile, null);
+  if (!existsSync(path.join(root, ".next", "BUILD_ID")) || !stamp || stamp.newest < newest) {
+    console.log("[hostplane] building the panel (next build)…");
+    must([process.execPath, path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"]);
+    writeFileSync(stampFile, JSON.stringify({ newest }));
+  }
+}
+console.log(`[hostplane] prepared in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+// Async spawn so SIGINT/SIGTERM sent to this process reach the server, which stops what it started.
+const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "serve.ts"), ...(dev ? ["--dev"] : [])], { cwd: root, stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code) => process.exit(code ?? 0));
