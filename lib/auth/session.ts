@@ -5,22 +5,15 @@ import { cache } from "react";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
-import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { authOptions } from "./options";
+import { resolveSessionUser, type ResolvedUser, type SessionClaims } from "./resolve-session";
 
-export type SessionUser = { id: string; email: string; name: string; role: "ADMIN" | "DEVELOPER" };
+export type SessionUser = ResolvedUser;
 
 /** The signed-in user if the token is valid AND the account is ACTIVE with a matching sessionVersion. */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
-  const session = (await getServerSession(authOptions)) as { uid?: string; sv?: number } | null;
-  if (!session?.uid) return null;
-  const user = await db.user.findUnique({
-    where: { id: session.uid },
-    select: { id: true, email: true, name: true, role: true, status: true, sessionVersion: true },
-  });
-  if (!user || user.status !== "ACTIVE" || user.sessionVersion !== session.sv) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return resolveSessionUser((await getServerSession(authOptions)) as SessionClaims);
 });
 
 export async function requireUser(): Promise<SessionUser> {

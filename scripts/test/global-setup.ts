@@ -1,2 +1,21 @@
-// Placeholder: replaced by the foundation work (embedded PostgreSQL for integration tests).
-export default async function setup() {}
+// Integration tests get their own real PostgreSQL: embedded, own port and data directory, wiped per
+// run, with every migration applied. Tests read its URL from DATABASE_URL.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startEmbeddedPostgres } from "../../lib/db/embedded";
+import { applyMigrations } from "../../lib/db/migrate";
+
+export default async function setup() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "hostplane-it-"));
+  // The embedded server runs as the `postgres` user, which must reach its data directory.
+  (await import("node:fs")).chmodSync(dir, 0o755);
+  const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), database: "hostplane_test" });
+  await applyMigrations(db.url);
+  process.env.DATABASE_URL = db.url;
+  process.env.HOSTPLANE_TEST_PG_DIR = dir;
+  return async () => {
+    await db.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}

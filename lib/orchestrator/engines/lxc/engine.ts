@@ -1,0 +1,228 @@
+import type { CommandRunner } from "../../transport/types";
+import { assertOperand } from "../../transport/quote";
+import { NodeCommands } from "../command";
+import { assertLimits, cgroupV1Values } from "../cloudlets";
+import { EngineError } from "../errors";
+import { assertContainerIp, assertContainerName, assertEnv, assertHostname, isInSubnet, parseCidr } from "../names";
+import type { ContainerEngine, ContainerLimits, ContainerSpec, ContainerStats, EngineNodeConfig, ExecResult, LxcNodeSettings, MigrationTarget, ObservedContainer, ProbeResult } from "../types";
+import { MANAGED_CONFIG_FILE, METADATA_FILE, containerDir, homeGatewayFor, parseMetadataLines, renderManagedConfig, rewriteMainConfig, serializeMetadata, type ContainerMetadata } from "./config";
+import { assertBridgeName, ensureBridge, ensureContainerRoute, removeContainerRoute } from "./network";
+import { cgroupDirsOf, collectStats, listManaged, probeLxcHost } from "./observe";
+import { parseLxcInfo } from "./parse";
+import { provisionTemplate, supportsTemplate, writeNodeFile } from "./templates";
+import { migrateLxc } from "./migrate";
+
+const EXEC_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** Real Linux containers via the lxc-* tools, on this machine (LocalRunner) or over SSH. */
+export class LxcEngine implements ContainerEngine {
+  readonly kind = "lxc" as const;
+  readonly settings: LxcNodeSettings;
+  readonly commands: NodeCommands;
+  private mhzPerCore: number | undefined;
+  private bridgeReady: Promise<void> | null = null;
+
+  constructor(
+    readonly node: EngineNodeConfig,
+    readonly runner: CommandRunner,
+  ) {
+    if (!node.lxc) throw new TypeError(`node ${node.name} has no lxc settings`);
+    this.settings = node.lxc;
+    assertOperand(this.settings.lxcPath, "lxcPath");
+    if (!this.settings.lxcPath.startsWith("/")) throw new TypeError("lxcPath must be absolute");
+    assertBridgeName(this.settings.bridge);
+    parseCidr(this.settings.subnetCidr);
+    this.commands = new NodeCommands({ engine: "lxc", node: node.name, runner, defaultTimeoutMs: node.timeoutMs ?? 60_000 });
+  }
+
+  private get lxcPath(): string {
+    return this.settings.lxcPath;
+  }
+
+  private dir(name: string): string {
+    return containerDir({ lxcPath: this.lxcPath, name });
+  }
+
+  async probe(): Promise<ProbeResult> {
+    const result = await probeLxcHost({ commands: this.commands, lxcPath: this.lxcPath });
+    this.mhzPerCore = result.mhzPerCore;
+    return result;
+  }
+
+  async list(): Promise<ObservedContainer[]> {
+    const entries = await listManaged({ commands: this.commands, lxcPath: this.lxcPath });
+    const metadata = await this.readMetadataOf(entries.map((entry) => entry.name));
+    return entries.map((entry) => {
+      const meta = metadata.get(entry.name);
+      return { name: entry.name, state: entry.state, ip: meta?.ip ?? null, limits: meta?.limits ?? null };
+    });
+  }
+
+  /** State and init PID, or null when the container does not exist in this lxcpath. */
+  async inspect(name: string): Promise<{ state: ObservedContainer["state"]; pid: number | null } | null> {
+    assertContainerName(name);
+    const result = await this.commands.run(["lxc-info", "-P", this.lxcPath, "-n", name, "-s", "-p"]);
+    if (result.code !== 0) {
+      if (/doesn't exist|does not exist/i.test(result.stderr)) return null;
+      throw this.commands.failure({ argv: ["lxc-info", "-P", this.lxcPath, "-n", name], result });
+    }
+    return parseLxcInfo(result.stdout);
+  }
+
+  async readMetadata(name: string): Promise<ContainerMetadata | null> {
+    return (await this.readMetadataOf([assertContainerName(name)])).get(name) ?? null;
+  }
+
+  private async readMetadataOf(names: string[]): Promise<Map<string, ContainerMetadata>> {
+    if (names.length === 0) return new Map();
+    const result = await this.commands.check(["cat", "--", ...names.map((name) => `${this.dir(name)}/${METADATA_FILE}`)], { okCodes: [0, 1] });
+    return new Map(parseMetadataLines(result.stdout).map((meta) => [meta.name, meta]));
+  }
+
+  async create(spec: ContainerSpec): Promise<void> {
+    const name = assertContainerName(spec.name);
+    const ip = assertContainerIp(spec.ip);
+    const limits = assertLimits(spec.limits);
+    const env = assertEnv(spec.env);
+    const hostname = assertHostname(spec.hostname ?? name);
+    if (!supportsTemplate(spec.template.kind)) throw this.commands.failure({ argv: ["create", name], reason: "unsupported", message: `lxc engine cannot create from template kind "${spec.template.kind}"` });
+    if (await this.readMetadata(name)) return; // complete from an earlier call
+    await this.ensureNetwork();
+    const mhzPerCore = await this.hostMhzPerCore();
+    // Leftovers of an interrupted create: start over from nothing.
+    if (await this.inspect(name)) await this.commands.check(["lxc-destroy", "-P", this.lxcPath, "-n", name, "-f"]);
+    await this.commands.check(["rm", "-rf", "--", this.dir(name)]);
+    await this.commands.check(["mkdir", "-p", "--", this.lxcPath]);
+    const timeoutMs = Math.max(this.node.timeoutMs ?? 0, 120_000);
+    await provisionTemplate({ commands: this.commands, lxcPath: this.lxcPath, spec, hostname, timeoutMs }, spec.template);
+    const subnet = parseCidr(this.settings.subnetCidr);
+    const own = isInSubnet(ip, subnet);
+    const metadata: ContainerMetadata = {
+      name, ip, hostname, limits, env, template: spec.template,
+      prefix: own ? subnet.prefix : 24,
+      gateway: own ? this.settings.gatewayIp : homeGatewayFor(ip),
+    };
+    await this.writeContainerConfig({ metadata, mhzPerCore });
+    // Written last: its presence is what marks the container as completely created.
+    await writeNodeFile({ commands: this.commands, path: `${this.dir(name)}/${METADATA_FILE}`, content: serializeMetadata(metadata) });
+  }
+
+  /** Normalises the template's config and (re)writes hostplane.conf for this node. */
+  async writeContainerConfig(options: { metadata: ContainerMetadata; mhzPerCore?: number }): Promise<void> {
+    const { metadata } = options;
+    const dir = this.dir(metadata.name);
+    const main = await this.commands.check(["cat", "--", `${dir}/config`]);
+    await writeNodeFile({ commands: this.commands, path: `${dir}/config`, content: rewriteMainConfig({ text: main.stdout, lxcPath: this.lxcPath, name: metadata.name }) });
+    const mhzPerCore = options.mhzPerCore ?? (await this.hostMhzPerCore());
+    await writeNodeFile({ commands: this.commands, path: `${dir}/${MANAGED_CONFIG_FILE}`, content: renderManagedConfig({ metadata, bridge: this.settings.bridge, mhzPerCore }) });
+  }
+
+  async start(name: string): Promise<void> {
+    const info = await this.requireContainer(name);
+    if (info.state === "running") return;
+    const metadata = await this.readMetadata(name);
+    if (!metadata) throw this.notFound(name, "is incompletely created");
+    await this.ensureNetwork();
+    await ensureContainerRoute({ commands: this.commands, settings: this.settings, metadata });
+    // -d returns once the container reports RUNNING (network configured by LXC before init): no polling.
+    const argv = ["lxc-start", "-P", this.lxcPath, "-n", name, "-d"];
+    const result = await this.commands.run(argv);
+    if (result.code === 0) return;
+    // The bridge may have been removed behind our back: recreate it once and retry.
+    this.bridgeReady = null;
+    await this.ensureNetwork();
+    const again = await this.commands.run(argv);
+    if (again.code !== 0 && (await this.inspect(name))?.state !== "running") throw this.commands.failure({ argv, result: again });
+  }
+
+  async stop(name: string): Promise<void> {
+    const info = await this.requireContainer(name);
+    if (info.state === "stopped") return;
+    const argv = ["lxc-stop", "-P", this.lxcPath, "-n", name, "-t", "10"];
+    const result = await this.commands.run(argv, { timeoutMs: 30_000 });
+    // Exit 2 = "not running": it stopped on its own meanwhile, which is the desired state.
+    if (result.code !== 0 && result.code !== 2 && (await this.inspect(name))?.state !== "stopped") throw this.commands.failure({ argv, result });
+  }
+
+  async restart(name: string): Promise<void> {
+    await this.stop(name);
+    await this.start(name);
+  }
+
+  async destroy(name: string): Promise<void> {
+    assertContainerName(name);
+    const metadata = await this.readMetadata(name);
+    if (await this.inspect(name)) {
+      await this.commands.check(["lxc-destroy", "-P", this.lxcPath, "-n", name, "-f"], { timeoutMs: 60_000 });
+    }
+    await this.commands.check(["rm", "-rf", "--", this.dir(name)]);
+    if (metadata) await removeContainerRoute({ commands: this.commands, settings: this.settings, ip: metadata.ip });
+  }
+
+  async setLimits(name: string, limits: ContainerLimits): Promise<void> {
+    assertLimits(limits);
+    const info = await this.requireContainer(name);
+    const metadata = await this.readMetadata(name);
+    if (!metadata) throw this.notFound(name, "is incompletely created");
+    const updated = { ...metadata, limits };
+    const mhzPerCore = await this.hostMhzPerCore();
+    await writeNodeFile({ commands: this.commands, path: `${this.dir(name)}/${MANAGED_CONFIG_FILE}`, content: renderManagedConfig({ metadata: updated, bridge: this.settings.bridge, mhzPerCore }) });
+    await writeNodeFile({ commands: this.commands, path: `${this.dir(name)}/${METADATA_FILE}`, content: serializeMetadata(updated) });
+    if (info.state !== "running") return;
+    // Live vertical scaling: the same values, applied to the running container's cgroups.
+    for (const [key, value] of Object.entries(cgroupV1Values({ limits, mhzPerCore }))) {
+      await this.commands.check(["lxc-cgroup", "-P", this.lxcPath, "-n", name, key, value]);
+    }
+  }
+
+  async exec(name: string, argv: string[], options: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
+    if (argv.length === 0) throw new TypeError("exec needs a command");
+    const info = await this.requireContainer(name);
+    if (info.state !== "running") throw this.commands.failure({ argv: ["lxc-attach", name], reason: "invalid_input", message: `${name} is ${info.state}, not running` });
+    const metadata = await this.readMetadata(name);
+    const envArgs = Object.entries(metadata?.env ?? {}).flatMap(([key, value]) => ["-v", `${key}=${value}`]);
+    // Everything after "--" belongs to the command inside the container, leading dashes included.
+    const result = await this.commands.run(["lxc-attach", "-P", this.lxcPath, "-n", name, "--clear-env", "-v", EXEC_PATH, ...envArgs, "--", ...argv], options);
+    return { code: result.code, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  stats(): Promise<ContainerStats[]> {
+    return collectStats({ commands: this.commands, lxcPath: this.lxcPath });
+  }
+
+  async migrate(name: string, target: MigrationTarget): Promise<void> {
+    assertContainerName(name);
+    if (target.node.engine !== "lxc") throw this.commands.failure({ argv: ["migrate", name], reason: "unsupported", message: "lxc containers migrate only to lxc nodes" });
+    await migrateLxc({ source: this, target: new LxcEngine(target.node, target.runner), name });
+  }
+
+  /** cgroup v1 directories of a running container (tests and diagnostics read limits there). */
+  async cgroupDirs(name: string): Promise<Map<string, string>> {
+    const info = await this.requireContainer(name);
+    if (info.pid === null) throw this.notFound(name, "is not running");
+    return cgroupDirsOf({ commands: this.commands, pid: info.pid });
+  }
+
+  async requireContainer(name: string): Promise<{ state: ObservedContainer["state"]; pid: number | null }> {
+    const info = await this.inspect(name);
+    if (!info) throw this.notFound(name, "does not exist");
+    return info;
+  }
+
+  private notFound(name: string, what: string): EngineError {
+    return this.commands.failure({ argv: ["lxc-info", "-n", name], reason: "not_found", message: `container ${name} ${what} in ${this.lxcPath}` });
+  }
+
+  ensureNetwork(): Promise<void> {
+    this.bridgeReady ??= ensureBridge({ commands: this.commands, settings: this.settings }).catch((error: unknown) => {
+      this.bridgeReady = null;
+      throw error;
+    });
+    return this.bridgeReady;
+  }
+
+  private async hostMhzPerCore(): Promise<number> {
+    this.mhzPerCore ??= this.settings.mhzPerCore ?? (await this.probe()).mhzPerCore;
+    return this.mhzPerCore > 0 ? this.mhzPerCore : 1000;
+  }
+}

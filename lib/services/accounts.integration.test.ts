@@ -1,0 +1,91 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/db/client";
+import { resolveSessionUser } from "@/lib/auth/resolve-session";
+import { authenticate, changePassword, createUser, setUserStatus } from "./users";
+import { ensureFirstAdmin } from "./bootstrap";
+
+const password = "granite-otter-41";
+let n = 0;
+const email = () => `user${Date.now()}-${n++}@example.test`;
+
+afterAll(async () => {
+  await disconnectDb();
+});
+
+describe("accounts against a real PostgreSQL", () => {
+  beforeEach(async () => {
+    await db.loginAttempt.deleteMany({});
+  });
+
+  it("creates a user with an argon2id hash, a quota and an audit event; emails are unique", async () => {
+    const e = email();
+    const user = await createUser({ email: e, name: "Ada", password });
+    const row = await db.user.findUniqueOrThrow({ where: { id: user.id }, include: { quota: true } });
+    expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(row.quota?.maxEnvironments).toBeGreaterThan(0);
+    expect(await db.auditEvent.count({ where: { action: "user.signup", targetId: user.id } })).toBe(1);
+    await expect(createUser({ email: e, name: "Ada again", password })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await db.user.count({ where: { email: e } })).toBe(1);
+  });
+
+  it("refuses a common password and writes nothing", async () => {
+    const e = email();
+    await expect(createUser({ email: e, name: "Bob", password: "iloveyou" })).rejects.toMatchObject({ code: "VALIDATION" });
+    expect(await db.user.count({ where: { email: e } })).toBe(0);
+  });
+
+  it("signs in with the right password, refuses the wrong one and records both", async () => {
+    const e = email();
+    await createUser({ email: e, name: "Cy", password });
+    await expect(authenticate({ email: e, password: "wrong-password-1", ip: "10.0.0.1" })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    const ok = await authenticate({ email: e, password, ip: "10.0.0.1" });
+    expect(ok.email).toBe(e);
+    expect(await db.auditEvent.count({ where: { actorEmail: e, action: "auth.signin", result: "FAILURE" } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { actorEmail: e, action: "auth.signin", result: "SUCCESS" } })).toBe(1);
+  });
+
+  it("throttles after 5 failures per account, even for the right password", async () => {
+    const e = email();
+    await createUser({ email: e, name: "Di", password });
+    for (let i = 0; i < 5; i++) {
+      await expect(authenticate({ email: e, password: `nope-nope-${i}`, ip: `10.1.0.${i}` })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    }
+    await expect(authenticate({ email: e, password, ip: "10.1.0.9" })).rejects.toMatchObject({ code: "THROTTLED", message: expect.stringMatching(/Too many failed sign-ins/) });
+  });
+
+  it("throttles after 5 failures from one IP across accounts", async () => {
+    for (let i = 0; i < 5; i++) {
+      await expect(authenticate({ email: email(), password: "whatever-123", ip: "10.2.0.1" })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    }
+    await expect(authenticate({ email: email(), password: "whatever-123", ip: "10.2.0.1" })).rejects.toMatchObject({ code: "THROTTLED" });
+  });
+
+  it("ends sessions at once when a user is suspended or changes the password", async () => {
+    const admin = await createUser({ email: email(), name: "Admin", password, role: "ADMIN" });
+    const user = await createUser({ email: email(), name: "Eve", password });
+    expect(await resolveSessionUser({ uid: user.id, sv: user.sessionVersion })).toMatchObject({ id: user.id });
+
+    await setUserStatus({ actor: admin, userId: user.id, status: "SUSPENDED" });
+    expect(await resolveSessionUser({ uid: user.id, sv: user.sessionVersion })).toBeNull();
+    await expect(authenticate({ email: user.email, password, ip: "10.3.0.1" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    await setUserStatus({ actor: admin, userId: user.id, status: "ACTIVE" });
+    const reactivated = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(await resolveSessionUser({ uid: user.id, sv: reactivated.sessionVersion })).not.toBeNull();
+
+    await changePassword({ userId: user.id, currentPassword: password, newPassword: "quartz-meadow-77" });
+    expect(await resolveSessionUser({ uid: user.id, sv: reactivated.sessionVersion })).toBeNull();
+    expect(await db.auditEvent.count({ where: { action: "user.suspend", targetId: user.id } })).toBe(1);
+  });
+
+  it("creates the first admin once, with a generated password when none is given", async () => {
+    await db.user.updateMany({ where: { role: "ADMIN" }, data: { role: "DEVELOPER" } });
+    const first = await ensureFirstAdmin({ email: email() });
+    expect(first.created).toBe(true);
+    if (first.created) {
+      expect(first.generatedPassword).toMatch(/^[A-Za-z0-9_-]{20}$/);
+      await expect(authenticate({ email: first.email, password: first.generatedPassword!, ip: "10.4.0.1" })).resolves.toMatchObject({ role: "ADMIN" });
+    }
+    expect(await ensureFirstAdmin({ email: email() })).toEqual({ created: false });
+  });
+});
