@@ -2,7 +2,7 @@ import { matchesLabels } from "./filters";
 import * as layout from "./prepared-cluster";
 import { asPrepared, loadFitsFor, type ClusterInput } from "./prepared-cluster";
 import type { Prng } from "./prng";
-import { dominantOf, packScoreOf, spreadScoreOf, type ResolvedScoring } from "./scorers";
+import { DEFAULT_LOAD_MARK, dominantOf, packScoreOf, spreadScoreOf, type ResolvedScoring } from "./scorers";
 import { CLOUDLET_RAM_MIB, type ContainerDemand, type HardwareNodeSnapshot } from "./types";
 
 // Bundlers that compile imports to CommonJS (tsx, esbuild) read every imported binding through a
@@ -42,8 +42,9 @@ export interface ClusterState {
   scratch: Float64Array;
 }
 
-const isDefaultLoadMark = (s: ResolvedScoring) =>
-  s.loadMark.swap === 1 && s.loadMark.mem === 0.2 && s.loadMark.disk === 0.5 && s.loadMark.cpu === 1;
+// The prepared cluster caches load fits for the default coefficients only.
+const isDefaultLoadMark = ({ loadMark: m }: ResolvedScoring) =>
+  m.swap === DEFAULT_LOAD_MARK.swap && m.mem === DEFAULT_LOAD_MARK.mem && m.disk === DEFAULT_LOAD_MARK.disk && m.cpu === DEFAULT_LOAD_MARK.cpu;
 
 export function createClusterState(options: {
   cluster: ClusterInput;

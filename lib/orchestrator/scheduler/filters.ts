@@ -31,7 +31,7 @@ export type FilterName =
   | "overcommit"
   | "haAntiAffinity";
 
-const FIT: FilterResult = { fit: true };
+const FIT: FilterResult = Object.freeze({ fit: true });
 const reject = (ctx: FilterContext, text: string): FilterResult => ({ fit: false, reason: `${ctx.node.name}: ${text}` });
 
 export const excludedFilter: NodeFilter = (ctx) => (ctx.excluded ? reject(ctx, "is the node being evacuated") : FIT);
@@ -105,7 +105,7 @@ export const overcommitFilter: NodeFilter = (ctx) => {
 export const haAntiAffinityFilter: NodeFilter = (ctx) =>
   ctx.layer.ha && ctx.sameLayerOnNode > 0 ? reject(ctx, `already runs a container of HA layer "${ctx.layer.id}"`) : FIT;
 
-export const NODE_FILTERS: ReadonlyArray<{ name: FilterName; check: NodeFilter }> = [
+export const NODE_FILTERS: ReadonlyArray<{ readonly name: FilterName; readonly check: NodeFilter }> = Object.freeze([
   { name: "excluded", check: excludedFilter },
   { name: "status", check: statusFilter },
   { name: "region", check: regionFilter },
@@ -116,7 +116,7 @@ export const NODE_FILTERS: ReadonlyArray<{ name: FilterName; check: NodeFilter }
   { name: "slots", check: slotsFilter },
   { name: "overcommit", check: overcommitFilter },
   { name: "haAntiAffinity", check: haAntiAffinityFilter },
-];
+]);
 
 export interface FilterVerdict {
   fit: boolean;

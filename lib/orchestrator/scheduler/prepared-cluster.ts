@@ -78,7 +78,7 @@ export function prepareCluster(nodes: readonly HardwareNodeSnapshot[]): Prepared
   };
 }
 
-export function loadFitsFor(nodes: readonly HardwareNodeSnapshot[], coefficients: LoadMarkCoefficients): Float64Array {
+export function loadFitsFor(nodes: readonly HardwareNodeSnapshot[], coefficients: Readonly<LoadMarkCoefficients>): Float64Array {
   const fits = new Float64Array(nodes.length);
   for (let i = 0; i < nodes.length; i++) fits[i] = loadFitOf(loadMark(nodes[i].load, coefficients));
   return fits;

@@ -13,7 +13,7 @@ import type {
  * in cluster-state.ts calls the number-only forms (`…Of`) so both paths share one formula.
  */
 
-export const DEFAULT_LOAD_MARK: LoadMarkCoefficients = { swap: 1, mem: 0.2, disk: 0.5, cpu: 1 };
+export const DEFAULT_LOAD_MARK: Readonly<LoadMarkCoefficients> = Object.freeze({ swap: 1, mem: 0.2, disk: 0.5, cpu: 1 });
 
 const ratio = (used: number, total: number) => (total > 0 ? used / total : 0);
 
@@ -23,7 +23,7 @@ const ratio = (used: number, total: number) => (total > 0 ? used / total : 0);
  * is not "loaded" until its run queue is twice its cores). Range: 0 … 170 with the default coefficients
  * and no CPU overload, unbounded above with it. Lower is better. A missing total counts as 0 used.
  */
-export function loadMark(load: NodeLoad, coefficients: LoadMarkCoefficients = DEFAULT_LOAD_MARK): number {
+export function loadMark(load: NodeLoad, coefficients: Readonly<LoadMarkCoefficients> = DEFAULT_LOAD_MARK): number {
   const cpu = ratio(load.loadAvg5, load.cores * 2);
   return (
     (ratio(load.swapUsedMib, load.swapTotalMib) * coefficients.swap +
