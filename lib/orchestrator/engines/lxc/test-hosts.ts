@@ -1,0 +1,59 @@
+/**
+ * Shared by the lxc integration tests and the engine benchmark: hardware nodes modelled on
+ * this machine with their own lxcpath, bridge (hp-t…) and /24, plus cleanup that touches only
+ * those paths and bridge names (also after a crashed earlier run).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import type { EngineNodeConfig } from "../types";
+
+export const TEST_ROOT = "/var/lib/hostplane-test";
+
+export function testNode(options: { name: string; bridge: string; octet: number; root?: string }): EngineNodeConfig {
+  if (!/^hp-t[a-z0-9-]{0,11}$/.test(options.bridge)) throw new Error(`test bridges must be named hp-t… (≤ 15 chars): ${options.bridge}`);
+  return {
+    name: options.name,
+    engine: "lxc",
+    lxc: {
+      lxcPath: `${options.root ?? TEST_ROOT}/${options.name}`,
+      bridge: options.bridge,
+      subnetCidr: `10.213.${options.octet}.0/24`,
+      gatewayIp: `10.213.${options.octet}.1`,
+    },
+  };
+}
+
+function quiet(argv: string[]): void {
+  try {
+    execFileSync(argv[0]!, argv.slice(1), { stdio: "ignore", timeout: 30_000 });
+  } catch {
+    // Cleanup is best effort: the thing may already be gone.
+  }
+}
+
+/** Stops and destroys every hp- container in the nodes' lxcpaths, then removes paths and bridges. */
+export function cleanupTestNodes(nodes: EngineNodeConfig[]): void {
+  for (const node of nodes) {
+    const lxc = node.lxc!;
+    if (!lxc.lxcPath.startsWith(`${TEST_ROOT}/`)) throw new Error(`refusing to clean ${lxc.lxcPath}`);
+    if (existsSync(lxc.lxcPath)) {
+      for (const name of readdirSync(lxc.lxcPath).filter((entry) => entry.startsWith("hp-"))) {
+        quiet(["lxc-stop", "-P", lxc.lxcPath, "-n", name, "-k"]);
+        quiet(["lxc-destroy", "-P", lxc.lxcPath, "-n", name, "-f"]);
+      }
+      rmSync(lxc.lxcPath, { recursive: true, force: true });
+    }
+    // Deleting the bridge also drops the /32 routes and extra gateway addresses put on it.
+    if (lxc.bridge.startsWith("hp-t") && existsSync(`/sys/class/net/${lxc.bridge}`)) quiet(["ip", "link", "del", "dev", lxc.bridge]);
+  }
+}
+
+/** One ICMP echo from the host, with busybox's ping (Debian's busybox-static is installed with lxc). */
+export function pings(ip: string): boolean {
+  try {
+    execFileSync("busybox", ["ping", "-c", "1", "-W", "1", ip], { stdio: "ignore", timeout: 5_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
