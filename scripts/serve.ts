@@ -46,7 +46,7 @@ async function main() {
     next = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port)], { stdio: "inherit", env: process.env });
     next.on("exit", (code) => void stop(code ?? 0));
 
-    console.log(`\n[hostplane] ready in ${Date.now() - t0} ms (database: ${database.embedded ? "embedded PostgreSQL, data in .data/postgres" : "DATABASE_URL"})`);
+    console.log(`\n[hostplane] ready in ${Date.now() - t0} ms (database: ${database.embedded ? `embedded PostgreSQL, data in ${path.join(DATA_DIR, "postgres")}` : "DATABASE_URL"})`);
     console.log(`[hostplane] open http://localhost:${port}`);
     if (admin.created) {
       console.log(`[hostplane] first admin: ${admin.email}`);

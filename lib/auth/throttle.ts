@@ -1,5 +1,7 @@
-// Sign-in throttling: at most LIMIT failed attempts per account and per IP address in WINDOW.
+// Sign-in throttling: at most 5 failed attempts per account, and 20 per IP address (offices share
+// one address behind NAT), in a 15-minute window.
 export const THROTTLE_LIMIT = 5;
+export const THROTTLE_IP_LIMIT = 20;
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterMs: number };

@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { burnVerifyTime, hashPassword, verifyPassword } from "@/lib/auth/hash";
 import { checkPassword } from "@/lib/auth/password-policy";
-import { decideThrottle, throttleMessage, THROTTLE_WINDOW_MS } from "@/lib/auth/throttle";
+import { decideThrottle, throttleMessage, THROTTLE_IP_LIMIT, THROTTLE_WINDOW_MS } from "@/lib/auth/throttle";
 import { recordAudit } from "./audit";
 import { getDefaultQuota, isSignupEnabled } from "./settings";
 
@@ -62,7 +62,7 @@ async function throttleFor(email: string, ip: string) {
   ]);
   const now = new Date();
   const a = decideThrottle({ failures: byEmail.map((r) => r.createdAt), now });
-  const b = decideThrottle({ failures: byIp.map((r) => r.createdAt), now });
+  const b = decideThrottle({ failures: byIp.map((r) => r.createdAt), now, limit: THROTTLE_IP_LIMIT });
   if (!a.allowed || !b.allowed) {
     return Math.max(a.allowed ? 0 : a.retryAfterMs, b.allowed ? 0 : b.retryAfterMs);
   }

@@ -1,0 +1,46 @@
+import { defineConfig } from "@playwright/test";
+import os from "node:os";
+import path from "node:path";
+
+// The e2e server is the production build served by scripts/serve.ts with its own embedded
+// PostgreSQL in a fresh data directory, on its own port.
+const port = Number(process.env.E2E_PORT ?? 3210);
+export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `hostplane-e2e-${port}`);
+export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-passphrase-91" };
+
+export default defineConfig({
+  testDir: "./e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      // Debian's Chromium; never a downloaded browser. These flags keep it off the (closed) network.
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+    },
+  },
+  webServer: {
+    command: "node_modules/.bin/tsx scripts/e2e-server.ts",
+    url: `http://localhost:${port}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    env: {
+      PORT: String(port),
+      HOSTPLANE_DATA_DIR: E2E_DATA_DIR,
+      HOSTPLANE_ADMIN_EMAIL: E2E_ADMIN.email,
+      HOSTPLANE_ADMIN_PASSWORD: E2E_ADMIN.password,
+      NEXTAUTH_URL: `http://localhost:${port}`,
+      DATABASE_URL: "",
+    },
+  },
+});

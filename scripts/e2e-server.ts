@@ -1,0 +1,8 @@
+// The end-to-end tests' server: the production build on a fresh, empty database every run.
+// Playwright starts web servers before its globalSetup, so the wipe has to happen here.
+import { rmSync } from "node:fs";
+
+const dir = process.env.HOSTPLANE_DATA_DIR;
+if (!dir || !dir.includes("hostplane-e2e")) throw new Error("e2e-server wipes HOSTPLANE_DATA_DIR: it must be an e2e data directory");
+rmSync(dir, { recursive: true, force: true });
+void import("./serve");
