@@ -1,0 +1,111 @@
+// Creating environments: validate, authorize, check quota, place (scheduler), commit the
+// reservation with the rows and the Operation in one transaction, then dispatch to a worker.
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB, explain, placeEnvironment, type PlacementFailure, type PlacementRequest } from "@/lib/orchestrator/scheduler";
+import { getStack } from "@/lib/stacks/catalog";
+import { ZCreateEnvironmentInput, type CreateEnvironmentInput } from "@/lib/validation/environments";
+import { zodFieldErrors } from "@/lib/validation/errors";
+import { recordAudit } from "./audit";
+import { dispatch, findByIdempotencyKey, recordOperation } from "./operations";
+import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
+import { assertQuota } from "./quota-check";
+
+export type Actor = { id: string; email: string; role: "ADMIN" | "DEVELOPER" | string };
+
+export function parseCreateInput(raw: unknown): CreateEnvironmentInput {
+  const parsed = ZCreateEnvironmentInput.safeParse(raw);
+  if (!parsed.success) throw new AppError("VALIDATION", "Check the highlighted fields.", { fieldErrors: zodFieldErrors(parsed.error) });
+  for (const layer of parsed.data.layers) {
+    const stack = getStack(layer.stack)!;
+    if (layer.reservedCloudlets < stack.minCloudlets) {
+      throw new AppError("VALIDATION", `${stack.displayName} needs at least ${stack.minCloudlets} reserved cloudlets.`, { fieldErrors: { [`layers.${parsed.data.layers.indexOf(layer)}.reservedCloudlets`]: [`At least ${stack.minCloudlets}.`] } });
+    }
+  }
+  return parsed.data;
+}
+
+function placementRequest(input: CreateEnvironmentInput, requestId: string): PlacementRequest {
+  return {
+    requestId,
+    regionId: input.regionId,
+    layers: input.layers.map((l) => ({ id: l.name, count: l.count, ha: l.ha, resources: { reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib } })),
+  };
+}
+
+export function noCapacityError(result: PlacementFailure): AppError {
+  return new AppError("NO_CAPACITY", result.message, { details: { rejections: result.rejections.map((r) => ({ node: r.nodeName, reasons: r.reasons })) } });
+}
+
+async function assertRegion(regionId: string) {
+  const region = await db.region.findUnique({ where: { id: regionId } });
+  if (!region) throw new AppError("VALIDATION", "Pick a region.", { fieldErrors: { regionId: ["Unknown region."] } });
+  if (region.status !== "ACTIVE") throw new AppError("CONFLICT", `Region ${region.name} is in maintenance and accepts no new environments.`);
+  return region;
+}
+
+/** The scheduler's explanation for the wizard's placement preview; writes nothing. */
+export async function previewPlacement(options: { actor: Actor; input: unknown }) {
+  const input = parseCreateInput(options.input);
+  await assertRegion(input.regionId);
+  const nodes = (await db.hardwareNode.findMany({ where: { regionId: input.regionId } })).map(toSnapshot);
+  return explain(placementRequest(input, `preview-${options.actor.id}-${input.name}`), nodes);
+}
+
+export async function createEnvironment(options: { actor: Actor; input: unknown; idempotencyKey?: string | null; ip?: string | null }) {
+  const { actor } = options;
+  const prior = await findByIdempotencyKey(options.idempotencyKey, actor.id);
+  if (prior) return { environmentId: prior.environmentId!, operationId: prior.id };
+  const input = parseCreateInput(options.input);
+  await assertRegion(input.regionId);
+  if (await db.environment.findUnique({ where: { ownerId_name: { ownerId: actor.id, name: input.name } }, select: { id: true } })) {
+    throw new AppError("CONFLICT", `You already have an environment named "${input.name}".`, { fieldErrors: { name: ["This name is taken."] } });
+  }
+  const requestId = randomUUID();
+
+  const created = await withReservationRetry(() =>
+    db.$transaction(async (tx) => {
+      // Lock the region's nodes (in id order, so lockers never deadlock) and place on what the
+      // lock shows: concurrent requests serialise here and can never overcommit a node.
+      const rows = await lockRegionNodes(tx, input.regionId);
+      const result = placeEnvironment({ request: placementRequest(input, requestId), nodes: rows.map(toSnapshot) });
+      if (!result.ok) throw noCapacityError(result);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      await assertQuota(tx, actor.id, {
+        newEnvironments: 1,
+        addedReservedCloudlets: input.layers.reduce((s, l) => s + l.count * l.reservedCloudlets, 0),
+        layers: input.layers.map((l) => ({ name: l.name, count: l.count, dynamicCloudlets: l.dynamicCloudlets })),
+      });
+      for (const delta of result.deltas) await commitDelta(tx, delta, byId.get(delta.nodeId)!.version);
+      const env = await tx.environment.create({ data: { name: input.name, ownerId: actor.id, regionId: input.regionId, status: "CREATING", desiredState: "RUNNING" } });
+      const layerIds = new Map<string, string>();
+      for (const [position, l] of input.layers.entries()) {
+        const layer = await tx.layer.create({ data: { environmentId: env.id, name: l.name, role: getStack(l.stack)!.role, stack: l.stack, count: l.count, reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib, ha: l.ha, position } });
+        layerIds.set(l.name, layer.id);
+      }
+      const perNode = new Map<string, typeof result.assignments>();
+      for (const a of result.assignments) perNode.set(a.nodeId, [...(perNode.get(a.nodeId) ?? []), a]);
+      const containerIds: string[] = [];
+      for (const [nodeId, assignments] of perNode) {
+        const ips = await allocateIps(tx, byId.get(nodeId)!, assignments.length);
+        for (const [i, a] of assignments.entries()) {
+          const l = input.layers.find((x) => x.name === a.layerId)!;
+          const c = await tx.container.create({ data: { environmentId: env.id, layerId: layerIds.get(a.layerId)!, ordinal: a.ordinal, hardwareNodeId: nodeId, ip: ips[i], reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib, observedState: "PENDING" } });
+          containerIds.push(c.id);
+        }
+      }
+      const op = await recordOperation(tx, { kind: "CREATE", environmentId: env.id, userId: actor.id, idempotencyKey: options.idempotencyKey, input: { requestId, containerIds, name: input.name } });
+      return { environmentId: env.id, operationId: op.id, containers: containerIds.length };
+    }, TX_OPTIONS),
+  );
+
+  await recordAudit({ actorId: actor.id, actorEmail: actor.email, action: "environment.create", targetType: "environment", targetId: created.environmentId, ip: options.ip, detail: { name: input.name, containers: created.containers, operationId: created.operationId } });
+  await dispatch(created.environmentId);
+  return { environmentId: created.environmentId, operationId: created.operationId };
+}
+
+/** RAM and CPU a number of cloudlets means, for summaries. */
+export function cloudletResources(cloudlets: number) {
+  return { ramMib: cloudlets * CLOUDLET_RAM_MIB, cpuMhz: cloudlets * CLOUDLET_CPU_MHZ };
+}

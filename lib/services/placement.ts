@@ -1,0 +1,100 @@
+// Glue between the pure scheduler and the database: node snapshots in, reservations committed in
+// the same transaction as the rows they belong to, guarded by each node's version so that two
+// concurrent requests can never overcommit a node.
+import type { HardwareNode } from "@/lib/generated/prisma/client";
+import { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB, type HardwareNodeSnapshot, type ReservedDelta } from "@/lib/orchestrator/scheduler";
+import { AppError } from "@/lib/errors";
+import type { Db } from "@/lib/db/client";
+
+type Tx = Db.Prisma.TransactionClient;
+
+export class ReservationConflict extends Error {
+  constructor(nodeId: string) {
+    super(`node ${nodeId} changed while placing`);
+  }
+}
+
+export function toSnapshot(n: HardwareNode): HardwareNodeSnapshot {
+  return {
+    id: n.id,
+    name: n.name,
+    regionId: n.regionId,
+    labels: (n.labels ?? {}) as Record<string, string>,
+    status: n.status,
+    capacity: { ramMib: n.ramMib, cpuMhz: n.cpuMhz, diskGib: n.diskGib, maxContainers: n.maxContainers },
+    reserved: { ramMib: n.reservedRamMib, cpuMhz: n.reservedCpuMhz, diskGib: n.reservedDiskGib, containers: n.reservedContainers, limitCloudlets: n.reservedLimitCloudlets },
+    load: { memUsedMib: n.memUsedMib, memTotalMib: n.memTotalMib, swapUsedMib: n.swapUsedMib, swapTotalMib: n.swapTotalMib, diskUsedGib: n.diskUsedGib, diskTotalGib: n.diskTotalGib, loadAvg5: n.loadAvg5, cores: n.cores },
+    overcommitRatio: n.overcommitRatio,
+  };
+}
+
+/** Interactive transactions that place containers may queue behind each other's node locks. */
+export const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
+
+/** Locks every node of a region for the rest of the transaction and returns their current rows. */
+export async function lockRegionNodes(tx: Tx, regionId: string): Promise<HardwareNode[]> {
+  await tx.$queryRaw`SELECT id FROM "HardwareNode" WHERE "regionId" = ${regionId} ORDER BY id FOR UPDATE`;
+  return tx.hardwareNode.findMany({ where: { regionId }, orderBy: { id: "asc" } });
+}
+
+/** Adds a delta to a node's reserved totals iff the node is unchanged since `version` and it still fits. */
+export async function commitDelta(tx: Tx, delta: ReservedDelta, version: number): Promise<void> {
+  const count = await tx.$executeRaw`
+    UPDATE "HardwareNode" SET
+      "reservedRamMib" = "reservedRamMib" + ${delta.ramMib},
+      "reservedCpuMhz" = "reservedCpuMhz" + ${delta.cpuMhz},
+      "reservedDiskGib" = "reservedDiskGib" + ${delta.diskGib},
+      "reservedContainers" = "reservedContainers" + ${delta.containers},
+      "reservedLimitCloudlets" = "reservedLimitCloudlets" + ${delta.limitCloudlets},
+      "version" = "version" + 1,
+      "updatedAt" = now()
+    WHERE "id" = ${delta.nodeId} AND "version" = ${version}
+      AND "reservedRamMib" + ${delta.ramMib} <= "ramMib"
+      AND "reservedCpuMhz" + ${delta.cpuMhz} <= "cpuMhz"
+      AND "reservedDiskGib" + ${delta.diskGib} <= "diskGib"
+      AND "reservedContainers" + ${delta.containers} <= "maxContainers"`;
+  if (count !== 1) throw new ReservationConflict(delta.nodeId);
+}
+
+/** Releases one container's reservation (unconditional: releasing never overcommits). */
+export async function releaseReservation(tx: Tx, options: { nodeId: string; reservedCloudlets: number; dynamicCloudlets: number; diskGib: number }) {
+  await tx.$executeRaw`
+    UPDATE "HardwareNode" SET
+      "reservedRamMib" = GREATEST(0, "reservedRamMib" - ${options.reservedCloudlets * CLOUDLET_RAM_MIB}),
+      "reservedCpuMhz" = GREATEST(0, "reservedCpuMhz" - ${options.reservedCloudlets * CLOUDLET_CPU_MHZ}),
+      "reservedDiskGib" = GREATEST(0, "reservedDiskGib" - ${options.diskGib}),
+      "reservedContainers" = GREATEST(0, "reservedContainers" - 1),
+      "reservedLimitCloudlets" = GREATEST(0, "reservedLimitCloudlets" - ${options.dynamicCloudlets}),
+      "version" = "version" + 1,
+      "updatedAt" = now()
+    WHERE "id" = ${options.nodeId}`;
+}
+
+/** Lowest free host addresses (.2–.254) of a node's /24; the unique index on Container.ip is the final guard. */
+export async function allocateIps(tx: Tx, node: { id: string; subnet: string; name: string }, count: number): Promise<string[]> {
+  const prefix = node.subnet.split("/")[0].split(".").slice(0, 3).join(".");
+  const used = new Set((await tx.container.findMany({ where: { ip: { startsWith: `${prefix}.` } }, select: { ip: true } })).map((r) => r.ip));
+  const out: string[] = [];
+  for (let host = 2; host <= 254 && out.length < count; host++) {
+    const ip = `${prefix}.${host}`;
+    if (!used.has(ip)) out.push(ip);
+  }
+  if (out.length < count) throw new AppError("NO_CAPACITY", `${node.name}: no free IP address left in ${node.subnet}`);
+  return out;
+}
+
+/** Runs `attempt` until no node changed underneath it (optimistic concurrency), with jittered backoff. */
+export async function withReservationRetry<T>(attempt: () => Promise<T>, tries = 12): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const retryable = error instanceof ReservationConflict || (error as { code?: string }).code === "P2002" || (error as { code?: string }).code === "P2034";
+      if (!retryable || i >= tries - 1) {
+        if (retryable) throw new AppError("CONFLICT", "The cluster is busy; please try again.");
+        throw error;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** i) * (0.5 + Math.random())));
+    }
+  }
+}

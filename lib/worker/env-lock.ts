@@ -1,0 +1,34 @@
+// A PostgreSQL advisory lock per environment, held on a dedicated connection while a worker runs
+// that environment's steps. PostgreSQL releases it when the holder's connection ends (also when
+// the process is killed), so a crash never leaves an environment locked.
+import pg from "pg";
+
+export type EnvLock = { release: () => Promise<void> };
+
+export async function tryLockEnvironment(environmentId: string): Promise<EnvLock | null> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  client.on("error", () => {});
+  await client.connect();
+  const key = `env:${environmentId}`;
+  const got = await client.query("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [key]);
+  if (!got.rows[0]?.ok) {
+    await client.end();
+    return null;
+  }
+  return {
+    release: async () => {
+      await client.query("SELECT pg_advisory_unlock(hashtext($1))", [key]).catch(() => {});
+      await client.end().catch(() => {});
+    },
+  };
+}
+
+/** True when no live worker holds the environment's lock (its job may have been orphaned by a crash). */
+export async function isEnvironmentUnlocked(client: pg.ClientBase, environmentId: string): Promise<boolean> {
+  const r = await client.query("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [`env:${environmentId}`]);
+  if (r.rows[0]?.ok) {
+    await client.query("SELECT pg_advisory_unlock(hashtext($1))", [`env:${environmentId}`]);
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,114 @@
+// Runs an environment's operations in order. Each operation's plan is persisted as steps before
+// anything runs; each step is marked RUNNING before and SUCCEEDED/FAILED after it runs, so a
+// crash at any point resumes at the first unfinished step (steps are idempotent).
+import { db } from "@/lib/db/client";
+import { isTransientError } from "@/lib/orchestrator/engines";
+import { planEnvironment, type StepKind } from "@/lib/orchestrator/reconciler/plan";
+import { recordAudit } from "@/lib/services/audit";
+import { tryLockEnvironment } from "./env-lock";
+import { failpoint } from "./failpoint";
+import { loadEnvironmentState } from "./observe";
+import { executeStep, StepRetryLater } from "./steps";
+import { TemplateUnavailableError } from "./templates";
+
+/** Thrown to let the queue retry the job later with backoff. */
+export class RetryLater extends Error {}
+
+const MAX_STEP_ATTEMPTS = Number(process.env.HOSTPLANE_MAX_STEP_ATTEMPTS ?? 6);
+
+export async function processEnvironment(environmentId: string): Promise<void> {
+  const lock = await tryLockEnvironment(environmentId);
+  if (!lock) throw new RetryLater(`environment ${environmentId} is being processed by another worker`);
+  try {
+    for (let guard = 0; guard < 100; guard++) {
+      const op = await db.operation.findFirst({ where: { environmentId, status: { in: ["PENDING", "RUNNING"] } }, orderBy: { createdAt: "asc" }, select: { id: true } });
+      if (!op) return;
+      await runOperation(op.id);
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+async function planSteps(op: { id: string; environmentId: string | null; input: unknown }) {
+  if (!op.environmentId) return [];
+  const state = await loadEnvironmentState(op.environmentId);
+  if (!state) return [];
+  const restart = new Set(((op.input as { restart?: string[] })?.restart ?? []) as string[]);
+  return planEnvironment({ environment: { id: state.env.id, desired: state.env.desiredState }, containers: state.desired, observed: state.observed, restart, nodeNames: state.nodeNames });
+}
+
+async function runOperation(operationId: string): Promise<void> {
+  let op = await db.operation.findUniqueOrThrow({ where: { id: operationId }, include: { steps: { orderBy: { position: "asc" } } } });
+  if (op.steps.length === 0) {
+    let planned;
+    try {
+      planned = await planSteps(op);
+    } catch (error) {
+      if (isTransientError(error)) throw new RetryLater(`observing failed: ${(error as Error).message}`);
+      throw error;
+    }
+    await db.$transaction([
+      db.operationStep.createMany({ data: planned.map((s, position) => ({ operationId: op.id, position, kind: s.kind, target: s.target, input: { containerId: s.containerId ?? null } })) }),
+      db.operation.update({ where: { id: op.id }, data: { status: "RUNNING", startedAt: new Date(), attempts: { increment: 1 } } }),
+    ]);
+    op = await db.operation.findUniqueOrThrow({ where: { id: operationId }, include: { steps: { orderBy: { position: "asc" } } } });
+  } else if (op.status === "PENDING") {
+    await db.operation.update({ where: { id: op.id }, data: { status: "RUNNING", startedAt: new Date(), attempts: { increment: 1 } } });
+  }
+
+  for (const step of op.steps) {
+    if (step.status === "SUCCEEDED" || step.status === "SKIPPED") continue;
+    const containerId = ((step.input ?? {}) as { containerId?: string | null }).containerId ?? null;
+    const attempts = step.attempts + 1;
+    await db.operationStep.update({ where: { id: step.id }, data: { status: "RUNNING", startedAt: new Date(), finishedAt: null, attempts } });
+    try {
+      const message = await executeStep({ environmentId: op.environmentId, containerId, kind: step.kind as StepKind });
+      failpoint(step.kind);
+      await db.operationStep.update({ where: { id: step.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), message } });
+    } catch (error) {
+      const message = describe(error);
+      const transient = isTransientError(error) || error instanceof StepRetryLater;
+      if (transient && attempts < MAX_STEP_ATTEMPTS) {
+        await db.operationStep.update({ where: { id: step.id }, data: { status: "PENDING", message: `retrying: ${message}` } });
+        throw new RetryLater(message);
+      }
+      await failOperation({ op, stepId: step.id, stepKind: step.kind, message, permanentReason: error instanceof TemplateUnavailableError ? message : null });
+      return;
+    }
+  }
+  await db.operation.update({ where: { id: op.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), error: null } });
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const e = error as Error & { stderrExcerpt?: string; exitCode?: number };
+    return [e.message, e.stderrExcerpt ? `stderr: ${e.stderrExcerpt}` : ""].filter(Boolean).join(" — ").slice(0, 2000);
+  }
+  return String(error).slice(0, 2000);
+}
+
+/**
+ * A permanent failure: the step and the operation are FAILED with the reason; what this operation
+ * created is rolled back (its containers are marked for deletion and a ROLLBACK operation destroys
+ * them and releases their reservations), leaving an environment the user can retry or delete.
+ */
+async function failOperation(options: { op: { id: string; kind: string; environmentId: string | null; input: unknown; userId: string | null }; stepId: string; stepKind: string; message: string; permanentReason: string | null }) {
+  const { op } = options;
+  const summary = `${options.stepKind} failed: ${options.permanentReason ?? options.message.split(" — ")[0]}`.slice(0, 300);
+  const created = ((op.input as { containerIds?: string[] })?.containerIds ?? []) as string[];
+  await db.$transaction(async (tx) => {
+    await tx.operationStep.update({ where: { id: options.stepId }, data: { status: "FAILED", finishedAt: new Date(), message: options.message } });
+    await tx.operationStep.updateMany({ where: { operationId: op.id, status: "PENDING" }, data: { status: "SKIPPED" } });
+    await tx.operation.update({ where: { id: op.id }, data: { status: "FAILED", finishedAt: new Date(), error: summary } });
+    if (!op.environmentId) return;
+    const env = await tx.environment.findUnique({ where: { id: op.environmentId } });
+    if (!env) return;
+    if (created.length && (op.kind === "CREATE" || op.kind === "SCALE")) {
+      await tx.container.updateMany({ where: { id: { in: created } }, data: { desiredState: "DELETED" } });
+      await tx.operation.create({ data: { kind: "ROLLBACK", environmentId: env.id, userId: op.userId, input: { rollbackOf: op.id, containerIds: created } } });
+    }
+    if (env.desiredState !== "DELETED") await tx.environment.update({ where: { id: env.id }, data: { status: op.kind === "CREATE" ? "FAILED" : "DEGRADED" } });
+  });
+  await recordAudit({ actorId: op.userId, action: "operation.failed", targetType: "operation", targetId: op.id, result: "FAILURE", detail: { kind: op.kind, environmentId: op.environmentId, error: options.message.slice(0, 500) } });
+}

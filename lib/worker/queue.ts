@@ -1,0 +1,47 @@
+// Dispatch through pg-boss (a PostgreSQL job queue): retries with exponential backoff, and the
+// `stately` policy keyed by environment id, so an environment has at most one job queued and one
+// running at a time. The worker additionally holds a PostgreSQL advisory lock per environment
+// (see executor.ts) as a fence should a job ever expire while still running.
+import PgBoss from "pg-boss";
+
+export const RECONCILE_QUEUE = "reconcile";
+export const JOB_EXPIRE_SECONDS = Number(process.env.HOSTPLANE_JOB_EXPIRE_SECONDS ?? 900);
+
+const globalForBoss = globalThis as unknown as { hostplaneBoss?: Promise<PgBoss> };
+
+export function getBoss(): Promise<PgBoss> {
+  globalForBoss.hostplaneBoss ??= (async () => {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set");
+    const boss = new PgBoss({
+      connectionString: url,
+      max: 4,
+      // Expired jobs of a crashed worker are noticed quickly; the advisory lock keeps it safe.
+      maintenanceIntervalSeconds: Number(process.env.HOSTPLANE_QUEUE_MAINTENANCE_SECONDS ?? 10),
+      monitorStateIntervalSeconds: 60,
+      schedule: false,
+    });
+    boss.on("error", (error) => console.error("[hostplane] queue error", error instanceof Error ? error.message : error));
+    await boss.start();
+    await boss.createQueue(RECONCILE_QUEUE, { name: RECONCILE_QUEUE, policy: "stately", retryLimit: 8, retryDelay: 1, retryBackoff: true, expireInSeconds: JOB_EXPIRE_SECONDS });
+    return boss;
+  })();
+  return globalForBoss.hostplaneBoss;
+}
+
+/** Asks a worker to converge this environment; a job already queued for it makes this a no-op. */
+export async function enqueueEnvironment(environmentId: string): Promise<void> {
+  const boss = await getBoss();
+  await boss.send(RECONCILE_QUEUE, { environmentId }, { singletonKey: environmentId, retryLimit: 8, retryDelay: 1, retryBackoff: true, expireInSeconds: JOB_EXPIRE_SECONDS });
+}
+
+export async function stopBoss(): Promise<void> {
+  const pending = globalForBoss.hostplaneBoss;
+  globalForBoss.hostplaneBoss = undefined;
+  if (pending) await (await pending).stop({ graceful: false, wait: true }).catch(() => {});
+}
+
+export async function queueDepth(): Promise<number> {
+  const boss = await getBoss();
+  return boss.getQueueSize(RECONCILE_QUEUE);
+}

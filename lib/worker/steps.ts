@@ -1,0 +1,110 @@
+// Executing one planned step. Every step is idempotent: it may run again after a crash.
+import { db } from "@/lib/db/client";
+import { containerNameFor } from "@/lib/orchestrator/engines";
+import type { StepKind } from "@/lib/orchestrator/reconciler/plan";
+import { engineFor } from "@/lib/services/node-engine";
+import { releaseReservation } from "@/lib/services/placement";
+import { resolveTemplate } from "./templates";
+import { runStackHook } from "./stack-hooks";
+
+export class StepRetryLater extends Error {}
+
+async function loadContainer(containerId: string) {
+  return db.container.findUnique({ where: { id: containerId }, include: { hardwareNode: true, layer: true } });
+}
+
+type Ctx = { environmentId: string | null; containerId: string | null; kind: StepKind };
+
+/** Runs the step's action and returns a short message for the timeline. */
+export async function executeStep(ctx: Ctx): Promise<string> {
+  if (ctx.containerId) return executeContainerStep(ctx as Ctx & { containerId: string });
+  return executeEnvironmentStep(ctx);
+}
+
+async function executeContainerStep(ctx: Ctx & { containerId: string }): Promise<string> {
+  if (ctx.kind === "release") return releaseContainer(ctx.containerId);
+  const c = await loadContainer(ctx.containerId);
+  if (!c) return "container no longer exists";
+  if (!c.hardwareNode || !c.ip) return "container has no placement";
+  const engine = engineFor(c.hardwareNode);
+  const name = containerNameFor(c.id);
+  const limits = { reservedCloudlets: c.reservedCloudlets, dynamicCloudlets: c.dynamicCloudlets, diskGib: c.diskGib };
+  const mark = (observedState: "STOPPED" | "RUNNING" | "DELETING", extra: Record<string, unknown> = {}) =>
+    db.container.update({ where: { id: c.id }, data: { observedState, lastObservedAt: new Date(), lastError: null, ...extra } });
+  switch (ctx.kind) {
+    case "create": {
+      const template = await resolveTemplate({ stackId: c.layer.stack, node: c.hardwareNode });
+      await engine.create({ name, ip: c.ip, hostname: name, template, limits });
+      await mark("STOPPED");
+      return `created ${name} (${c.ip}) on ${c.hardwareNode.name}`;
+    }
+    case "configure": {
+      const note = await runStackHook({ phase: "configure", container: c, engine });
+      await db.container.update({ where: { id: c.id }, data: { lastObservedAt: new Date() } });
+      return note ?? `configured ${name}`;
+    }
+    case "start":
+      await engine.start(name);
+      await mark("RUNNING");
+      await runStackHook({ phase: "started", container: c, engine });
+      return `started ${name}`;
+    case "restart":
+      await engine.restart(name);
+      await mark("RUNNING");
+      return `restarted ${name}`;
+    case "stop":
+      await engine.stop(name);
+      await mark("STOPPED");
+      return `stopped ${name}`;
+    case "set-limits":
+      await engine.setLimits(name, limits);
+      return `limits of ${name}: ${limits.reservedCloudlets} reserved / ${limits.dynamicCloudlets} dynamic cloudlets`;
+    case "destroy":
+      await engine.destroy(name);
+      await mark("DELETING");
+      return `destroyed ${name} on ${c.hardwareNode.name}`;
+    default:
+      throw new Error(`step ${ctx.kind} does not act on a container`);
+  }
+}
+
+/** Deletes the row and gives its capacity back, atomically; a second run finds nothing to do. */
+async function releaseContainer(containerId: string): Promise<string> {
+  return db.$transaction(async (tx) => {
+    const c = await tx.container.findUnique({ where: { id: containerId } });
+    if (!c) return "already released";
+    await tx.container.delete({ where: { id: c.id } });
+    if (c.hardwareNodeId) await releaseReservation(tx, { nodeId: c.hardwareNodeId, reservedCloudlets: c.reservedCloudlets, dynamicCloudlets: c.dynamicCloudlets, diskGib: c.diskGib });
+    return `released ${containerNameFor(c.id)} (${c.reservedCloudlets} cloudlets)`;
+  });
+}
+
+async function executeEnvironmentStep(ctx: Ctx): Promise<string> {
+  if (!ctx.environmentId) return "environment no longer exists";
+  const env = await db.environment.findUnique({ where: { id: ctx.environmentId }, include: { containers: { select: { desiredState: true, observedState: true } } } });
+  if (!env) return "environment no longer exists";
+  switch (ctx.kind) {
+    case "mark-running": {
+      const live = env.containers.filter((c) => c.desiredState === "RUNNING");
+      const down = live.filter((c) => c.observedState !== "RUNNING").length;
+      const status = live.length === 0 && env.status === "FAILED" ? "FAILED" : down > 0 ? "DEGRADED" : "RUNNING";
+      await db.environment.update({ where: { id: env.id }, data: { status } });
+      await runStackHook({ phase: "topology", environmentId: env.id });
+      return `environment ${status.toLowerCase()} (${live.length - down}/${live.length} containers running)`;
+    }
+    case "mark-stopped":
+      await db.environment.update({ where: { id: env.id }, data: { status: "STOPPED" } });
+      return "environment stopped";
+    case "finalize-delete": {
+      const left = await db.container.count({ where: { environmentId: env.id } });
+      if (left > 0) throw new StepRetryLater(`${left} containers are still being removed`);
+      await db.$transaction([
+        db.operation.updateMany({ where: { environmentId: env.id, status: "PENDING" }, data: { status: "CANCELLED", finishedAt: new Date(), error: "environment deleted" } }),
+        db.environment.delete({ where: { id: env.id } }),
+      ]);
+      return `environment ${env.name} deleted`;
+    }
+    default:
+      throw new Error(`step ${ctx.kind} needs a container`);
+  }
+}
