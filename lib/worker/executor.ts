@@ -63,7 +63,7 @@ async function runOperation(operationId: string): Promise<void> {
     const attempts = step.attempts + 1;
     await db.operationStep.update({ where: { id: step.id }, data: { status: "RUNNING", startedAt: new Date(), finishedAt: null, attempts } });
     try {
-      const message = await executeStep({ environmentId: op.environmentId, containerId, kind: step.kind as StepKind });
+      const message = await executeStep({ environmentId: op.environmentId, containerId, kind: step.kind as StepKind, operationId: op.id, stepId: step.id });
       failpoint(step.kind);
       await db.operationStep.update({ where: { id: step.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), message } });
     } catch (error) {

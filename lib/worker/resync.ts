@@ -91,6 +91,9 @@ export async function resyncOnce(options: { orphanGraceMs: number; now?: number 
 
 /** Environments with unfinished operations get (re)dispatched: covers a crash before the hand-off. */
 export async function redispatchOpenOperations(): Promise<number> {
+  // An open operation whose environment is gone cannot run again: close it (defensive; deletion
+  // completes its operation in the same transaction).
+  await db.operation.updateMany({ where: { status: { in: ["PENDING", "RUNNING"] }, environmentId: null, hardwareNodeId: null, kind: { in: ["CREATE", "START", "STOP", "RESTART", "SCALE", "RESIZE", "DELETE", "RETRY", "REPAIR", "ROLLBACK"] } }, data: { status: "CANCELLED", finishedAt: new Date(), error: "environment no longer exists" } });
   const envs = await db.operation.findMany({ where: { status: { in: ["PENDING", "RUNNING"] }, environmentId: { not: null } }, select: { environmentId: true }, distinct: ["environmentId"] });
   for (const e of envs) await dispatch(e.environmentId!);
   return envs.length;

@@ -13,7 +13,7 @@ async function loadContainer(containerId: string) {
   return db.container.findUnique({ where: { id: containerId }, include: { hardwareNode: true, layer: true } });
 }
 
-type Ctx = { environmentId: string | null; containerId: string | null; kind: StepKind };
+type Ctx = { environmentId: string | null; containerId: string | null; kind: StepKind; operationId?: string; stepId?: string };
 
 /** Runs the step's action and returns a short message for the timeline. */
 export async function executeStep(ctx: Ctx): Promise<string> {
@@ -98,11 +98,17 @@ async function executeEnvironmentStep(ctx: Ctx): Promise<string> {
     case "finalize-delete": {
       const left = await db.container.count({ where: { environmentId: env.id } });
       if (left > 0) throw new StepRetryLater(`${left} containers are still being removed`);
+      // The operation's completion commits with the deletion: once the environment row is gone,
+      // nothing would find this operation again to finish it.
+      const message = `environment ${env.name} deleted`;
+      const now = new Date();
       await db.$transaction([
-        db.operation.updateMany({ where: { environmentId: env.id, status: "PENDING" }, data: { status: "CANCELLED", finishedAt: new Date(), error: "environment deleted" } }),
+        db.operation.updateMany({ where: { environmentId: env.id, status: "PENDING", ...(ctx.operationId ? { id: { not: ctx.operationId } } : {}) }, data: { status: "CANCELLED", finishedAt: now, error: "environment deleted" } }),
+        ...(ctx.stepId ? [db.operationStep.update({ where: { id: ctx.stepId }, data: { status: "SUCCEEDED", finishedAt: now, message } })] : []),
+        ...(ctx.operationId ? [db.operation.update({ where: { id: ctx.operationId }, data: { status: "SUCCEEDED", finishedAt: now } })] : []),
         db.environment.delete({ where: { id: env.id } }),
       ]);
-      return `environment ${env.name} deleted`;
+      return message;
     }
     default:
       throw new Error(`step ${ctx.kind} needs a container`);
