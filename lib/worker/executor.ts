@@ -30,8 +30,14 @@ export async function processEnvironment(environmentId: string): Promise<void> {
   }
 }
 
-async function planSteps(op: { id: string; environmentId: string | null; input: unknown }) {
+type Planned = { kind: StepKind; containerId?: string; target: string; toNodeId?: string };
+
+async function planSteps(op: { id: string; kind: string; environmentId: string | null; input: unknown }): Promise<Planned[]> {
   if (!op.environmentId) return [];
+  if (op.kind === "MIGRATE") {
+    const moves = ((op.input as { moves?: { containerId: string; toNodeId: string }[] }).moves ?? []);
+    return [...moves.map((m) => ({ kind: "migrate" as const, containerId: m.containerId, toNodeId: m.toNodeId, target: `hp-${m.containerId} → ${m.toNodeId}` })), { kind: "mark-running" as const, target: `environment ${op.environmentId}` }];
+  }
   const state = await loadEnvironmentState(op.environmentId);
   if (!state) return [];
   const restart = new Set(((op.input as { restart?: string[] })?.restart ?? []) as string[]);
@@ -49,7 +55,7 @@ async function runOperation(operationId: string): Promise<void> {
       throw error;
     }
     await db.$transaction([
-      db.operationStep.createMany({ data: planned.map((s, position) => ({ operationId: op.id, position, kind: s.kind, target: s.target, input: { containerId: s.containerId ?? null } })) }),
+      db.operationStep.createMany({ data: planned.map((s, position) => ({ operationId: op.id, position, kind: s.kind, target: s.target, input: { containerId: s.containerId ?? null, toNodeId: s.toNodeId ?? null } })) }),
       db.operation.update({ where: { id: op.id }, data: { status: "RUNNING", startedAt: new Date(), attempts: { increment: 1 } } }),
     ]);
     op = await db.operation.findUniqueOrThrow({ where: { id: operationId }, include: { steps: { orderBy: { position: "asc" } } } });
@@ -59,11 +65,11 @@ async function runOperation(operationId: string): Promise<void> {
 
   for (const step of op.steps) {
     if (step.status === "SUCCEEDED" || step.status === "SKIPPED") continue;
-    const containerId = ((step.input ?? {}) as { containerId?: string | null }).containerId ?? null;
+    const { containerId = null, toNodeId = null } = (step.input ?? {}) as { containerId?: string | null; toNodeId?: string | null };
     const attempts = step.attempts + 1;
     await db.operationStep.update({ where: { id: step.id }, data: { status: "RUNNING", startedAt: new Date(), finishedAt: null, attempts } });
     try {
-      const message = await executeStep({ environmentId: op.environmentId, containerId, kind: step.kind as StepKind, operationId: op.id, stepId: step.id });
+      const message = await executeStep({ environmentId: op.environmentId, containerId, kind: step.kind as StepKind, operationId: op.id, stepId: step.id, toNodeId });
       failpoint(step.kind);
       await db.operationStep.update({ where: { id: step.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), message } });
     } catch (error) {
@@ -78,6 +84,14 @@ async function runOperation(operationId: string): Promise<void> {
     }
   }
   await db.operation.update({ where: { id: op.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), error: null } });
+  if (op.kind === "MIGRATE") await finishEvacuation((op.input as { parentId?: string | null }).parentId ?? null);
+}
+
+/** The node's EVACUATE operation succeeds when its last MIGRATE operation has. */
+async function finishEvacuation(parentId: string | null) {
+  if (!parentId) return;
+  const open = await db.operation.count({ where: { kind: "MIGRATE", status: { in: ["PENDING", "RUNNING"] }, input: { path: ["parentId"], equals: parentId } } });
+  if (open === 0) await db.operation.updateMany({ where: { id: parentId, status: "RUNNING" }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
 }
 
 function describe(error: unknown): string {

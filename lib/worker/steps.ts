@@ -2,7 +2,7 @@
 import { db } from "@/lib/db/client";
 import { containerNameFor } from "@/lib/orchestrator/engines";
 import type { StepKind } from "@/lib/orchestrator/reconciler/plan";
-import { engineFor } from "@/lib/services/node-engine";
+import { engineAndRunnerFor, engineFor } from "@/lib/services/node-engine";
 import { releaseReservation } from "@/lib/services/placement";
 import { resolveTemplate } from "./templates";
 import { runStackHook } from "./stack-hooks";
@@ -13,7 +13,7 @@ async function loadContainer(containerId: string) {
   return db.container.findUnique({ where: { id: containerId }, include: { hardwareNode: true, layer: true } });
 }
 
-type Ctx = { environmentId: string | null; containerId: string | null; kind: StepKind; operationId?: string; stepId?: string };
+type Ctx = { environmentId: string | null; containerId: string | null; kind: StepKind; operationId?: string; stepId?: string; toNodeId?: string | null };
 
 /** Runs the step's action and returns a short message for the timeline. */
 export async function executeStep(ctx: Ctx): Promise<string> {
@@ -23,6 +23,7 @@ export async function executeStep(ctx: Ctx): Promise<string> {
 
 async function executeContainerStep(ctx: Ctx & { containerId: string }): Promise<string> {
   if (ctx.kind === "release") return releaseContainer(ctx.containerId);
+  if (ctx.kind === "migrate") return migrateContainerStep(ctx.containerId, ctx.toNodeId ?? null);
   const c = await loadContainer(ctx.containerId);
   if (!c) return "container no longer exists";
   if (!c.hardwareNode || !c.ip) return "container has no placement";
@@ -66,6 +67,23 @@ async function executeContainerStep(ctx: Ctx & { containerId: string }): Promise
     default:
       throw new Error(`step ${ctx.kind} does not act on a container`);
   }
+}
+
+/**
+ * Moves a container to its new node (reserved there already). Resumable: the lxc engine's
+ * migration phases are detectable on disk; once the row points at the target, it is done.
+ */
+async function migrateContainerStep(containerId: string, toNodeId: string | null): Promise<string> {
+  const c = await loadContainer(containerId);
+  if (!c || !toNodeId) return "nothing to migrate";
+  const target = await db.hardwareNode.findUniqueOrThrow({ where: { id: toNodeId } });
+  const name = containerNameFor(c.id);
+  if (c.hardwareNodeId === toNodeId) return `${name} is already on ${target.name}`;
+  const source = c.hardwareNode!;
+  const { engine: targetEngine, runner } = engineAndRunnerFor(target);
+  await engineFor(source).migrate(name, { node: targetEngine.node, runner });
+  await db.container.update({ where: { id: c.id }, data: { hardwareNodeId: target.id, observedState: c.desiredState === "STOPPED" ? "STOPPED" : "RUNNING", lastObservedAt: new Date() } });
+  return `migrated ${name} (${c.ip}) from ${source.name} to ${target.name}`;
 }
 
 /** Deletes the row and gives its capacity back, atomically; a second run finds nothing to do. */

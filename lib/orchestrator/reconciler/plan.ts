@@ -33,6 +33,7 @@ export type StepKind =
   | "stop"
   | "restart"
   | "set-limits"
+  | "migrate"
   | "destroy"
   | "release"
   | "mark-running"
