@@ -1,7 +1,12 @@
 import { AppShell } from "@/components/shell/app-shell";
+import { ToastProvider } from "@/components/ui/toast";
 import { requirePageUser } from "@/lib/auth/session";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageUser();
-  return <AppShell user={user}>{children}</AppShell>;
+  return (
+    <ToastProvider>
+      <AppShell user={user}>{children}</AppShell>
+    </ToastProvider>
+  );
 }

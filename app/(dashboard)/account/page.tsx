@@ -1,17 +1,19 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageUser } from "@/lib/auth/session";
+import { listSshKeys } from "@/lib/db/ssh-keys";
 import { getAccountSummary } from "@/lib/db/users";
 import { ChangePasswordForm } from "./change-password-form";
+import { SshKeys } from "./ssh-keys";
 
 export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
   const user = await requirePageUser();
-  const account = await getAccountSummary(user.id);
+  const [account, keys] = await Promise.all([getAccountSummary(user.id), listSshKeys(user.id)]);
   return (
     <>
-      <PageHeader title="Account" description="Your profile, password and resource quota." />
+      <PageHeader title="Account" description="Your profile, password, SSH keys and resource quota." />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Profile">
           <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
@@ -34,6 +36,7 @@ export default async function AccountPage() {
           )}
         </Card>
         <Card title="Change password"><ChangePasswordForm /></Card>
+        <Card title="SSH public keys"><SshKeys keys={keys} /></Card>
       </div>
     </>
   );

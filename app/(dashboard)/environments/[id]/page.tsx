@@ -1,0 +1,16 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { EnvironmentView } from "@/components/environments/environment-view";
+import { requirePageUser } from "@/lib/auth/session";
+import { getEnvironmentDetail } from "@/lib/db/environments";
+
+export const metadata: Metadata = { title: "Environment" };
+
+export default async function EnvironmentPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requirePageUser();
+  // Ownership is in the query: another user's environment is a 404, like a missing one.
+  const env = await getEnvironmentDetail(user, id);
+  if (!env) notFound();
+  return <EnvironmentView env={env} viewer={{ id: user.id, role: user.role }} />;
+}
