@@ -1,66 +1,23 @@
 // Crash safety: a worker child process SIGKILLs itself at a named step (HOSTPLANE_FAILPOINT);
 // a fresh worker must then converge with nothing lost: rows match real LXC containers, reserved
 // capacity equals the live containers, no operation stays open, every step finished.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { stopBoss } from "@/lib/worker/queue";
 import { deleteEnvironment } from "@/lib/services/environment-ops";
 import { cleanLxcNode, makeLxcNode, makeRegion, makeUser, waitFor } from "../../scripts/test/cluster-fixture";
 import { checkInvariants } from "../../scripts/test/invariants";
+import { crashAt, crashInput, CREATE_STEPS, DELETE_STEPS, killAllChildren, openOperations, recover, startChild } from "../../scripts/test/crash-harness";
 
 const LXC = { lxcPath: "/var/lib/hostplane-test/crash", bridge: "hp-tcr", subnet: "10.213.248.0/24" };
 const KILLS_PER_STEP = Number(process.env.HOSTPLANE_CRASH_KILLS ?? 3);
-// Steps and how often each occurs for the environment below (3 containers).
-const CREATE_STEPS: [string, number][] = [["reserve", 1], ["create", 3], ["configure", 3], ["start", 3], ["mark-running", 1]];
-const DELETE_STEPS: [string, number][] = [["destroy", 3], ["release", 3], ["finalize-delete", 1]];
 
 let regionId: string;
 let nodeId: string;
 let actor: { id: string; email: string; role: string };
-const children = new Set<ChildProcess>();
 
-function startChild(env: Record<string, string>): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  // One process (no tsx wrapper), so the failpoint's SIGKILL is what the harness sees.
-  const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "test", "crash-child.ts")], {
-    env: { ...process.env, HOSTPLANE_ORPHAN_JOB_SECONDS: "1", HOSTPLANE_QUEUE_MAINTENANCE_SECONDS: "2", ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (d) => (stderr += d));
-  children.add(child);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => {
-      children.delete(child);
-      if (code && code !== 0) console.error(stderr);
-      resolve({ code, signal });
-    }),
-  );
-  return { child, exited };
-}
-
-async function openOperations() {
-  return db.operation.count({ where: { status: { in: ["PENDING", "RUNNING"] } } });
-}
-
-/** A worker without failpoints runs until everything is converged, then stops. */
-async function recover() {
-  const { child, exited } = startChild({});
-  try {
-    await waitFor("convergence after a crash", async () => (await openOperations()) === 0, 60_000, 250);
-  } catch (error) {
-    const open = await db.operation.findMany({ where: { status: { in: ["PENDING", "RUNNING"] } }, include: { steps: { orderBy: { position: "asc" } } } });
-    const jobs = await db.$queryRaw`SELECT state, singleton_key, retry_count, started_on FROM pgboss.job WHERE name = 'reconcile' ORDER BY created_on DESC LIMIT 5`;
-    throw new Error(`${(error as Error).message}; open: ${JSON.stringify(open.map((o) => ({ kind: o.kind, status: o.status, steps: o.steps.map((s) => `${s.kind}:${s.status}:${s.message ?? ""}`) })))}; jobs: ${JSON.stringify(jobs)}`);
-  }
-  child.kill("SIGTERM");
-  await exited;
-}
-
-async function crashAt(failpoint: string, submit?: object) {
-  const { exited } = startChild({ HOSTPLANE_FAILPOINT: failpoint, ...(submit ? { CRASH_SUBMIT: JSON.stringify(submit) } : {}) });
-  const result = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 60_000))]);
+async function expectCrash(failpoint: string, submit?: object) {
+  const result = await crashAt(failpoint, submit);
   expect(result?.signal, `worker should have killed itself at ${failpoint}`).toBe("SIGKILL");
 }
 
@@ -73,7 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) c.kill("SIGKILL");
+  killAllChildren();
   await stopBoss();
   cleanLxcNode(LXC);
   await disconnectDb();
@@ -89,8 +46,8 @@ describe("crash safety (SIGKILL at every named step, real LXC)", () => {
     const tally: Record<string, number> = {};
     for (const [i, round] of plan.entries()) {
       const name = `crash-${i}`;
-      const input = { name, regionId, layers: [{ name: "web", stack: "busybox", count: 2, reservedCloudlets: 1, dynamicCloudlets: 2, diskGib: 1, ha: false }, { name: "db", stack: "busybox", count: 1, reservedCloudlets: 1, dynamicCloudlets: 1, diskGib: 1, ha: false }] };
-      await crashAt(`${round.create[0]}:${round.create[1]}`, { kind: "create", actorId: actor.id, input });
+      const input = crashInput(name, regionId);
+      await expectCrash(`${round.create[0]}:${round.create[1]}`, { kind: "create", actorId: actor.id, input });
       tally[round.create[0]] = (tally[round.create[0]] ?? 0) + 1;
       await recover();
       const env = await db.environment.findFirstOrThrow({ where: { name, ownerId: actor.id } });
@@ -99,7 +56,7 @@ describe("crash safety (SIGKILL at every named step, real LXC)", () => {
 
       await deleteEnvironment({ actor, environmentId: env.id, confirmName: name });
       if (round.del) {
-        await crashAt(`${round.del[0]}:${round.del[1]}`);
+        await expectCrash(`${round.del[0]}:${round.del[1]}`);
         tally[round.del[0]] = (tally[round.del[0]] ?? 0) + 1;
       }
       await recover();

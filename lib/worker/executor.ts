@@ -63,24 +63,18 @@ async function runOperation(operationId: string): Promise<void> {
     await db.operation.update({ where: { id: op.id }, data: { status: "RUNNING", startedAt: new Date(), attempts: { increment: 1 } } });
   }
 
-  for (const step of op.steps) {
-    if (step.status === "SUCCEEDED" || step.status === "SKIPPED") continue;
-    const { containerId = null, toNodeId = null } = (step.input ?? {}) as { containerId?: string | null; toNodeId?: string | null };
-    const attempts = step.attempts + 1;
-    await db.operationStep.update({ where: { id: step.id }, data: { status: "RUNNING", startedAt: new Date(), finishedAt: null, attempts } });
-    try {
-      const message = await executeStep({ environmentId: op.environmentId, containerId, kind: step.kind as StepKind, operationId: op.id, stepId: step.id, toNodeId });
-      failpoint(step.kind);
-      await db.operationStep.update({ where: { id: step.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), message } });
-    } catch (error) {
-      const message = describe(error);
-      const transient = isTransientError(error) || error instanceof StepRetryLater;
-      if (transient && attempts < MAX_STEP_ATTEMPTS) {
-        await db.operationStep.update({ where: { id: step.id }, data: { status: "PENDING", message: `retrying: ${message}` } });
-        throw new RetryLater(message);
-      }
-      await failOperation({ op, stepId: step.id, stepKind: step.kind, message, permanentReason: error instanceof TemplateUnavailableError ? message : null });
-      return;
+  // Consecutive steps of one kind act on different containers: run them as one parallel wave.
+  const pending = op.steps.filter((s) => s.status !== "SUCCEEDED" && s.status !== "SKIPPED");
+  for (let i = 0; i < pending.length; ) {
+    const wave = [pending[i]];
+    while (PARALLEL_KINDS.has(pending[i].kind) && i + wave.length < pending.length && pending[i + wave.length].kind === pending[i].kind && wave.length < MAX_WAVE) wave.push(pending[i + wave.length]);
+    i += wave.length;
+    const outcomes = await Promise.allSettled(wave.map((step) => runStep(op, step)));
+    const failed = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult | undefined;
+    if (failed) {
+      if (failed.reason instanceof RetryLater) throw failed.reason;
+      if (failed.reason instanceof OperationFailed) return;
+      throw failed.reason;
     }
   }
   await db.operation.update({ where: { id: op.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), error: null } });
@@ -92,6 +86,34 @@ async function finishEvacuation(parentId: string | null) {
   if (!parentId) return;
   const open = await db.operation.count({ where: { kind: "MIGRATE", status: { in: ["PENDING", "RUNNING"] }, input: { path: ["parentId"], equals: parentId } } });
   if (open === 0) await db.operation.updateMany({ where: { id: parentId, status: "RUNNING" }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
+}
+
+const PARALLEL_KINDS = new Set(["create", "configure", "start", "stop", "restart", "set-limits", "destroy", "release", "migrate"]);
+const MAX_WAVE = Number(process.env.HOSTPLANE_STEP_PARALLELISM ?? 6);
+
+class OperationFailed extends Error {}
+
+type StepRow = { id: string; kind: string; attempts: number; input: unknown };
+type OpRow = { id: string; kind: string; environmentId: string | null; input: unknown; userId: string | null };
+
+async function runStep(op: OpRow, step: StepRow): Promise<void> {
+  const { containerId = null, toNodeId = null } = (step.input ?? {}) as { containerId?: string | null; toNodeId?: string | null };
+  const attempts = step.attempts + 1;
+  await db.operationStep.update({ where: { id: step.id }, data: { status: "RUNNING", startedAt: new Date(), finishedAt: null, attempts } });
+  try {
+    const message = await executeStep({ environmentId: op.environmentId, containerId, kind: step.kind as StepKind, operationId: op.id, stepId: step.id, toNodeId });
+    failpoint(step.kind);
+    await db.operationStep.update({ where: { id: step.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), message } });
+  } catch (error) {
+    const message = describe(error);
+    const transient = isTransientError(error) || error instanceof StepRetryLater;
+    if (transient && attempts < MAX_STEP_ATTEMPTS) {
+      await db.operationStep.update({ where: { id: step.id }, data: { status: "PENDING", message: `retrying: ${message}` } });
+      throw new RetryLater(message);
+    }
+    await failOperation({ op, stepId: step.id, stepKind: step.kind, message, permanentReason: error instanceof TemplateUnavailableError ? message : null });
+    throw new OperationFailed(message);
+  }
 }
 
 function describe(error: unknown): string {
@@ -111,18 +133,22 @@ async function failOperation(options: { op: { id: string; kind: string; environm
   const { op } = options;
   const summary = `${options.stepKind} failed: ${options.permanentReason ?? options.message.split(" — ")[0]}`.slice(0, 300);
   const created = ((op.input as { containerIds?: string[] })?.containerIds ?? []) as string[];
-  await db.$transaction(async (tx) => {
+  const first = await db.$transaction(async (tx) => {
     await tx.operationStep.update({ where: { id: options.stepId }, data: { status: "FAILED", finishedAt: new Date(), message: options.message } });
+    // Several steps of one parallel wave may fail: only the first one fails the operation.
+    const claimed = await tx.operation.updateMany({ where: { id: op.id, status: "RUNNING" }, data: { status: "FAILED", finishedAt: new Date(), error: summary } });
+    if (claimed.count === 0) return false;
     await tx.operationStep.updateMany({ where: { operationId: op.id, status: "PENDING" }, data: { status: "SKIPPED" } });
-    await tx.operation.update({ where: { id: op.id }, data: { status: "FAILED", finishedAt: new Date(), error: summary } });
-    if (!op.environmentId) return;
+    if (!op.environmentId) return true;
     const env = await tx.environment.findUnique({ where: { id: op.environmentId } });
-    if (!env) return;
+    if (!env) return true;
     if (created.length && (op.kind === "CREATE" || op.kind === "SCALE")) {
       await tx.container.updateMany({ where: { id: { in: created } }, data: { desiredState: "DELETED" } });
       await tx.operation.create({ data: { kind: "ROLLBACK", environmentId: env.id, userId: op.userId, input: { rollbackOf: op.id, containerIds: created } } });
     }
     if (env.desiredState !== "DELETED") await tx.environment.update({ where: { id: env.id }, data: { status: op.kind === "CREATE" ? "FAILED" : "DEGRADED" } });
+    return true;
   });
+  if (!first) return;
   await recordAudit({ actorId: op.userId, action: "operation.failed", targetType: "operation", targetId: op.id, result: "FAILURE", detail: { kind: op.kind, environmentId: op.environmentId, error: options.message.slice(0, 500) } });
 }

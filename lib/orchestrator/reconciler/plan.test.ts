@@ -7,9 +7,9 @@ const c = (id: string, over: Partial<DesiredContainer> = {}): DesiredContainer =
 const kinds = (steps: { kind: string; containerId?: string }[]) => steps.map((s) => (s.containerId ? `${s.kind}:${s.containerId}` : s.kind));
 
 describe("planEnvironment", () => {
-  it("creates, configures and starts missing containers, then marks the environment running", () => {
+  it("creates, configures and starts missing containers phase by phase, then marks the environment running", () => {
     const steps = planEnvironment({ environment: { id: "e", desired: "RUNNING" }, containers: [c("a"), c("b", { ordinal: 1 })], observed: new Map() });
-    expect(kinds(steps)).toEqual(["create:a", "configure:a", "start:a", "create:b", "configure:b", "start:b", "mark-running"]);
+    expect(kinds(steps)).toEqual(["create:a", "create:b", "configure:a", "configure:b", "start:a", "start:b", "mark-running"]);
   });
 
   it("starts stopped containers and fixes drifted limits", () => {

@@ -76,21 +76,27 @@ export function planEnvironment(input: PlanInput): PlannedStep[] {
     steps.push({ kind: "release", containerId: c.id, target: where(c) });
   }
 
+  // Kept containers are planned in phases (all creates, then all configures, …) so the executor
+  // can run each phase's steps for different containers in parallel.
   const keep = input.containers.filter((c) => effective(c) !== "DELETED").sort((a, b) => (a.layerId === b.layerId ? a.ordinal - b.ordinal : a.layerId < b.layerId ? -1 : 1));
+  const phases: Record<"create" | "configure" | "set-limits" | "start" | "restart" | "stop", PlannedStep[]> = { create: [], configure: [], "set-limits": [], start: [], restart: [], stop: [] };
   for (const c of keep) {
     const seen = input.observed.get(c.name);
     const desired = effective(c);
+    const add = (kind: keyof typeof phases) => phases[kind].push({ kind, containerId: c.id, target: where(c) });
     if (!seen) {
-      steps.push({ kind: "create", containerId: c.id, target: where(c) }, { kind: "configure", containerId: c.id, target: where(c) });
-      if (desired === "RUNNING") steps.push({ kind: "start", containerId: c.id, target: where(c) });
+      add("create");
+      add("configure");
+      if (desired === "RUNNING") add("start");
       continue;
     }
-    if (!sameLimits(seen.limits, c.limits)) steps.push({ kind: "set-limits", containerId: c.id, target: where(c) });
+    if (!sameLimits(seen.limits, c.limits)) add("set-limits");
     const running = seen.state === "running" || seen.state === "starting";
-    if (desired === "RUNNING" && !running) steps.push({ kind: "start", containerId: c.id, target: where(c) });
-    else if (desired === "RUNNING" && input.restart?.has(c.id)) steps.push({ kind: "restart", containerId: c.id, target: where(c) });
-    else if (desired === "STOPPED" && seen.state !== "stopped") steps.push({ kind: "stop", containerId: c.id, target: where(c) });
+    if (desired === "RUNNING" && !running) add("start");
+    else if (desired === "RUNNING" && input.restart?.has(c.id)) add("restart");
+    else if (desired === "STOPPED" && seen.state !== "stopped") add("stop");
   }
+  steps.push(...phases.create, ...phases.configure, ...phases["set-limits"], ...phases.stop, ...phases.start, ...phases.restart);
 
   const env = `environment ${input.environment.id}`;
   if (envDesired === "DELETED") steps.push({ kind: "finalize-delete", target: env });
