@@ -23,12 +23,16 @@ async function main() {
   const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
   const t0 = Date.now();
   let kills = 0;
+  const count = (step: string) => {
+    tally[step] = (tally[step] ?? 0) + 1;
+    return 1;
+  };
   try {
     for (let i = 0; kills < KILLS; i++) {
       const name = `soak-${i}`;
       const [cStep, cOcc] = h.CREATE_STEPS[rand(h.CREATE_STEPS.length)];
       const created = await h.crashAt(`${cStep}:${1 + rand(cOcc)}`, { kind: "create", actorId: actor.id, input: h.crashInput(name, region.id) });
-      if (created?.signal === "SIGKILL") (tally[cStep] = (tally[cStep] ?? 0) + 1), kills++;
+      if (created?.signal === "SIGKILL") kills += count(cStep);
       await h.recover();
       problems.push(...(await checkInvariants({ nodeIds: [node.id] })).map((p) => `${name} after ${cStep}: ${p}`));
       const env = await db.environment.findFirst({ where: { name, ownerId: actor.id } });
@@ -39,7 +43,7 @@ async function main() {
       await deleteEnvironment({ actor, environmentId: env.id, confirmName: name });
       const [dStep, dOcc] = h.DELETE_STEPS[rand(h.DELETE_STEPS.length)];
       const deleted = await h.crashAt(`${dStep}:${1 + rand(dOcc)}`);
-      if (deleted?.signal === "SIGKILL") (tally[dStep] = (tally[dStep] ?? 0) + 1), kills++;
+      if (deleted?.signal === "SIGKILL") kills += count(dStep);
       await h.recover();
       if (await db.environment.findUnique({ where: { id: env.id } })) problems.push(`${name}: still present after delete crash at ${dStep}`);
       problems.push(...(await checkInvariants({ nodeIds: [node.id] })).map((p) => `${name} after ${dStep}: ${p}`));
