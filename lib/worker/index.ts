@@ -6,6 +6,7 @@ import pg from "pg";
 import { db } from "@/lib/db/client";
 import { isEnvironmentUnlocked } from "./env-lock";
 import { processEnvironment, RetryLater } from "./executor";
+import { healthCheckOnce } from "./health";
 import { pruneMetrics, sampleMetricsOnce } from "./metrics";
 import { getBoss, RECONCILE_QUEUE } from "./queue";
 import { redispatchOpenOperations, resyncOnce } from "./resync";
@@ -19,6 +20,7 @@ export type WorkerOptions = {
   metricsIntervalMs?: number;
   orphanGraceMs?: number;
   recoveryIntervalMs?: number;
+  healthIntervalMs?: number;
   log?: (line: string) => void;
 };
 
@@ -85,6 +87,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   every(recoveryMs, "recovery", recover);
   every(resyncMs, "resync", () => resyncOnce({ orphanGraceMs }));
   every(metricsMs, "metrics", () => sampleMetricsOnce());
+  every(options.healthIntervalMs ?? Number(process.env.HOSTPLANE_HEALTH_INTERVAL_MS ?? 5_000), "health", () => healthCheckOnce());
   every(10 * 60_000, "prune", () => pruneMetrics());
   void recover().catch((error) => log(`recovery: ${(error as Error).message}`));
 

@@ -1,0 +1,63 @@
+// Health checks: the worker probes each running container's service port (the stack's first
+// port). UNHEALTHY after a failed probe; after `failThreshold` consecutive failures the container
+// is restarted (a REPAIR operation) and the event audited. Balancer upstreams follow health.
+import net from "node:net";
+import { db } from "@/lib/db/client";
+import { recordAudit } from "@/lib/services/audit";
+import { dispatch } from "@/lib/services/operations";
+import { getStack } from "@/lib/stacks/catalog";
+import { runStackHook } from "./stack-hooks";
+
+export function probeTcpPort(ip: string, port: number, timeoutMs = 1500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: ip, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+export async function healthCheckOnce(options: { failThreshold?: number } = {}): Promise<{ checked: number; unhealthy: number; restarted: number }> {
+  const threshold = options.failThreshold ?? 3;
+  const rows = await db.container.findMany({
+    where: { observedState: "RUNNING", desiredState: "RUNNING", ip: { not: null } },
+    include: { layer: { select: { stack: true, role: true } }, environment: { select: { id: true, name: true } } },
+  });
+  const tally = { checked: 0, unhealthy: 0, restarted: 0 };
+  const topologyChanged = new Set<string>();
+  await Promise.all(
+    rows.map(async (c) => {
+      const port = getStack(c.layer.stack)?.ports[0];
+      if (!port) return;
+      tally.checked++;
+      const ok = await probeTcpPort(c.ip!, port);
+      if (ok) {
+        if (c.health !== "HEALTHY" || c.healthFailures !== 0) {
+          await db.container.update({ where: { id: c.id }, data: { health: "HEALTHY", healthFailures: 0 } });
+          if (c.health === "UNHEALTHY" && c.layer.role === "APP") topologyChanged.add(c.environmentId);
+        }
+        return;
+      }
+      tally.unhealthy++;
+      const failures = c.healthFailures + 1;
+      if (c.health !== "UNHEALTHY" && c.layer.role === "APP") topologyChanged.add(c.environmentId);
+      if (failures < threshold) {
+        await db.container.update({ where: { id: c.id }, data: { health: "UNHEALTHY", healthFailures: failures } });
+        return;
+      }
+      const busy = await db.operation.count({ where: { environmentId: c.environmentId, status: { in: ["PENDING", "RUNNING"] } } });
+      await db.container.update({ where: { id: c.id }, data: { health: "UNHEALTHY", healthFailures: busy ? failures : 0 } });
+      if (busy) return;
+      await db.operation.create({ data: { kind: "REPAIR", environmentId: c.environmentId, input: { restart: [c.id], reason: `port ${port} did not answer ${failures} times` } } });
+      await recordAudit({ action: "container.unhealthy.restart", targetType: "container", targetId: c.id, result: "FAILURE", detail: { environment: c.environment.name, port, failures } });
+      await dispatch(c.environmentId);
+      tally.restarted++;
+    }),
+  );
+  for (const environmentId of topologyChanged) await runStackHook({ phase: "topology", environmentId }).catch(() => {});
+  return tally;
+}
