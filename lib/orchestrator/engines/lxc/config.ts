@@ -44,12 +44,24 @@ export function renderManagedConfig(options: { metadata: ContainerMetadata; brid
     `lxc.net.0.link = ${bridge}`,
     "lxc.net.0.flags = up",
     "lxc.net.0.name = eth0",
+    `lxc.net.0.hwaddr = ${macAddressFor(metadata.ip)}`,
     `lxc.net.0.ipv4.address = ${metadata.ip}/${metadata.prefix} ${broadcast}`,
     `lxc.net.0.ipv4.gateway = ${metadata.gateway}`,
     ...Object.entries(cgroupV1Values({ limits: metadata.limits, mhzPerCore })).map(([key, value]) => `lxc.cgroup.${key} = ${value}`),
     ...Object.entries(metadata.env).map(([key, value]) => `lxc.environment = ${key}=${value}`),
   ];
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * A stable, locally administered MAC derived from the container's IP (02:68:<4 IP octets>):
+ * after a restart or migration the address keeps its MAC, so neighbours' ARP entries stay
+ * valid instead of blackholing traffic until they expire.
+ */
+export function macAddressFor(ip: string): string {
+  const value = parseIpv4(ip);
+  const octets = [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff];
+  return ["02", "68", ...octets.map((octet) => octet.toString(16).padStart(2, "0"))].join(":");
 }
 
 const MANAGED_KEY = /^\s*lxc\.(net\.|uts\.name|cgroup\.|cgroup2\.|environment)/;

@@ -69,3 +69,9 @@ export function provisionTemplate(context: ProvisionContext, template: Container
   if (!strategy) throw new TypeError(`no lxc strategy for template kind ${template.kind}`);
   return strategy(context, template);
 }
+
+// Debian stack templates (issue 8): built once per node from lib/stacks/recipes, cloned per container.
+export { ensureStackTemplate, listStackTemplates, pruneStackTemplates, type EnsureStackTemplateOptions, type EnsureStackTemplateResult, type StackTemplateInfo } from "./template-build";
+export { DEFAULT_TEMPLATE_CACHE_DIR, ensureOsTemplate, parseAptMirror, type TemplateProgress } from "./template-os";
+export { configureStackContainer, writeBalancerUpstreams } from "./stack-configure";
+export { probePostgres, probeStackService, probeTcp, waitForService, waitForTcp } from "./stack-probe";
