@@ -5,6 +5,7 @@ import path from "node:path";
 import { applyMigrations } from "../lib/db/migrate";
 import { disconnectDb } from "../lib/db/client";
 import { ensureDefaultRegion, ensureFirstAdmin } from "../lib/services/bootstrap";
+import { ensureLocalNode } from "../lib/services/local-node";
 import { DATA_DIR, openDatabase } from "./lib/database";
 import { loadOrCreateSecrets } from "./lib/secrets";
 
@@ -40,6 +41,7 @@ async function main() {
     process.env.HOSTPLANE_SECRET ??= secrets.hostplaneSecret;
     process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
     await ensureDefaultRegion();
+    if (process.env.HOSTPLANE_LOCAL_NODE !== "off") console.log(`[hostplane] local hardware node: ${(await ensureLocalNode()).status}`);
     const admin = await ensureFirstAdmin({ email: process.env.HOSTPLANE_ADMIN_EMAIL, password: process.env.HOSTPLANE_ADMIN_PASSWORD });
 
     const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");

@@ -1,6 +1,7 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth/session";
 import { db } from "./client";
+import { getDefaultQuota, isSignupEnabled } from "@/lib/services/settings";
 import { assertAdmin } from "./guard";
 
 export async function getAccountSummary(userId: string) {
@@ -13,7 +14,18 @@ export async function getAccountSummary(userId: string) {
   return { createdAt: user.createdAt, quota: user.quota, environments, reservedCloudlets: reserved._sum.reservedCloudlets ?? 0 };
 }
 
-export type UserListItem = { id: string; email: string; name: string; role: "ADMIN" | "DEVELOPER"; status: "ACTIVE" | "SUSPENDED"; createdAt: Date; environments: number };
+export type QuotaView = { maxEnvironments: number; maxCloudletsPerContainer: number; maxContainersPerLayer: number; maxReservedCloudlets: number };
+
+export type UserListItem = {
+  id: string;
+  email: string;
+  name: string;
+  role: "ADMIN" | "DEVELOPER";
+  status: "ACTIVE" | "SUSPENDED";
+  createdAt: Date;
+  environments: number;
+  quota: QuotaView | null;
+};
 
 export async function listUsers(options: { actor: SessionUser; query?: string; take?: number }): Promise<UserListItem[]> {
   assertAdmin(options.actor);
@@ -22,7 +34,24 @@ export async function listUsers(options: { actor: SessionUser; query?: string; t
     where: q ? { OR: [{ email: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }] } : {},
     orderBy: { createdAt: "asc" },
     take: options.take ?? 200,
-    select: { id: true, email: true, name: true, role: true, status: true, createdAt: true, _count: { select: { environments: true } } },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      status: true,
+      createdAt: true,
+      _count: { select: { environments: true } },
+      quota: { select: { maxEnvironments: true, maxCloudletsPerContainer: true, maxContainersPerLayer: true, maxReservedCloudlets: true } },
+    },
   });
   return rows.map(({ _count, ...u }) => ({ ...u, environments: _count.environments }));
+}
+
+/** Panel-wide account settings for the Users page: default quota and the sign-up switch. */
+export async function getAccountSettings(options: { actor: SessionUser }): Promise<{ defaultQuota: QuotaView; signupEnabled: boolean; signupForcedOffByEnv: boolean }> {
+  assertAdmin(options.actor);
+  const [defaultQuota, signupEnabled] = await Promise.all([getDefaultQuota(), isSignupEnabled()]);
+  const env = process.env.HOSTPLANE_SIGNUP;
+  return { defaultQuota, signupEnabled, signupForcedOffByEnv: env === "0" || env === "false" || env === "off" };
 }

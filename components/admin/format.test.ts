@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { ageOf, formatMib, loadRatingOf, percentOf } from "./format";
+
+const idle = { memUsedMib: 0, memTotalMib: 1000, swapUsedMib: 0, swapTotalMib: 0, diskUsedGib: 0, diskTotalGib: 100, loadAvg5: 0, cores: 2 };
+
+describe("load rating (Jelastic's load mark, banded)", () => {
+  it.each([
+    [{}, 0, "idle"],
+    [{ memUsedMib: 500 }, 10, "low"],
+    [{ memUsedMib: 1000, diskUsedGib: 50 }, 45, "moderate"],
+    [{ memUsedMib: 1000, diskUsedGib: 100 }, 70, "moderate"],
+    [{ swapUsedMib: 512, swapTotalMib: 1024, diskUsedGib: 100 }, 100, "high"],
+    [{ loadAvg5: 3 }, 0, "idle"],
+    [{ loadAvg5: 8 }, 200, "high"],
+  ])("%o → mark %i (%s)", (override, mark, level) => {
+    const r = loadRatingOf({ ...idle, ...override });
+    expect(r.mark).toBe(mark);
+    expect(r.level).toBe(level);
+    expect(r.label).toBe(level);
+  });
+});
+
+describe("formatting", () => {
+  it("percentages clamp and survive unknown totals", () => {
+    expect(percentOf(50, 200)).toBe(25);
+    expect(percentOf(5, 0)).toBe(0);
+    expect(percentOf(300, 200)).toBe(100);
+  });
+  it("sizes and ages", () => {
+    expect(formatMib(512)).toBe("512 MiB");
+    expect(formatMib(2048)).toBe("2.0 GiB");
+    expect(ageOf(null)).toBe("never");
+    expect(ageOf(new Date(0), new Date(90_000))).toBe("1 min ago");
+  });
+});

@@ -1,0 +1,67 @@
+// Pure display helpers for the admin console (no React, no data): unit-tested.
+import { loadMark } from "@/lib/orchestrator/scheduler";
+
+export type NodeLoadInput = {
+  memUsedMib: number;
+  memTotalMib: number;
+  swapUsedMib: number;
+  swapTotalMib: number;
+  diskUsedGib: number;
+  diskTotalGib: number;
+  loadAvg5: number;
+  cores: number;
+};
+
+export type LoadRating = { mark: number; level: "idle" | "low" | "moderate" | "high"; label: string; tone: "green" | "blue" | "amber" | "red" };
+
+/**
+ * Jelastic's load mark (see the scheduler's loadMark: swap×1 + mem×0.2 + disk×0.5 + CPU overload,
+ * × 100) rounded, with a word so colour is never the only signal. Bands: < 10 idle, < 40 low,
+ * < 80 moderate, otherwise high (a full disk alone gives 50, full memory and disk give 70).
+ */
+export function loadRatingOf(load: NodeLoadInput): LoadRating {
+  const mark = Math.round(loadMark(load));
+  if (mark < 10) return { mark, level: "idle", label: "idle", tone: "green" };
+  if (mark < 40) return { mark, level: "low", label: "low", tone: "green" };
+  if (mark < 80) return { mark, level: "moderate", label: "moderate", tone: "amber" };
+  return { mark, level: "high", label: "high", tone: "red" };
+}
+
+/** Percentage 0–100 (rounded, clamped); 0 when the total is unknown. */
+export function percentOf(used: number, total: number): number {
+  if (!(total > 0)) return 0;
+  return Math.max(0, Math.min(100, Math.round((used / total) * 100)));
+}
+
+export function formatMib(mib: number): string {
+  if (mib >= 1024 * 1024) return `${(mib / 1024 / 1024).toFixed(1)} TiB`;
+  if (mib >= 1024) return `${(mib / 1024).toFixed(1)} GiB`;
+  return `${Math.round(mib)} MiB`;
+}
+
+export function formatGib(gib: number): string {
+  return gib >= 1024 ? `${(gib / 1024).toFixed(1)} TiB` : `${Math.round(gib)} GiB`;
+}
+
+export function formatMhz(mhz: number): string {
+  return mhz >= 1000 ? `${(mhz / 1000).toFixed(1)} GHz` : `${Math.round(mhz)} MHz`;
+}
+
+/** "3 min ago" style age, from a reference time so server renders are deterministic in tests. */
+export function ageOf(date: Date | null, now: Date = new Date()): string {
+  if (!date) return "never";
+  const s = Math.max(0, Math.round((now.getTime() - date.getTime()) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
+export const ENGINE_LABEL: Record<"LXC" | "VIRTUOZZO" | "SIM", string> = { LXC: "LXC", VIRTUOZZO: "Virtuozzo", SIM: "simulated" };
+
+export const NODE_STATUS: Record<string, { label: string; tone: "green" | "amber" | "red" | "blue" | "slate" }> = {
+  ACTIVE: { label: "Active", tone: "green" },
+  MAINTENANCE: { label: "Maintenance", tone: "amber" },
+  EVACUATING: { label: "Evacuating", tone: "blue" },
+  OFFLINE: { label: "Offline", tone: "red" },
+};

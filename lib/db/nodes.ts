@@ -1,0 +1,163 @@
+import "server-only";
+import type { SessionUser } from "@/lib/auth/session";
+import { loadRatingOf, type LoadRating } from "@/components/admin/format";
+import { db, type Db } from "./client";
+import { assertAdmin } from "./guard";
+
+type Actor = Pick<SessionUser, "role">;
+
+export type NodeListItem = {
+  id: string;
+  name: string;
+  regionId: string;
+  regionName: string;
+  engine: "LXC" | "VIRTUOZZO" | "SIM";
+  transport: "LOCAL" | "SSH";
+  address: string;
+  status: "ACTIVE" | "MAINTENANCE" | "EVACUATING" | "OFFLINE";
+  capacity: { ramMib: number; cpuMhz: number; diskGib: number; maxContainers: number; cores: number; mhzPerCore: number };
+  reserved: { ramMib: number; cpuMhz: number; diskGib: number; containers: number; limitCloudlets: number };
+  used: { memUsedMib: number; memTotalMib: number; swapUsedMib: number; swapTotalMib: number; diskUsedGib: number; diskTotalGib: number; loadAvg5: number };
+  load: LoadRating;
+  containers: number;
+  overcommitRatio: number;
+  labels: Record<string, string>;
+  lastSeenAt: Date | null;
+  lastError: string | null;
+};
+
+// Only these columns ever leave lib/db: never sshKeyEncrypted, never the raw host key.
+const listSelect = {
+  id: true,
+  name: true,
+  regionId: true,
+  region: { select: { name: true } },
+  engine: true,
+  transport: true,
+  sshHost: true,
+  sshPort: true,
+  status: true,
+  ramMib: true,
+  cpuMhz: true,
+  diskGib: true,
+  maxContainers: true,
+  cores: true,
+  mhzPerCore: true,
+  reservedRamMib: true,
+  reservedCpuMhz: true,
+  reservedDiskGib: true,
+  reservedContainers: true,
+  reservedLimitCloudlets: true,
+  memUsedMib: true,
+  memTotalMib: true,
+  swapUsedMib: true,
+  swapTotalMib: true,
+  diskUsedGib: true,
+  diskTotalGib: true,
+  loadAvg5: true,
+  overcommitRatio: true,
+  labels: true,
+  lastSeenAt: true,
+  lastError: true,
+  _count: { select: { containers: true } },
+} as const;
+
+type ListRow = Db.Prisma.HardwareNodeGetPayload<{ select: typeof listSelect }>;
+
+function toListItem(n: ListRow): NodeListItem {
+  const used = { memUsedMib: n.memUsedMib, memTotalMib: n.memTotalMib, swapUsedMib: n.swapUsedMib, swapTotalMib: n.swapTotalMib, diskUsedGib: n.diskUsedGib, diskTotalGib: n.diskTotalGib, loadAvg5: n.loadAvg5 };
+  return {
+    id: n.id,
+    name: n.name,
+    regionId: n.regionId,
+    regionName: n.region.name,
+    engine: n.engine,
+    transport: n.transport,
+    address: n.transport === "SSH" ? `${n.sshHost}:${n.sshPort ?? 22}` : "this machine",
+    status: n.status,
+    capacity: { ramMib: n.ramMib, cpuMhz: n.cpuMhz, diskGib: n.diskGib, maxContainers: n.maxContainers, cores: n.cores, mhzPerCore: n.mhzPerCore },
+    reserved: { ramMib: n.reservedRamMib, cpuMhz: n.reservedCpuMhz, diskGib: n.reservedDiskGib, containers: n.reservedContainers, limitCloudlets: n.reservedLimitCloudlets },
+    used,
+    load: loadRatingOf({ ...used, cores: n.cores }),
+    containers: n._count.containers,
+    overcommitRatio: n.overcommitRatio,
+    labels: (n.labels ?? {}) as Record<string, string>,
+    lastSeenAt: n.lastSeenAt,
+    lastError: n.lastError,
+  };
+}
+
+export const NODE_SORT_KEYS = ["name", "region", "engine", "status", "load", "ram", "cpu", "disk", "containers"] as const;
+export type NodeSortKey = (typeof NODE_SORT_KEYS)[number];
+
+const sorters: Record<NodeSortKey, (a: NodeListItem, b: NodeListItem) => number> = {
+  name: (a, b) => a.name.localeCompare(b.name),
+  region: (a, b) => a.regionName.localeCompare(b.regionName) || a.name.localeCompare(b.name),
+  engine: (a, b) => a.engine.localeCompare(b.engine) || a.name.localeCompare(b.name),
+  status: (a, b) => a.status.localeCompare(b.status) || a.name.localeCompare(b.name),
+  load: (a, b) => a.load.mark - b.load.mark,
+  ram: (a, b) => a.reserved.ramMib / Math.max(1, a.capacity.ramMib) - b.reserved.ramMib / Math.max(1, b.capacity.ramMib),
+  cpu: (a, b) => a.reserved.cpuMhz / Math.max(1, a.capacity.cpuMhz) - b.reserved.cpuMhz / Math.max(1, b.capacity.cpuMhz),
+  disk: (a, b) => a.reserved.diskGib / Math.max(1, a.capacity.diskGib) - b.reserved.diskGib / Math.max(1, b.capacity.diskGib),
+  containers: (a, b) => a.containers - b.containers,
+};
+
+export async function listNodes(options: { actor: Actor; sort?: NodeSortKey; dir?: "asc" | "desc"; regionId?: string }): Promise<NodeListItem[]> {
+  assertAdmin(options.actor);
+  const rows = await db.hardwareNode.findMany({ where: options.regionId ? { regionId: options.regionId } : {}, select: listSelect, orderBy: { name: "asc" } });
+  const items = rows.map(toListItem);
+  const sorter = sorters[options.sort ?? "name"];
+  items.sort((a, b) => (options.dir === "desc" ? -sorter(a, b) : sorter(a, b)));
+  return items;
+}
+
+export type NodeDetail = NodeListItem & {
+  sshUser: string | null;
+  hostKeyFingerprint: string | null;
+  lxcPath: string | null;
+  bridge: string | null;
+  subnet: string;
+  facts: Record<string, unknown>;
+  createdAt: Date;
+};
+
+export async function getNode(options: { actor: Actor; nodeId: string }): Promise<NodeDetail | null> {
+  assertAdmin(options.actor);
+  const row = await db.hardwareNode.findUnique({
+    where: { id: options.nodeId },
+    select: { ...listSelect, sshUser: true, hostKeyFingerprint: true, lxcPath: true, bridge: true, subnet: true, facts: true, createdAt: true },
+  });
+  if (!row) return null;
+  return {
+    ...toListItem(row),
+    sshUser: row.sshUser,
+    hostKeyFingerprint: row.hostKeyFingerprint,
+    lxcPath: row.lxcPath,
+    bridge: row.bridge,
+    subnet: row.subnet,
+    facts: (row.facts ?? {}) as Record<string, unknown>,
+    createdAt: row.createdAt,
+  };
+}
+
+export type NodeOperationItem = { id: string; kind: string; status: string; error: string | null; createdAt: Date; finishedAt: Date | null; environmentName: string | null; userEmail: string | null };
+
+export async function listNodeOperations(options: { actor: Actor; nodeId: string; take?: number }): Promise<NodeOperationItem[]> {
+  assertAdmin(options.actor);
+  const rows = await db.operation.findMany({
+    where: { hardwareNodeId: options.nodeId },
+    orderBy: { createdAt: "desc" },
+    take: options.take ?? 20,
+    select: { id: true, kind: true, status: true, error: true, createdAt: true, finishedAt: true, environment: { select: { name: true } }, user: { select: { email: true } } },
+  });
+  return rows.map((r) => ({ id: r.id, kind: r.kind, status: r.status, error: r.error, createdAt: r.createdAt, finishedAt: r.finishedAt, environmentName: r.environment?.name ?? null, userEmail: r.user?.email ?? null }));
+}
+
+export type LocalNodeStatus = { available: boolean; reason?: string; fix?: string; checkedAt?: string } | null;
+
+/** Written by ensureLocalNode on start: why this machine is not a hardware node, and the fix. */
+export async function getLocalNodeStatus(options: { actor: Actor }): Promise<LocalNodeStatus> {
+  assertAdmin(options.actor);
+  const row = await db.setting.findUnique({ where: { key: "localNodeStatus" } });
+  return (row?.value as LocalNodeStatus) ?? null;
+}

@@ -1,0 +1,157 @@
+// Regions (host groups): names, subnet pools, the default region and maintenance.
+import { db } from "@/lib/db/client";
+import { AppError, isAppError } from "@/lib/errors";
+import { zodFieldErrors } from "@/lib/validation/errors";
+import {
+  ZCreateRegionInput,
+  ZRenameRegionInput,
+  ZSetDefaultRegionInput,
+  ZSetRegionStatusInput,
+  ZSetRegionSubnetPoolInput,
+  cidrContains,
+  parseCidr,
+} from "@/lib/validation/regions";
+import type { z } from "zod";
+import { recordAudit } from "./audit";
+
+export type AdminActor = { id: string; email: string; role: string };
+
+/** Mutable context an admin mutation fills in so its audit event names the right target. */
+export type AuditContext = { targetId?: string | null; detail: Record<string, unknown> };
+
+/**
+ * Every admin mutation goes through here: role check first (inside the service, not only in the
+ * page or action), then the work, then one AuditEvent with the result — failures included.
+ */
+export async function audited<T>(
+  options: { actor: AdminActor; ip?: string | null; action: string; targetType: string; targetId?: string | null },
+  work: (ctx: AuditContext) => Promise<T>,
+): Promise<T> {
+  const ctx: AuditContext = { targetId: options.targetId ?? null, detail: {} };
+  const record = (result: "SUCCESS" | "FAILURE", extra: Record<string, unknown> = {}) =>
+    recordAudit({
+      actorId: options.actor.id,
+      actorEmail: options.actor.email,
+      action: options.action,
+      targetType: options.targetType,
+      targetId: ctx.targetId,
+      result,
+      ip: options.ip,
+      detail: { ...ctx.detail, ...extra },
+    });
+  try {
+    if (options.actor.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only administrators can do this.");
+    const value = await work(ctx);
+    await record("SUCCESS");
+    return value;
+  } catch (error) {
+    await record("FAILURE", { error: isAppError(error) ? error.message : "unexpected error" }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Parses service input with a schema; bad input becomes a VALIDATION error with field messages. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new AppError("VALIDATION", "Check the highlighted fields.", { fieldErrors: zodFieldErrors(parsed.error) });
+  return parsed.data;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === "P2002";
+}
+
+const nameTaken = (name: string) => new AppError("CONFLICT", `A region named ${name} already exists.`, { fieldErrors: { name: [`A region named ${name} already exists.`] } });
+
+async function requireRegion(regionId: string) {
+  const region = await db.region.findUnique({ where: { id: regionId } });
+  if (!region) throw new AppError("NOT_FOUND", "That region does not exist.");
+  return region;
+}
+
+export async function createRegion(o: { actor: AdminActor; input: unknown; ip?: string | null }) {
+  return audited({ actor: o.actor, ip: o.ip, action: "region.create", targetType: "region" }, async (ctx) => {
+    const input = parseInput(ZCreateRegionInput, o.input);
+    ctx.detail = { name: input.name, subnetPool: input.subnetPool };
+    try {
+      const hasDefault = (await db.region.count({ where: { isDefault: true } })) > 0;
+      const region = await db.region.create({ data: { name: input.name, subnetPool: input.subnetPool, isDefault: !hasDefault }, select: { id: true, name: true } });
+      ctx.targetId = region.id;
+      return region;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw nameTaken(input.name);
+      throw error;
+    }
+  });
+}
+
+export async function renameRegion(o: { actor: AdminActor; input: unknown; ip?: string | null }) {
+  return audited({ actor: o.actor, ip: o.ip, action: "region.rename", targetType: "region" }, async (ctx) => {
+    const input = parseInput(ZRenameRegionInput, o.input);
+    ctx.targetId = input.regionId;
+    const region = await requireRegion(input.regionId);
+    ctx.detail = { from: region.name, to: input.name };
+    try {
+      return await db.region.update({ where: { id: region.id }, data: { name: input.name, version: { increment: 1 } }, select: { id: true, name: true } });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw nameTaken(input.name);
+      throw error;
+    }
+  });
+}
+
+/** A pool may only change when every node already in the region keeps its /24 inside it. */
+export async function setRegionSubnetPool(o: { actor: AdminActor; input: unknown; ip?: string | null }) {
+  return audited({ actor: o.actor, ip: o.ip, action: "region.subnet-pool", targetType: "region" }, async (ctx) => {
+    const input = parseInput(ZSetRegionSubnetPoolInput, o.input);
+    ctx.targetId = input.regionId;
+    const region = await requireRegion(input.regionId);
+    ctx.detail = { from: region.subnetPool, to: input.subnetPool };
+    const pool = parseCidr(input.subnetPool)!;
+    const nodes = await db.hardwareNode.findMany({ where: { regionId: region.id }, select: { name: true, subnet: true } });
+    const outside = nodes.filter((n) => {
+      const subnet = parseCidr(n.subnet);
+      return !subnet || !cidrContains(pool, subnet);
+    });
+    if (outside.length > 0) {
+      const message = `These nodes' subnets would fall outside ${input.subnetPool}: ${outside.map((n) => `${n.name} (${n.subnet})`).join(", ")}.`;
+      throw new AppError("CONFLICT", message, { fieldErrors: { subnetPool: [message] } });
+    }
+    return db.region.update({ where: { id: region.id }, data: { subnetPool: input.subnetPool, version: { increment: 1 } }, select: { id: true, subnetPool: true } });
+  });
+}
+
+/** Exactly one default region: both writes happen in one transaction. */
+export async function setDefaultRegion(o: { actor: AdminActor; input: unknown; ip?: string | null }) {
+  return audited({ actor: o.actor, ip: o.ip, action: "region.default", targetType: "region" }, async (ctx) => {
+    const input = parseInput(ZSetDefaultRegionInput, o.input);
+    ctx.targetId = input.regionId;
+    const region = await requireRegion(input.regionId);
+    ctx.detail = { name: region.name };
+    await db.$transaction([
+      db.region.updateMany({ where: { isDefault: true, id: { not: region.id } }, data: { isDefault: false } }),
+      db.region.update({ where: { id: region.id }, data: { isDefault: true } }),
+    ]);
+    return { id: region.id };
+  });
+}
+
+export async function setRegionStatus(o: { actor: AdminActor; input: unknown; ip?: string | null }) {
+  return audited({ actor: o.actor, ip: o.ip, action: "region.status", targetType: "region" }, async (ctx) => {
+    const input = parseInput(ZSetRegionStatusInput, o.input);
+    ctx.targetId = input.regionId;
+    const region = await requireRegion(input.regionId);
+    ctx.detail = { name: region.name, from: region.status, to: input.status };
+    return db.region.update({ where: { id: region.id }, data: { status: input.status, version: { increment: 1 } }, select: { id: true, status: true } });
+  });
+}
+
+/** For the provisioning code: a region in maintenance accepts no new environments. */
+export async function assertRegionAcceptsEnvironments(regionId: string): Promise<void> {
+  const region = await db.region.findUnique({ where: { id: regionId }, select: { name: true, status: true } });
+  if (!region) throw new AppError("NOT_FOUND", "That region does not exist.", { fieldErrors: { regionId: ["That region does not exist."] } });
+  if (region.status !== "ACTIVE") {
+    const message = `Region ${region.name} is in maintenance and accepts no new environments. Pick another region or try later.`;
+    throw new AppError("CONFLICT", message, { fieldErrors: { regionId: [message] } });
+  }
+}
