@@ -45,6 +45,20 @@ export async function setEnvironmentRunning(options: { actor: Actor; environment
   return finish({ actor: options.actor, environmentId: env.id, operationId: op.id, action: options.running ? "environment.start" : "environment.stop", ip: options.ip });
 }
 
+/** Stop or start one container; the rest of the environment keeps its desired state. */
+export async function setContainerRunning(options: { actor: Actor; environmentId: string; containerId: string; running: boolean; ip?: string | null }) {
+  const env = await getOwnedEnvironment(options.actor, options.environmentId);
+  const container = await db.container.findFirst({ where: { id: options.containerId, environmentId: env.id, desiredState: { not: "DELETED" } } });
+  if (!container) throw new AppError("NOT_FOUND", "Container not found.");
+  const op = await db.$transaction(async (tx) => {
+    await tx.container.update({ where: { id: container.id }, data: { desiredState: options.running ? "RUNNING" : "STOPPED" } });
+    if (options.running && env.desiredState === "STOPPED") await tx.environment.update({ where: { id: env.id }, data: { desiredState: "RUNNING" } });
+    await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
+    return recordOperation(tx, { kind: options.running ? "START" : "STOP", environmentId: env.id, userId: options.actor.id, input: { containerId: container.id } });
+  });
+  return finish({ actor: options.actor, environmentId: env.id, operationId: op.id, action: options.running ? "container.start" : "container.stop", ip: options.ip, detail: { containerId: container.id } });
+}
+
 /** Restart the environment, one layer, or one container (the target's running containers restart). */
 export async function restartTarget(options: { actor: Actor; target: unknown; ip?: string | null }) {
   const target = parse(ZLifecycleTarget, options.target);

@@ -11,6 +11,7 @@ import { recordAudit } from "./audit";
 import { dispatch, findByIdempotencyKey, recordOperation } from "./operations";
 import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
 import { assertQuota } from "./quota-check";
+import { generateCredentials } from "./stack-credentials";
 
 export type Actor = { id: string; email: string; role: "ADMIN" | "DEVELOPER" | string };
 
@@ -81,7 +82,7 @@ export async function createEnvironment(options: { actor: Actor; input: unknown;
       const env = await tx.environment.create({ data: { name: input.name, ownerId: actor.id, regionId: input.regionId, status: "CREATING", desiredState: "RUNNING" } });
       const layerIds = new Map<string, string>();
       for (const [position, l] of input.layers.entries()) {
-        const layer = await tx.layer.create({ data: { environmentId: env.id, name: l.name, role: getStack(l.stack)!.role, stack: l.stack, count: l.count, reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib, ha: l.ha, position } });
+        const layer = await tx.layer.create({ data: { environmentId: env.id, name: l.name, role: getStack(l.stack)!.role, stack: l.stack, count: l.count, reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib, ha: l.ha, position, secretsEncrypted: generateCredentials(l.stack, l.name) } });
         layerIds.set(l.name, layer.id);
       }
       const perNode = new Map<string, typeof result.assignments>();

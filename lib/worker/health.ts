@@ -6,6 +6,7 @@ import { db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/services/audit";
 import { dispatch } from "@/lib/services/operations";
 import { getStack } from "@/lib/stacks/catalog";
+import { probeStackService } from "@/lib/orchestrator/engines/lxc/templates";
 import { runStackHook } from "./stack-hooks";
 
 export function probeTcpPort(ip: string, port: number, timeoutMs = 1500): Promise<boolean> {
@@ -24,7 +25,8 @@ export function probeTcpPort(ip: string, port: number, timeoutMs = 1500): Promis
 export async function healthCheckOnce(options: { failThreshold?: number } = {}): Promise<{ checked: number; unhealthy: number; restarted: number }> {
   const threshold = options.failThreshold ?? 3;
   const rows = await db.container.findMany({
-    where: { observedState: "RUNNING", desiredState: "RUNNING", ip: { not: null } },
+    // Real engines only: simulated containers have no network to probe.
+    where: { observedState: "RUNNING", desiredState: "RUNNING", ip: { not: null }, hardwareNode: { engine: { in: ["LXC", "VIRTUOZZO"] } } },
     include: { layer: { select: { stack: true, role: true } }, environment: { select: { id: true, name: true } } },
   });
   const tally = { checked: 0, unhealthy: 0, restarted: 0 };
@@ -34,7 +36,7 @@ export async function healthCheckOnce(options: { failThreshold?: number } = {}):
       const port = getStack(c.layer.stack)?.ports[0];
       if (!port) return;
       tally.checked++;
-      const ok = await probeTcpPort(c.ip!, port);
+      const ok = await probeStackService({ stackId: c.layer.stack, ip: c.ip!, timeoutMs: 1500 }).catch(() => false);
       if (ok) {
         if (c.health !== "HEALTHY" || c.healthFailures !== 0) {
           await db.container.update({ where: { id: c.id }, data: { health: "HEALTHY", healthFailures: 0 } });

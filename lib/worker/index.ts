@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { db } from "@/lib/db/client";
+import "./stack-integration";
 import { isEnvironmentUnlocked } from "./env-lock";
 import { processEnvironment, RetryLater } from "./executor";
 import { healthCheckOnce } from "./health";
