@@ -3,7 +3,8 @@
 // and quota refusals; cross-tenant isolation of pages, the events stream and server actions.
 import { expect, test, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { E2E_DATA_DIR } from "../playwright.config";
@@ -285,4 +286,26 @@ test("another developer gets 404 for the page and the events stream, and replaye
   await page.getByRole("dialog").getByLabel(`Type ${name} to confirm`).fill(name);
   await page.getByRole("dialog").getByRole("button", { name: "Delete environment" }).click();
   await expect(page).toHaveURL(/\/environments$/, { timeout: 90_000 });
+});
+
+test("account: add an SSH key (fingerprint as ssh-keygen shows it), refuse a bad one, remove it", async ({ page }) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "hp-e2e-key-"));
+  try {
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "e2e@laptop", "-f", path.join(dir, "id")]);
+    const pub = readFileSync(path.join(dir, "id.pub"), "utf8");
+    const fingerprint = execFileSync("ssh-keygen", ["-lf", path.join(dir, "id.pub")], { encoding: "utf8" }).split(" ")[1];
+    await signUp(page);
+    await page.goto("/account");
+    await page.getByLabel("Public key").fill("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC");
+    await page.getByRole("button", { name: "Add key" }).click();
+    await expect(page.locator("#f-publicKey-error")).toBeVisible();
+    await page.getByLabel("Public key").fill(pub);
+    await page.getByRole("button", { name: "Add key" }).click();
+    await expect(page.getByTestId("ssh-keys")).toContainText(fingerprint);
+    await expect(page.getByTestId("ssh-keys")).toContainText("e2e@laptop");
+    await page.getByRole("button", { name: "Remove key e2e@laptop" }).click();
+    await expect(page.getByTestId("ssh-keys")).toHaveCount(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
