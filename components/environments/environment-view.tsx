@@ -21,7 +21,7 @@ const TopologyGraph = dynamic(() => import("./topology-graph"), { ssr: false, lo
 type Result = { ok: boolean; error?: string };
 const LIVE_LABEL = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…", closed: "Not live" } as const;
 
-export function EnvironmentView({ env, viewer }: { env: EnvironmentDetail; viewer: { id: string; role: string } }) {
+export function EnvironmentView({ env, viewer, endpoints }: { env: EnvironmentDetail; viewer: { id: string; role: string }; endpoints?: React.ReactNode }) {
   const router = useRouter();
   const toast = useToast();
   const [tab, setTab] = useState("rows");
@@ -85,6 +85,7 @@ export function EnvironmentView({ env, viewer }: { env: EnvironmentDetail; viewe
       </div>
       {env.busy && <p className="mb-4 rounded-md bg-blue-50 px-3 py-2 text-sm text-blue-800 dark:bg-blue-950/50 dark:text-blue-200" role="status">An operation is running; conflicting actions are disabled until it finishes.</p>}
 
+      {endpoints}
       <div className="grid gap-6 xl:grid-cols-[1fr_24rem]">
         <Tabs label="Topology views" value={tab} onChange={setTab} tabs={[{ id: "rows", label: "Topology" }, { id: "graph", label: "Graph" }]}>
           {tab === "rows" ? (

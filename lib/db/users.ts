@@ -9,7 +9,7 @@ export async function getAccountSummary(userId: string) {
   if (!user) return null;
   const [environments, reserved] = await Promise.all([
     db.environment.count({ where: { ownerId: userId } }),
-    db.container.aggregate({ where: { environment: { ownerId: userId } }, _sum: { reservedCloudlets: true } }),
+    db.container.aggregate({ where: { environment: { ownerId: userId }, desiredState: { not: "DELETED" } }, _sum: { reservedCloudlets: true } }),
   ]);
   return { createdAt: user.createdAt, quota: user.quota, environments, reservedCloudlets: reserved._sum.reservedCloudlets ?? 0 };
 }

@@ -11,7 +11,7 @@ import { recordAudit } from "./audit";
 import { dispatch, findByIdempotencyKey, recordOperation } from "./operations";
 import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
 import { assertQuota } from "./quota-check";
-import { generateCredentials } from "./stack-credentials";
+import { generateCredentials } from "@/lib/stacks/credentials";
 
 export type Actor = { id: string; email: string; role: "ADMIN" | "DEVELOPER" | string };
 
@@ -47,11 +47,11 @@ async function assertRegion(regionId: string) {
 }
 
 /** The scheduler's explanation for the wizard's placement preview; writes nothing. */
-export async function previewPlacement(options: { actor: Actor; input: unknown }) {
+export async function previewPlacement(options: { actor: Actor; input: unknown; requestId?: string }) {
   const input = parseCreateInput(options.input);
   await assertRegion(input.regionId);
   const nodes = (await db.hardwareNode.findMany({ where: { regionId: input.regionId } })).map(toSnapshot);
-  return explain(placementRequest(input, `preview-${options.actor.id}-${input.name}`), nodes);
+  return explain(placementRequest(input, options.requestId ?? `preview-${options.actor.id}-${input.name}`), nodes);
 }
 
 export async function createEnvironment(options: { actor: Actor; input: unknown; idempotencyKey?: string | null; ip?: string | null }) {
@@ -63,7 +63,8 @@ export async function createEnvironment(options: { actor: Actor; input: unknown;
   if (await db.environment.findUnique({ where: { ownerId_name: { ownerId: actor.id, name: input.name } }, select: { id: true } })) {
     throw new AppError("CONFLICT", `You already have an environment named "${input.name}".`, { fieldErrors: { name: ["This name is taken."] } });
   }
-  const requestId = randomUUID();
+  // The idempotency key seeds tie-breaking, so the wizard's preview (same key) matches the result.
+  const requestId = options.idempotencyKey ?? randomUUID();
 
   const created = await withReservationRetry(() =>
     db.$transaction(async (tx) => {
@@ -82,7 +83,7 @@ export async function createEnvironment(options: { actor: Actor; input: unknown;
       const env = await tx.environment.create({ data: { name: input.name, ownerId: actor.id, regionId: input.regionId, status: "CREATING", desiredState: "RUNNING" } });
       const layerIds = new Map<string, string>();
       for (const [position, l] of input.layers.entries()) {
-        const layer = await tx.layer.create({ data: { environmentId: env.id, name: l.name, role: getStack(l.stack)!.role, stack: l.stack, count: l.count, reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib, ha: l.ha, position, secretsEncrypted: generateCredentials(l.stack, l.name) } });
+        const layer = await tx.layer.create({ data: { environmentId: env.id, name: l.name, role: l.role ?? getStack(l.stack)!.role, stack: l.stack, count: l.count, reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib, ha: l.ha, position, secretsEncrypted: generateCredentials(l.stack, l.name) } });
         layerIds.set(l.name, layer.id);
       }
       const perNode = new Map<string, typeof result.assignments>();

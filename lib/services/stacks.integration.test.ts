@@ -12,7 +12,7 @@ import { cleanLxcNode, makeLxcNode, makeRegion, makeUser, waitFor } from "../../
 import { checkInvariants } from "../../scripts/test/invariants";
 import { createEnvironment } from "./environments";
 import { deleteEnvironment, scaleLayer, setContainerRunning } from "./environment-ops";
-import { readCredentials } from "./stack-credentials";
+import { readCredentials } from "@/lib/stacks/credentials";
 
 // Stable paths: stack templates stay cached in this lxcpath across runs (only hp-* is cleaned).
 const LXC = { lxcPath: "/var/lib/hostplane-test/stacks", bridge: "hp-tst", subnet: "10.213.242.0/24" };

@@ -15,6 +15,8 @@ export const ZLayerName = z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9]{
 export const ZLayerInput = z
   .object({
     name: ZLayerName,
+    /** What the layer is for in the topology; defaults to the stack's role. */
+    role: z.enum(["BALANCER", "APP", "SQL", "NOSQL", "CACHE", "STATIC", "CUSTOM"]).optional(),
     stack: z.enum(STACK_IDS),
     count: z.coerce.number().int().min(1, "At least 1 container.").max(64, "At most 64 containers."),
     reservedCloudlets: z.coerce.number().int().min(1).max(64),

@@ -6,7 +6,7 @@ import { containerNameFor } from "@/lib/orchestrator/engines";
 import { configureStackContainer, ensureStackTemplate, writeBalancerUpstreams } from "@/lib/orchestrator/engines/lxc/templates";
 import { getStack } from "@/lib/stacks/catalog";
 import { engineAndRunnerFor } from "@/lib/services/node-engine";
-import { connectionString, readCredentials, serviceEnv } from "@/lib/services/stack-credentials";
+import { connectionString, readCredentials, serviceEnv } from "@/lib/stacks/credentials";
 import { registerStackHook } from "./stack-hooks";
 import { setTemplateResolver, TemplateUnavailableError } from "./templates";
 

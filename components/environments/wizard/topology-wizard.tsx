@@ -24,7 +24,7 @@ function newLayer(role: string, stackId: string, taken: string[]): WizardLayer {
 }
 
 const toInput = (name: string, regionId: string, layers: WizardLayer[]) => ({
-  name, regionId, layers: layers.map((l) => ({ name: l.name, stack: l.stack, count: l.count, reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib, ha: l.ha })),
+  name, regionId, layers: layers.map((l) => ({ name: l.name, role: l.role, stack: l.stack, count: l.count, reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib, ha: l.ha })),
 });
 
 export function TopologyWizard({ regions, quota, usage }: { regions: Region[]; quota: QuotaView | null; usage: UsageView }) {
@@ -60,7 +60,7 @@ export function TopologyWizard({ regions, quota, usage }: { regions: Region[]; q
     const seq = ++previewSeq.current;
     const t = setTimeout(async () => {
       setPreviewPending(true);
-      const r = await previewPlacementAction(toInput(name && !nameProblem(name) ? name : "preview", regionId, layers));
+      const r = await previewPlacementAction({ idempotencyKey, input: toInput(name && !nameProblem(name) ? name : "preview", regionId, layers) });
       if (seq !== previewSeq.current) return;
       setPreviewPending(false);
       setPreview(r.ok ? { data: r.data, error: null } : { data: null, error: r.error + (r.fieldErrors ? ` ${Object.values(r.fieldErrors).flat().join(" ")}` : "") });

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { EnvironmentView } from "@/components/environments/environment-view";
 import { requirePageUser } from "@/lib/auth/session";
+import { EndpointsCard } from "@/components/environments/endpoints-card";
+import { getEnvironmentEndpoints } from "@/lib/db/environment-endpoints";
 import { getEnvironmentDetail } from "@/lib/db/environments";
 
 export const metadata: Metadata = { title: "Environment" };
@@ -10,7 +12,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
   const { id } = await params;
   const user = await requirePageUser();
   // Ownership is in the query: another user's environment is a 404, like a missing one.
-  const env = await getEnvironmentDetail(user, id);
+  const [env, endpoints] = await Promise.all([getEnvironmentDetail(user, id), getEnvironmentEndpoints(user, id)]);
   if (!env) notFound();
-  return <EnvironmentView env={env} viewer={{ id: user.id, role: user.role }} />;
+  return <EnvironmentView env={env} viewer={{ id: user.id, role: user.role }} endpoints={endpoints ? <EndpointsCard endpoints={endpoints} /> : null} />;
 }

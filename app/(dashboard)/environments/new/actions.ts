@@ -21,9 +21,12 @@ const ZCreateRequest = z.object({ input: z.unknown(), idempotencyKey: z.string()
 export async function previewPlacementAction(raw: unknown): Promise<ActionResult<PlacementPreview>> {
   try {
     const actor = await requireUser();
-    const parsed = ZCreateEnvironmentInput.safeParse(raw);
+    const request = ZCreateRequest.safeParse(raw);
+    if (!request.success) return { ok: false, error: "Invalid request.", code: "VALIDATION" };
+    const parsed = ZCreateEnvironmentInput.safeParse(request.data.input);
     if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", code: "VALIDATION", fieldErrors: zodFieldErrors(parsed.error) };
-    const explained = await previewPlacement({ actor, input: parsed.data });
+    // Same seed as the submit: the preview shows where the containers will really land.
+    const explained = await previewPlacement({ actor, input: parsed.data, requestId: `${actor.id}:${request.data.idempotencyKey}` });
     const names = new Map(explained.steps.flatMap((s) => s.nodes.map((n) => [n.nodeId, n.nodeName] as const)));
     const placements = explained.steps.map((s) => ({ layer: s.layerId, ordinal: s.ordinal, node: s.nodeId ? (names.get(s.nodeId) ?? s.nodeId) : null }));
     const result = explained.result;
