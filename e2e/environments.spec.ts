@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
-import { E2E_DATA_DIR } from "../playwright.config";
+import { E2E_DATA_DIR, E2E_LOCAL } from "../playwright.config";
 import { signUp } from "./fixtures";
 
-const LOCAL_LXC = "/var/lib/hostplane/lxc/local";
+const LOCAL_LXC = E2E_LOCAL.lxcPath;
 // Two more hardware nodes on this machine (own lxcpath, bridge hp-t…, /24), so an HA layer of 3
 // can have every container on a different node.
 const EXTRA_NODES = [

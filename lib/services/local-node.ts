@@ -12,7 +12,14 @@ import { gatewayOf } from "./node-engine";
 import { observedColumns, probeNode } from "./nodes";
 import { writeSetting } from "./settings";
 
-export const LOCAL_NODE = { name: "local", lxcPath: "/var/lib/hostplane/lxc/local", bridge: "hp-br0", subnet: "10.213.1.0/24" } as const;
+// Overridable so that a second panel on the same machine (the end-to-end test server) gets its own
+// lxcpath, bridge and subnet and never sees — or reaps as orphans — another panel's containers.
+export const LOCAL_NODE = {
+  name: "local",
+  lxcPath: process.env.HOSTPLANE_LOCAL_LXC_PATH ?? "/var/lib/hostplane/lxc/local",
+  bridge: process.env.HOSTPLANE_LOCAL_BRIDGE ?? "hp-br0",
+  subnet: process.env.HOSTPLANE_LOCAL_SUBNET ?? "10.213.1.0/24",
+} as const;
 export const LXC_FIX_COMMAND = "apt-get install -y lxc busybox-static";
 /** Setting key the nodes page reads: { available, reason?, fix?, checkedAt }. */
 export const LOCAL_NODE_SETTING = "localNodeStatus";
