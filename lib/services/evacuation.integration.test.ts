@@ -54,11 +54,11 @@ describe("evacuation", () => {
     const plan = await planNodeEvacuation({ actor: admin, nodeId: nodeA.id });
     expect(plan.complete).toBe(true);
     expect(plan.moves.map((m) => m.toNodeName)).toEqual(["evac-b", "evac-b"]);
-    const before = await db.container.findMany({ where: { environmentId } });
+    const before = await db.container.findMany({ where: { environmentId }, orderBy: { id: "asc" } });
     const { operationId: evacId } = await evacuateNode({ actor: admin, nodeId: nodeA.id });
     await waitFor("evacuation done", async () => (await db.operation.findUniqueOrThrow({ where: { id: evacId } })).status === "SUCCEEDED", 90_000);
 
-    const after = await db.container.findMany({ where: { environmentId } });
+    const after = await db.container.findMany({ where: { environmentId }, orderBy: { id: "asc" } });
     expect(after.map((c) => [c.id, c.ip, c.hardwareNodeId])).toEqual(before.map((c) => [c.id, c.ip, nodeB.id]));
     const onB = new Map((await engineFor(nodeB).list()).map((o) => [o.name, o]));
     for (const c of after) {
