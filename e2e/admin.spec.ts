@@ -103,13 +103,8 @@ async function shownContainers(page: Page) {
   return out;
 }
 
-/**
- * Deletes through the page's typed-name dialog and waits until the environment is gone. The page
- * normally follows the events stream's "gone" to the list; when a live refresh renders the page
- * after the row is deleted but before "gone" arrives, it shows the 404 page instead (product race,
- * see the note in the test) — both end states mean the deletion finished.
- */
-async function deleteEnvironment(page: Page, url: string, name: string, options: { actionTimeout?: number } = {}): Promise<"list" | "not-found"> {
+/** Deletes through the page's typed-name dialog; the page goes back to the list once it is accepted. */
+async function deleteEnvironment(page: Page, url: string, name: string, options: { actionTimeout?: number } = {}) {
   const timeout = options.actionTimeout;
   await page.goto(url);
   await page.getByRole("button", { name: "Delete", exact: true }).click({ timeout });
@@ -117,11 +112,7 @@ async function deleteEnvironment(page: Page, url: string, name: string, options:
   await expect(confirm.getByRole("button", { name: "Delete environment" })).toBeDisabled();
   await confirm.getByLabel(`Type ${name} to confirm`).fill(name, { timeout });
   await confirm.getByRole("button", { name: "Delete environment" }).click({ timeout });
-  const notFound = page.getByRole("heading", { name: "Not found" });
-  await expect(async () => {
-    expect(/\/environments$/.test(new URL(page.url()).pathname) || (await notFound.isVisible())).toBe(true);
-  }).toPass({ timeout: 90_000, intervals: [250, 500, 1000] });
-  return /\/environments$/.test(new URL(page.url()).pathname) ? "list" : "not-found";
+  await expect(page).toHaveURL(/\/environments$/, { timeout: 30_000 });
 }
 
 test("an admin enrols a second hardware node over SSH after confirming its fingerprint", async ({ browser }) => {
@@ -383,16 +374,13 @@ test("the developer deletes the evacuated environment and its containers leave t
   test.setTimeout(180_000);
   const env = environment!;
   const page = await developer!.newPage();
-  const landed = await deleteEnvironment(page, env.url, env.name);
+  await deleteEnvironment(page, env.url, env.name);
   env.deleted = true;
-  if (landed === "not-found") {
-    // Product race (components/environments/use-environment-events.ts): a "changes" refresh that
-    // renders after the row is gone shows notFound(), which unmounts the view and closes the
-    // stream before its "gone" event can redirect to the list with the "was deleted" toast.
-    test.info().annotations.push({ type: "issue", description: "after Delete, the page showed 404 instead of returning to /environments" });
+  // Two-phase delete: the list shows it as deleting until the engine confirms the containers are gone.
+  await expect(async () => {
     await page.goto("/environments");
-  }
-  await expect(page.getByRole("heading", { name: "No environments yet" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "No environments yet" })).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 90_000, intervals: [500, 1000] });
   await expect.poll(() => env.containers.filter((c) => engineContainers(LOCAL_LXC).has(c.name) || engineContainers(NODE_LXC).has(c.name)).length, { timeout: 60_000 }).toBe(0);
   expect((await page.goto(env.url))?.status()).toBe(404);
 });

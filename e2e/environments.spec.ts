@@ -10,6 +10,11 @@ import { Client } from "pg";
 import { E2E_DATA_DIR, E2E_LOCAL } from "../playwright.config";
 import { signUp } from "./fixtures";
 
+/** README screenshots are refreshed on request only (HOSTPLANE_SCREENSHOTS=1), so test runs leave the tree clean. */
+async function readmeScreenshot(page: Page, file: string, fullPage = false) {
+  if (process.env.HOSTPLANE_SCREENSHOTS === "1") await page.screenshot({ path: file, fullPage });
+}
+
 const LOCAL_LXC = E2E_LOCAL.lxcPath;
 // Two more hardware nodes on this machine (own lxcpath, bridge hp-t…, /24), so an HA layer of 3
 // can have every container on a different node.
@@ -120,7 +125,7 @@ test("create, watch, scale, resize, stop, start and delete an environment with r
   await expect(preview).toContainText("Every container fits");
   await expect(preview).toContainText("cp #2");
   await expect(page.getByTestId("topology-summary")).toContainText("Containers3");
-  await page.screenshot({ path: "docs/screenshots/wizard.png", fullPage: true });
+  await readmeScreenshot(page, "docs/screenshots/wizard.png", true);
 
   await page.getByRole("button", { name: "Create environment" }).click();
   await expect(page).toHaveURL(/\/environments\/c[a-z0-9]+$/, { timeout: 30_000 });
@@ -140,10 +145,10 @@ test("create, watch, scale, resize, stop, start and delete an environment with r
   }
   // HA: the two app containers are on different hardware nodes.
   expect(new Set(shown.filter((c) => c.layer === "cp").map((c) => engine.get(c.name)!.lxcPath)).size).toBe(2);
-  await page.screenshot({ path: "docs/screenshots/topology.png", fullPage: true });
+  await readmeScreenshot(page, "docs/screenshots/topology.png", true);
   await page.getByRole("tab", { name: "Graph" }).click();
   await expect(page.getByTestId("topology-graph")).toContainText(shown[0].ip);
-  await page.screenshot({ path: "docs/screenshots/topology-graph.png" });
+  await readmeScreenshot(page, "docs/screenshots/topology-graph.png");
   await page.getByRole("tab", { name: "Topology" }).click();
 
   // Container drawer.
@@ -188,7 +193,7 @@ test("create, watch, scale, resize, stop, start and delete an environment with r
   await page.goto("/environments");
   await expect(page.getByTestId(`env-row-${name}`)).toContainText("Running");
   await expect(page.getByTestId(`env-row-${name}`)).toContainText("4");
-  await page.screenshot({ path: "docs/screenshots/environments-list.png", fullPage: true });
+  await readmeScreenshot(page, "docs/screenshots/environments-list.png", true);
 
   // Delete with the typed-name confirmation: back to the list, containers gone from the engine.
   await page.goto(`/environments/${environmentId}`);

@@ -122,7 +122,16 @@ export function EnvironmentView({ env, viewer, endpoints }: { env: EnvironmentDe
         open={deleteOpen}
         pending={pendingKey === "delete"}
         onClose={() => setDeleteOpen(false)}
-        onConfirm={(typed) => { setDeleteOpen(false); run("delete", () => deleteEnvironmentAction({ environmentId: env.id, confirmName: typed }), `Deleting ${env.name}…`); }}
+        onConfirm={(typed) => {
+          setDeleteOpen(false);
+          // Back to the list once the deletion is accepted: this page is about to stop existing,
+          // and a refresh racing the final "gone" event would otherwise land on a 404.
+          run("delete", async () => {
+            const r = await deleteEnvironmentAction({ environmentId: env.id, confirmName: typed });
+            if (r.ok) router.push("/environments");
+            return r;
+          }, `Deleting ${env.name}…`);
+        }}
       />
     </>
   );
