@@ -1,26 +1,12 @@
 // Health checks: the worker probes each running container's service port (the stack's first
 // port). UNHEALTHY after a failed probe; after `failThreshold` consecutive failures the container
 // is restarted (a REPAIR operation) and the event audited. Balancer upstreams follow health.
-import net from "node:net";
 import { db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/services/audit";
 import { dispatch } from "@/lib/services/operations";
 import { getStack } from "@/lib/stacks/catalog";
 import { probeStackService } from "@/lib/orchestrator/engines/lxc/templates";
 import { runStackHook } from "./stack-hooks";
-
-export function probeTcpPort(ip: string, port: number, timeoutMs = 1500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: ip, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
-  });
-}
 
 export async function healthCheckOnce(options: { failThreshold?: number } = {}): Promise<{ checked: number; unhealthy: number; restarted: number }> {
   const threshold = options.failThreshold ?? 3;
