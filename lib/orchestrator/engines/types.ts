@@ -50,6 +50,8 @@ export interface ObservedContainer {
   state: ContainerState;
   ip: string | null;
   limits: ContainerLimits | null;
+  /** True for the leftovers of a create that was interrupted: create() again finishes the job. */
+  incomplete?: boolean;
 }
 
 export interface ProbeResult {

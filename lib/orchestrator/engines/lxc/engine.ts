@@ -54,7 +54,7 @@ export class LxcEngine implements ContainerEngine {
     const metadata = await this.readMetadataOf(entries.map((entry) => entry.name));
     return entries.map((entry) => {
       const meta = metadata.get(entry.name);
-      return { name: entry.name, state: entry.state, ip: meta?.ip ?? null, limits: meta?.limits ?? null };
+      return { name: entry.name, state: entry.state, ip: meta?.ip ?? null, limits: meta?.limits ?? null, ...(meta ? {} : { incomplete: true }) };
     });
   }
 
@@ -67,6 +67,17 @@ export class LxcEngine implements ContainerEngine {
       throw this.commands.failure({ argv: ["lxc-info", "-P", this.lxcPath, "-n", name], result });
     }
     return parseLxcInfo(result.stdout);
+  }
+
+  /**
+   * Like inspect, for code about to remove the container: a directory whose config cannot be
+   * loaded is the leftover of a create that was killed midway (nothing can be running from it).
+   */
+  private async inspectForRemoval(name: string) {
+    const result = await this.commands.run(["lxc-info", "-P", this.lxcPath, "-n", assertContainerName(name), "-s", "-p"]);
+    if (result.code === 0) return parseLxcInfo(result.stdout);
+    if (/doesn't exist|does not exist|Failed to load config/i.test(result.stderr)) return null;
+    throw this.commands.failure({ argv: ["lxc-info", "-P", this.lxcPath, "-n", name], result });
   }
 
   async readMetadata(name: string): Promise<ContainerMetadata | null> {
@@ -90,7 +101,7 @@ export class LxcEngine implements ContainerEngine {
     await this.ensureNetwork();
     const mhzPerCore = await this.hostMhzPerCore();
     // Leftovers of an interrupted create: start over from nothing.
-    if (await this.inspect(name)) await this.commands.check(["lxc-destroy", "-P", this.lxcPath, "-n", name, "-f"]);
+    if (await this.inspectForRemoval(name)) await this.commands.check(["lxc-destroy", "-P", this.lxcPath, "-n", name, "-f"]);
     await this.commands.check(["rm", "-rf", "--", this.dir(name)]);
     await this.commands.check(["mkdir", "-p", "--", this.lxcPath]);
     const timeoutMs = Math.max(this.node.timeoutMs ?? 0, 120_000);
@@ -152,7 +163,7 @@ export class LxcEngine implements ContainerEngine {
   async destroy(name: string): Promise<void> {
     assertContainerName(name);
     const metadata = await this.readMetadata(name);
-    if (await this.inspect(name)) {
+    if (await this.inspectForRemoval(name)) {
       await this.commands.check(["lxc-destroy", "-P", this.lxcPath, "-n", name, "-f"], { timeoutMs: 60_000 });
     }
     await this.commands.check(["rm", "-rf", "--", this.dir(name)]);
