@@ -63,6 +63,7 @@ async function main() {
     const accept: number[] = [];
     const envs: { id: string; layerId: string; name: string; count: number; running: boolean }[] = [];
     let errors = 0;
+    const errorCodes: Record<string, number> = {};
     const started = performance.now();
     let n = 0;
     const inflight: Promise<void>[] = [];
@@ -91,8 +92,10 @@ async function main() {
               await setEnvironmentRunning({ actor, environmentId: pick.id, running: pick.running });
               accept.push(performance.now() - t0);
             }
-          } catch {
+          } catch (error) {
             errors++;
+            const code = (error as { code?: string }).code ?? (error as Error).message.slice(0, 60);
+            errorCodes[code] = (errorCodes[code] ?? 0) + 1;
           }
         })(),
       );
@@ -119,6 +122,7 @@ async function main() {
         seconds: CHURN_SECONDS,
         mutations: accept.length,
         errors,
+        errorCodes,
         p50Ms: round(percentile(accept, 50), 2),
         p99Ms: round(percentile(accept, 99), 2),
         targetP99Ms: 100,
