@@ -12,7 +12,7 @@ import type { Actor } from "./environments";
 import { noCapacityError } from "./environments";
 import { dispatch, recordOperation, type OperationKind } from "./operations";
 import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
-import { assertQuota } from "./quota-check";
+import { assertQuota, lockOwner } from "./quota-check";
 
 function parse<T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: import("zod").ZodError } }, raw: unknown): T {
   const r = schema.safeParse(raw);
@@ -37,11 +37,12 @@ async function finish(options: { actor: Actor; environmentId: string; operationI
 export async function setEnvironmentRunning(options: { actor: Actor; environmentId: string; running: boolean; ip?: string | null }) {
   const env = await getOwnedEnvironment(options.actor, options.environmentId);
   const desired = options.running ? "RUNNING" : "STOPPED";
-  const op = await db.$transaction(async (tx) => {
+  // Deadlock / write-conflict aborts (P2034) are retried like reservation conflicts.
+  const op = await withReservationRetry(() => db.$transaction(async (tx) => {
     await tx.environment.update({ where: { id: env.id }, data: { desiredState: desired, status: "UPDATING", version: { increment: 1 } } });
     await tx.container.updateMany({ where: { environmentId: env.id, desiredState: { not: "DELETED" } }, data: { desiredState: desired } });
     return recordOperation(tx, { kind: options.running ? "START" : "STOP", environmentId: env.id, userId: options.actor.id });
-  });
+  }));
   return finish({ actor: options.actor, environmentId: env.id, operationId: op.id, action: options.running ? "environment.start" : "environment.stop", ip: options.ip });
 }
 
@@ -50,12 +51,13 @@ export async function setContainerRunning(options: { actor: Actor; environmentId
   const env = await getOwnedEnvironment(options.actor, options.environmentId);
   const container = await db.container.findFirst({ where: { id: options.containerId, environmentId: env.id, desiredState: { not: "DELETED" } } });
   if (!container) throw new AppError("NOT_FOUND", "Container not found.");
-  const op = await db.$transaction(async (tx) => {
+  // Deadlock / write-conflict aborts (P2034) are retried like reservation conflicts.
+  const op = await withReservationRetry(() => db.$transaction(async (tx) => {
     await tx.container.update({ where: { id: container.id }, data: { desiredState: options.running ? "RUNNING" : "STOPPED" } });
     if (options.running && env.desiredState === "STOPPED") await tx.environment.update({ where: { id: env.id }, data: { desiredState: "RUNNING" } });
     await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
     return recordOperation(tx, { kind: options.running ? "START" : "STOP", environmentId: env.id, userId: options.actor.id, input: { containerId: container.id } });
-  });
+  }));
   return finish({ actor: options.actor, environmentId: env.id, operationId: op.id, action: options.running ? "container.start" : "container.stop", ip: options.ip, detail: { containerId: container.id } });
 }
 
@@ -68,10 +70,11 @@ export async function restartTarget(options: { actor: Actor; target: unknown; ip
     select: { id: true },
   });
   if (containers.length === 0) throw new AppError("NOT_FOUND", "Nothing to restart: no running container matches.");
-  const op = await db.$transaction(async (tx) => {
+  // Deadlock / write-conflict aborts (P2034) are retried like reservation conflicts.
+  const op = await withReservationRetry(() => db.$transaction(async (tx) => {
     await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
     return recordOperation(tx, { kind: "RESTART", environmentId: env.id, userId: options.actor.id, input: { restart: containers.map((c) => c.id), layerId: target.layerId, containerId: target.containerId } });
-  });
+  }));
   return finish({ actor: options.actor, environmentId: env.id, operationId: op.id, action: "environment.restart", ip: options.ip, detail: { containers: containers.length } });
 }
 
@@ -84,9 +87,10 @@ export async function scaleLayer(options: { actor: Actor; input: unknown; ip?: s
   if (input.count === layer.count) throw new AppError("VALIDATION", `The layer already has ${layer.count} containers.`, { fieldErrors: { count: ["Pick a different count."] } });
   const requestId = randomUUID();
   const result = await withReservationRetry(async () => {
-    const live = await db.container.findMany({ where: { layerId: layer.id, desiredState: { not: "DELETED" } }, orderBy: { ordinal: "asc" } });
     return db.$transaction(async (tx) => {
+      await lockOwner(tx, env.ownerId);
       await tx.layer.update({ where: { id: layer.id }, data: { count: input.count, version: { increment: 1 } } });
+      const live = await tx.container.findMany({ where: { layerId: layer.id, desiredState: { not: "DELETED" } }, orderBy: { ordinal: "asc" } });
       if (input.count < live.length) {
         const removed = live.slice(input.count).map((c) => c.id);
         await tx.container.updateMany({ where: { id: { in: removed } }, data: { desiredState: "DELETED" } });
@@ -131,6 +135,7 @@ export async function resizeLayer(options: { actor: Actor; input: unknown; ip?: 
   if (!layer) throw new AppError("NOT_FOUND", "Layer not found.");
   const op = await withReservationRetry(async () => {
     return db.$transaction(async (tx) => {
+      await lockOwner(tx, env.ownerId);
       const nodes = new Map((await lockRegionNodes(tx, env.regionId)).map((n) => [n.id, n]));
       const containers = await tx.container.findMany({ where: { layerId: layer.id, desiredState: { not: "DELETED" }, hardwareNodeId: { not: null } } });
       const dRes = input.reservedCloudlets - layer.reservedCloudlets;
@@ -163,11 +168,12 @@ export async function deleteEnvironment(options: { actor: Actor; environmentId: 
     const open = await db.operation.findFirst({ where: { environmentId: env.id, kind: "DELETE" }, orderBy: { createdAt: "desc" } });
     if (open) return { operationId: open.id };
   }
-  const op = await db.$transaction(async (tx) => {
+  // Deadlock / write-conflict aborts (P2034) are retried like reservation conflicts.
+  const op = await withReservationRetry(() => db.$transaction(async (tx) => {
     await tx.environment.update({ where: { id: env.id }, data: { desiredState: "DELETED", status: "DELETING", version: { increment: 1 } } });
     await tx.container.updateMany({ where: { environmentId: env.id }, data: { desiredState: "DELETED" } });
     return recordOperation(tx, { kind: "DELETE", environmentId: env.id, userId: options.actor.id, input: { name: env.name } });
-  });
+  }));
   return finish({ actor: options.actor, environmentId: env.id, operationId: op.id, action: "environment.delete", ip: options.ip, detail: { name: env.name } });
 }
 
@@ -183,10 +189,11 @@ export async function retryOperation(options: { actor: Actor; operationId: strin
       if (live < layer.count) await scaleLayerTo({ actor: options.actor, environmentId: env.id, layerId: layer.id, count: layer.count, live });
     }
   }
-  const op = await db.$transaction(async (tx) => {
+  // Deadlock / write-conflict aborts (P2034) are retried like reservation conflicts.
+  const op = await withReservationRetry(() => db.$transaction(async (tx) => {
     await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
     return recordOperation(tx, { kind: "RETRY" as OperationKind, environmentId: env.id, userId: options.actor.id, input: { retryOf: failed.id, kind: failed.kind } });
-  });
+  }));
   return finish({ actor: options.actor, environmentId: env.id, operationId: op.id, action: "operation.retry", ip: options.ip, detail: { retryOf: failed.id } });
 }
 

@@ -10,7 +10,7 @@ import { zodFieldErrors } from "@/lib/validation/errors";
 import { recordAudit } from "./audit";
 import { dispatch, findByIdempotencyKey, recordOperation } from "./operations";
 import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
-import { assertQuota } from "./quota-check";
+import { assertQuota, lockOwner } from "./quota-check";
 import { generateCredentials } from "@/lib/stacks/credentials";
 
 export type Actor = { id: string; email: string; role: "ADMIN" | "DEVELOPER" | string };
@@ -68,8 +68,9 @@ export async function createEnvironment(options: { actor: Actor; input: unknown;
 
   const created = await withReservationRetry(() =>
     db.$transaction(async (tx) => {
-      // Lock the region's nodes (in id order, so lockers never deadlock) and place on what the
-      // lock shows: concurrent requests serialise here and can never overcommit a node.
+      // Lock the owner, then the region's nodes (in id order), and place on what the lock shows:
+      // concurrent requests serialise here and can never overcommit a node.
+      await lockOwner(tx, actor.id);
       const rows = await lockRegionNodes(tx, input.regionId);
       const result = placeEnvironment({ request: placementRequest(input, requestId), nodes: rows.map(toSnapshot) });
       if (!result.ok) throw noCapacityError(result);

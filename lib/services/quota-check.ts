@@ -6,8 +6,16 @@ import type { Db } from "@/lib/db/client";
 type Tx = Db.Prisma.TransactionClient;
 export type QuotaDemand = { newEnvironments: number; addedReservedCloudlets: number; layers: { name: string; count: number; dynamicCloudlets: number }[] };
 
-export async function assertQuota(tx: Tx, userId: string, demand: QuotaDemand): Promise<void> {
+/**
+ * Lock order for every placing transaction: the owner's user row first, then the layer (if any),
+ * then the region's nodes (lockRegionNodes). One order everywhere means no deadlocks.
+ */
+export async function lockOwner(tx: Tx, userId: string): Promise<void> {
   await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
+}
+
+export async function assertQuota(tx: Tx, userId: string, demand: QuotaDemand): Promise<void> {
+  await lockOwner(tx, userId);
   const quota = await tx.quota.findUnique({ where: { userId } });
   if (!quota) return;
   const problems: string[] = [];

@@ -61,7 +61,7 @@ async function main() {
     const simRegion = await makeRegion();
     for (let i = 0; i < 20; i++) await makeSimNode({ regionId: simRegion.id, ramMib: 64 * 1024, cpuMhz: 200_000, maxContainers: 500, subnetIndex: i });
     const accept: number[] = [];
-    const envs: { id: string; layerId: string; name: string; count: number; running: boolean }[] = [];
+    const envs: { id: string; layerId: string; name: string; count: number; running: boolean; busy: boolean }[] = [];
     let errors = 0;
     const errorCodes: Record<string, number> = {};
     const started = performance.now();
@@ -76,20 +76,23 @@ async function main() {
         (async () => {
           const t0 = performance.now();
           try {
-            const pick = envs.length ? envs[k % envs.length] : null;
+            // One mutation per environment in flight: a second one would race the first's intent.
+            const pick = envs.length ? (envs.slice(k % envs.length).concat(envs).find((e) => !e.busy) ?? null) : null;
+            if (pick) pick.busy = true;
             if (!pick || k % 4 === 0) {
               const name = `churn-${k}`;
               const r = await createEnvironment({ actor, input: { name, regionId: simRegion.id, layers: [{ name: "app", stack: "busybox", count: 2, reservedCloudlets: 1, dynamicCloudlets: 2, diskGib: 1, ha: false }] } });
               const layer = await db.layer.findFirstOrThrow({ where: { environmentId: r.environmentId } });
               accept.push(performance.now() - t0);
-              envs.push({ id: r.environmentId, layerId: layer.id, name, count: 2, running: true });
+              envs.push({ id: r.environmentId, layerId: layer.id, name, count: 2, running: true, busy: false });
+              if (pick) pick.busy = false;
             } else if (k % 4 === 1) {
               pick.count = pick.count === 2 ? 3 : 2;
-              await scaleLayer({ actor, input: { environmentId: pick.id, layerId: pick.layerId, count: pick.count } });
+              await scaleLayer({ actor, input: { environmentId: pick.id, layerId: pick.layerId, count: pick.count } }).finally(() => (pick.busy = false));
               accept.push(performance.now() - t0);
             } else {
               pick.running = !pick.running;
-              await setEnvironmentRunning({ actor, environmentId: pick.id, running: pick.running });
+              await setEnvironmentRunning({ actor, environmentId: pick.id, running: pick.running }).finally(() => (pick.busy = false));
               accept.push(performance.now() - t0);
             }
           } catch (error) {
