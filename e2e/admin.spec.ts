@@ -166,7 +166,8 @@ test("an admin enrols a second hardware node over SSH after confirming its finge
 });
 
 test("a developer gets 404 on admin pages and 'Only administrators' from an admin action", async ({ page, browser }) => {
-  test.skip(!nodeUrl, "needs the node enrolled by the previous test");
+  // Serial mode: this runs only after the enrolment test passed, which sets nodeUrl.
+  expect(nodeUrl, "the node enrolled by the previous test").toBeTruthy();
   await signUp(page);
   for (const path of ["/admin", "/admin/nodes", "/admin/nodes/new", nodeUrl!, "/admin/regions", "/admin/containers", "/admin/users", "/admin/audit"]) {
     const response = await page.goto(path);
@@ -252,7 +253,7 @@ test("lowering a quota shows on the account page and refuses the next creation w
 });
 
 test("with 'local' in maintenance, a new environment lands on the SSH node", async ({ browser }) => {
-  test.skip(!nodeUrl, "needs the node enrolled by the first test");
+  expect(nodeUrl, "the node enrolled by the first test").toBeTruthy();
   test.setTimeout(240_000);
   const admin = await adminPage(browser);
   await admin.goto("/admin/nodes");
@@ -304,7 +305,7 @@ test("with 'local' in maintenance, a new environment lands on the SSH node", asy
 });
 
 test("the admin ends maintenance, evacuates the SSH node onto 'local' (same IPs) and decommissions it", async ({ browser }) => {
-  test.skip(!environment || !localUrl, "needs the environment of the previous test");
+  expect(environment && localUrl, "the environment of the previous test").toBeTruthy();
   test.setTimeout(300_000);
   const env = environment!;
   const admin = await adminPage(browser);
@@ -370,7 +371,7 @@ test("the admin ends maintenance, evacuates the SSH node onto 'local' (same IPs)
 });
 
 test("the developer deletes the evacuated environment and its containers leave the engine", async () => {
-  test.skip(!environment || !developer, "needs the environment of the previous tests");
+  expect(environment && developer, "the environment of the previous tests").toBeTruthy();
   test.setTimeout(180_000);
   const env = environment!;
   const page = await developer!.newPage();
