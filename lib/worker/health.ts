@@ -25,7 +25,7 @@ export async function healthCheckOnce(options: { failThreshold?: number } = {}):
       const ok = await probeStackService({ stackId: c.layer.stack, ip: c.ip!, timeoutMs: 1500 }).catch(() => false);
       if (ok) {
         if (c.health !== "HEALTHY" || c.healthFailures !== 0) {
-          await db.container.update({ where: { id: c.id }, data: { health: "HEALTHY", healthFailures: 0 } });
+          await db.container.updateMany({ where: { id: c.id }, data: { health: "HEALTHY", healthFailures: 0 } });
           if (c.health === "UNHEALTHY" && c.layer.role === "APP") topologyChanged.add(c.environmentId);
         }
         return;
@@ -34,11 +34,11 @@ export async function healthCheckOnce(options: { failThreshold?: number } = {}):
       const failures = c.healthFailures + 1;
       if (c.health !== "UNHEALTHY" && c.layer.role === "APP") topologyChanged.add(c.environmentId);
       if (failures < threshold) {
-        await db.container.update({ where: { id: c.id }, data: { health: "UNHEALTHY", healthFailures: failures } });
+        await db.container.updateMany({ where: { id: c.id }, data: { health: "UNHEALTHY", healthFailures: failures } });
         return;
       }
       const busy = await db.operation.count({ where: { environmentId: c.environmentId, status: { in: ["PENDING", "RUNNING"] } } });
-      await db.container.update({ where: { id: c.id }, data: { health: "UNHEALTHY", healthFailures: busy ? failures : 0 } });
+      await db.container.updateMany({ where: { id: c.id }, data: { health: "UNHEALTHY", healthFailures: busy ? failures : 0 } });
       if (busy) return;
       await db.operation.create({ data: { kind: "REPAIR", environmentId: c.environmentId, input: { restart: [c.id], reason: `port ${port} did not answer ${failures} times` } } });
       await recordAudit({ action: "container.unhealthy.restart", targetType: "container", targetId: c.id, result: "FAILURE", detail: { environment: c.environment.name, port, failures } });

@@ -68,7 +68,7 @@ export async function resyncOnce(options: { orphanGraceMs: number; now?: number 
         await dispatch(row.environmentId);
         tally.repaired++;
       } else if (state && state !== row.observedState && row.observedState !== "DELETING") {
-        await db.container.update({ where: { id: row.id }, data: { observedState: state, lastObservedAt: new Date(now) } });
+        await db.container.updateMany({ where: { id: row.id }, data: { observedState: state, lastObservedAt: new Date(now) } });
       }
     }
 
