@@ -11,6 +11,7 @@ import { recordAudit } from "./audit";
 import { dispatch, findByIdempotencyKey, recordOperation } from "./operations";
 import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
 import { assertQuota, lockOwner } from "./quota-check";
+import { assertRegionAcceptsEnvironments } from "./regions";
 import { generateCredentials } from "@/lib/stacks/credentials";
 
 export type Actor = { id: string; email: string; role: "ADMIN" | "DEVELOPER" | string };
@@ -39,17 +40,11 @@ export function noCapacityError(result: PlacementFailure): AppError {
   return new AppError("NO_CAPACITY", result.message, { details: { rejections: result.rejections.map((r) => ({ node: r.nodeName, reasons: r.reasons })) } });
 }
 
-async function assertRegion(regionId: string) {
-  const region = await db.region.findUnique({ where: { id: regionId } });
-  if (!region) throw new AppError("VALIDATION", "Pick a region.", { fieldErrors: { regionId: ["Unknown region."] } });
-  if (region.status !== "ACTIVE") throw new AppError("CONFLICT", `Region ${region.name} is in maintenance and accepts no new environments.`);
-  return region;
-}
 
 /** The scheduler's explanation for the wizard's placement preview; writes nothing. */
 export async function previewPlacement(options: { actor: Actor; input: unknown; requestId?: string }) {
   const input = parseCreateInput(options.input);
-  await assertRegion(input.regionId);
+  await assertRegionAcceptsEnvironments(input.regionId);
   const nodes = (await db.hardwareNode.findMany({ where: { regionId: input.regionId } })).map(toSnapshot);
   return explain(placementRequest(input, options.requestId ?? `preview-${options.actor.id}-${input.name}`), nodes);
 }
@@ -59,7 +54,7 @@ export async function createEnvironment(options: { actor: Actor; input: unknown;
   const prior = await findByIdempotencyKey(options.idempotencyKey, actor.id);
   if (prior) return { environmentId: prior.environmentId!, operationId: prior.id };
   const input = parseCreateInput(options.input);
-  await assertRegion(input.regionId);
+  await assertRegionAcceptsEnvironments(input.regionId);
   if (await db.environment.findUnique({ where: { ownerId_name: { ownerId: actor.id, name: input.name } }, select: { id: true } })) {
     throw new AppError("CONFLICT", `You already have an environment named "${input.name}".`, { fieldErrors: { name: ["This name is taken."] } });
   }
