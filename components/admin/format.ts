@@ -1,16 +1,8 @@
 // Pure display helpers for the admin console (no React, no data): unit-tested.
-import { loadMark } from "@/lib/orchestrator/scheduler";
+import { loadMark, type NodeLoad } from "@/lib/orchestrator/scheduler";
 
-export type NodeLoadInput = {
-  memUsedMib: number;
-  memTotalMib: number;
-  swapUsedMib: number;
-  swapTotalMib: number;
-  diskUsedGib: number;
-  diskTotalGib: number;
-  loadAvg5: number;
-  cores: number;
-};
+/** The scheduler's own load snapshot: the rating reads exactly what placement reads. */
+export type NodeLoadInput = NodeLoad;
 
 export type LoadRating = { mark: number; level: "idle" | "low" | "moderate" | "high"; label: string; tone: "green" | "blue" | "amber" | "red" };
 
