@@ -5,7 +5,15 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [".next/**", "node_modules/**", "lib/generated/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      "lib/generated/**",
+      ".data/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+    ],
   },
   {
     rules: {
@@ -24,8 +32,23 @@ const config = [
             { group: ["next", "next/*"], message: "lib/orchestrator must not import Next.js." },
             { group: ["react", "react-dom", "react/*"], message: "lib/orchestrator must not import React." },
             { group: ["@prisma/*"], message: "lib/orchestrator must not import Prisma." },
-            { group: ["@/lib/db", "@/lib/db/*", "**/lib/db", "**/lib/db/*", "../db", "../db/*", "../../db", "../../db/*"], message: "lib/orchestrator must not import lib/db." },
-            { group: ["@/lib/generated/*", "**/generated/prisma*"], message: "lib/orchestrator must not import the Prisma client." },
+            {
+              group: [
+                "@/lib/db",
+                "@/lib/db/*",
+                "**/lib/db",
+                "**/lib/db/*",
+                "../db",
+                "../db/*",
+                "../../db",
+                "../../db/*",
+              ],
+              message: "lib/orchestrator must not import lib/db.",
+            },
+            {
+              group: ["@/lib/generated/*", "**/generated/prisma*"],
+              message: "lib/orchestrator must not import the Prisma client.",
+            },
           ],
         },
       ],

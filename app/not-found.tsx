@@ -6,7 +6,9 @@ export default function NotFound() {
       <p className="text-sm font-semibold text-brand-600">404</p>
       <h1 className="text-2xl font-semibold">Not found</h1>
       <p className="text-slate-600 dark:text-slate-400">This page does not exist, or you do not have access to it.</p>
-      <Link href="/" className="text-brand-600 underline">Back to Hostplane</Link>
+      <Link href="/" className="text-brand-600 underline">
+        Back to Hostplane
+      </Link>
     </main>
   );
 }

@@ -20,7 +20,8 @@ let nodeUrl: string | null = null;
 let localUrl: string | null = null;
 let localInMaintenance = false;
 let developer: BrowserContext | null = null;
-let environment: { url: string; name: string; containers: { name: string; ip: string }[]; deleted: boolean } | null = null;
+let environment: { url: string; name: string; containers: { name: string; ip: string }[]; deleted: boolean } | null =
+  null;
 
 test.describe.configure({ mode: "serial" });
 
@@ -45,7 +46,8 @@ test.afterAll(async ({ browser }) => {
     }
     if (environment && !environment.deleted && developer) {
       const page = await developer.newPage();
-      if ((await page.goto(environment.url))?.status() === 200) await deleteEnvironment(page, environment.url, environment.name, { actionTimeout: 15_000 });
+      if ((await page.goto(environment.url))?.status() === 200)
+        await deleteEnvironment(page, environment.url, environment.name, { actionTimeout: 15_000 });
     }
   } catch (error) {
     console.warn(`admin.spec cleanup: ${(error as Error).message.split("\n")[0]}`);
@@ -53,7 +55,8 @@ test.afterAll(async ({ browser }) => {
   await developer?.close().catch(() => undefined);
   // Only our own node's leftovers: containers in its lxcpath, the lxcpath, its bridge.
   if (existsSync(NODE_LXC)) {
-    for (const name of readdirSync(NODE_LXC)) if (name.startsWith("hp-")) execFileSync("lxc-destroy", ["-P", NODE_LXC, "-n", name, "-f"], { stdio: "ignore" });
+    for (const name of readdirSync(NODE_LXC))
+      if (name.startsWith("hp-")) execFileSync("lxc-destroy", ["-P", NODE_LXC, "-n", name, "-f"], { stdio: "ignore" });
   }
   await sshd?.stop();
   rmSync(NODE_LXC, { recursive: true, force: true });
@@ -79,7 +82,9 @@ function engineContainers(lxcPath: string): Map<string, { state: string; ips: st
 /** Each of `containers` runs in `lxcPath` with the address the page showed. */
 function runningWithIps(lxcPath: string, containers: { name: string; ip: string }[]): string[] {
   const engine = engineContainers(lxcPath);
-  return containers.filter((c) => engine.get(c.name)?.state === "RUNNING" && engine.get(c.name)!.ips.includes(c.ip)).map((c) => c.name);
+  return containers
+    .filter((c) => engine.get(c.name)?.state === "RUNNING" && engine.get(c.name)!.ips.includes(c.ip))
+    .map((c) => c.name);
 }
 
 function answersPing(ip: string): boolean {
@@ -97,8 +102,14 @@ async function shownContainers(page: Page) {
   const out: { name: string; ip: string; node: string }[] = [];
   for (let i = 0; i < (await cards.count()); i++) {
     const card = cards.nth(i);
-    const node = (await card.locator("dt", { hasText: "Node" }).locator("xpath=following-sibling::dd[1]").innerText()).trim();
-    out.push({ name: (await card.getAttribute("data-testid"))!.slice("container-".length), ip: (await card.getByTestId("container-ip").innerText()).trim(), node });
+    const node = (
+      await card.locator("dt", { hasText: "Node" }).locator("xpath=following-sibling::dd[1]").innerText()
+    ).trim();
+    out.push({
+      name: (await card.getAttribute("data-testid"))!.slice("container-".length),
+      ip: (await card.getByTestId("container-ip").innerText()).trim(),
+      node,
+    });
   }
   return out;
 }
@@ -144,7 +155,9 @@ test("an admin enrols a second hardware node over SSH after confirming its finge
   await expect(admin).toHaveURL(/\/admin\/nodes\/(?!new$)[a-z0-9]+$/, { timeout: 60_000 });
   nodeUrl = new URL(admin.url()).pathname;
   const memTotalKib = Number(/^MemTotal:\s+(\d+)/m.exec(readFileSync("/proc/meminfo", "utf8"))![1]);
-  await expect(admin.getByTestId("node-capacity")).toContainText(`${Math.floor((memTotalKib * 1024) / 1024 ** 2)} MiB RAM`);
+  await expect(admin.getByTestId("node-capacity")).toContainText(
+    `${Math.floor((memTotalKib * 1024) / 1024 ** 2)} MiB RAM`,
+  );
   await expect(admin.getByText(sshd.hostKeyFingerprint)).toBeVisible();
   await expect(admin.getByText("PRIVATE KEY")).toHaveCount(0);
 
@@ -159,17 +172,33 @@ test("an admin enrols a second hardware node over SSH after confirming its finge
   await expect(admin.getByRole("heading", { name: "Region default" })).toBeVisible();
   await expect(admin.getByTestId(`node-row-${nodeName}`)).toBeVisible();
   await expect(admin.getByTestId("panel-version")).toHaveText(/^\d+\.\d+\.\d+/);
-  for (const [path, heading] of [["/admin/regions", "Regions"], ["/admin/containers", "All containers"], ["/admin/users", "Users"]]) {
+  for (const [path, heading] of [
+    ["/admin/regions", "Regions"],
+    ["/admin/containers", "All containers"],
+    ["/admin/users", "Users"],
+  ]) {
     await admin.goto(path);
     await expect(admin.getByRole("heading", { name: heading, exact: true })).toBeVisible();
   }
 });
 
-test("a developer gets 404 on admin pages and 'Only administrators' from an admin action", async ({ page, browser }) => {
+test("a developer gets 404 on admin pages and 'Only administrators' from an admin action", async ({
+  page,
+  browser,
+}) => {
   // Serial mode: this runs only after the enrolment test passed, which sets nodeUrl.
   expect(nodeUrl, "the node enrolled by the previous test").toBeTruthy();
   await signUp(page);
-  for (const path of ["/admin", "/admin/nodes", "/admin/nodes/new", nodeUrl!, "/admin/regions", "/admin/containers", "/admin/users", "/admin/audit"]) {
+  for (const path of [
+    "/admin",
+    "/admin/nodes",
+    "/admin/nodes/new",
+    nodeUrl!,
+    "/admin/regions",
+    "/admin/containers",
+    "/admin/users",
+    "/admin/audit",
+  ]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);
   }
@@ -186,7 +215,11 @@ test("a developer gets 404 on admin pages and 'Only administrators' from an admi
   await expect(admin.getByRole("button", { name: "Start maintenance" })).toBeVisible();
 
   const replay = await page.request.post(nodeUrl!, {
-    headers: { "next-action": request.headers()["next-action"], "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+    headers: {
+      "next-action": request.headers()["next-action"],
+      "content-type": "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+    },
     data: JSON.stringify([{ nodeId: body[0].nodeId, status: "MAINTENANCE" }]),
   });
   expect(await replay.text()).toContain("Only administrators can do this.");
@@ -194,7 +227,10 @@ test("a developer gets 404 on admin pages and 'Only administrators' from an admi
   await expect(admin.getByRole("button", { name: "Start maintenance" })).toBeVisible();
 });
 
-test("lowering a quota shows on the account page and refuses the next creation with the quota message", async ({ page, browser }) => {
+test("lowering a quota shows on the account page and refuses the next creation with the quota message", async ({
+  page,
+  browser,
+}) => {
   const email = await signUp(page);
   await page.goto("/account");
   await expect(page.getByText("0 / 10")).toBeVisible();
@@ -262,7 +298,9 @@ test("with 'local' in maintenance, a new environment lands on the SSH node", asy
   localUrl = new URL(admin.url()).pathname;
   await admin.getByRole("button", { name: "Start maintenance" }).click();
   localInMaintenance = true;
-  await expect(admin.getByText("Maintenance on: running containers keep running, nothing new is placed here.")).toBeVisible();
+  await expect(
+    admin.getByText("Maintenance on: running containers keep running, nothing new is placed here."),
+  ).toBeVisible();
   await expect(admin.getByRole("button", { name: "End maintenance" })).toBeVisible();
   await admin.goto("/admin/nodes");
   await expect(admin.getByTestId("node-row-local")).toContainText("Maintenance");
@@ -304,7 +342,9 @@ test("with 'local' in maintenance, a new environment lands on the SSH node", asy
   await admin.context().close();
 });
 
-test("the admin ends maintenance, evacuates the SSH node onto 'local' (same IPs) and decommissions it", async ({ browser }) => {
+test("the admin ends maintenance, evacuates the SSH node onto 'local' (same IPs) and decommissions it", async ({
+  browser,
+}) => {
   expect(environment && localUrl, "the environment of the previous test").toBeTruthy();
   test.setTimeout(300_000);
   const env = environment!;
@@ -323,7 +363,8 @@ test("the admin ends maintenance, evacuates the SSH node onto 'local' (same IPs)
   await expect(plan).toBeVisible();
   const moves = plan.getByRole("listitem");
   await expect(moves).toHaveCount(2);
-  for (const c of env.containers) await expect(moves.filter({ hasText: `${env.name} / ${c.name}` })).toContainText("→ local");
+  for (const c of env.containers)
+    await expect(moves.filter({ hasText: `${env.name} / ${c.name}` })).toContainText("→ local");
   await expect(plan).not.toContainText("Cannot move");
   expect(runningWithIps(NODE_LXC, env.containers)).toHaveLength(2); // the preview moved nothing
   await plan.getByRole("button", { name: "Start evacuation", exact: true }).click();
@@ -331,7 +372,8 @@ test("the admin ends maintenance, evacuates the SSH node onto 'local' (same IPs)
   await expect(admin.getByRole("button", { name: "Start maintenance" })).toBeDisabled();
 
   // Progress: the node's EVACUATE operation succeeds once its MIGRATE operations have.
-  const operation = (kind: string) => admin.getByRole("row").filter({ has: admin.getByRole("cell", { name: kind, exact: true }) });
+  const operation = (kind: string) =>
+    admin.getByRole("row").filter({ has: admin.getByRole("cell", { name: kind, exact: true }) });
   await expect(async () => {
     await admin.reload();
     await expect(operation("EVACUATE")).toContainText("succeeded", { timeout: 1000 });
@@ -342,14 +384,19 @@ test("the admin ends maintenance, evacuates the SSH node onto 'local' (same IPs)
 
   // The containers run on "local" now, with the same addresses, reachable from the host.
   await expect.poll(() => runningWithIps(LOCAL_LXC, env.containers).length, { timeout: 90_000 }).toBe(2);
-  await expect.poll(() => env.containers.filter((c) => engineContainers(NODE_LXC).has(c.name)).length, { timeout: 30_000 }).toBe(0);
-  for (const c of env.containers) await expect.poll(() => answersPing(c.ip), { message: `ping ${c.ip}`, timeout: 30_000 }).toBe(true);
+  await expect
+    .poll(() => env.containers.filter((c) => engineContainers(NODE_LXC).has(c.name)).length, { timeout: 30_000 })
+    .toBe(0);
+  for (const c of env.containers)
+    await expect.poll(() => answersPing(c.ip), { message: `ping ${c.ip}`, timeout: 30_000 }).toBe(true);
   const page = await developer!.newPage();
   await page.goto(env.url);
   await expect(page.getByTestId("env-status")).toHaveText("Running", { timeout: 60_000 });
   await expect(async () => {
     const shown = await shownContainers(page);
-    expect(shown.map((c) => `${c.name} ${c.ip} ${c.node}`).sort()).toEqual(env.containers.map((c) => `${c.name} ${c.ip} local`).sort());
+    expect(shown.map((c) => `${c.name} ${c.ip} ${c.node}`).sort()).toEqual(
+      env.containers.map((c) => `${c.name} ${c.ip} local`).sort(),
+    );
   }).toPass({ timeout: 30_000 });
   await page.close();
 
@@ -382,6 +429,13 @@ test("the developer deletes the evacuated environment and its containers leave t
     await page.goto("/environments");
     await expect(page.getByRole("heading", { name: "No environments yet" })).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 90_000, intervals: [500, 1000] });
-  await expect.poll(() => env.containers.filter((c) => engineContainers(LOCAL_LXC).has(c.name) || engineContainers(NODE_LXC).has(c.name)).length, { timeout: 60_000 }).toBe(0);
+  await expect
+    .poll(
+      () =>
+        env.containers.filter((c) => engineContainers(LOCAL_LXC).has(c.name) || engineContainers(NODE_LXC).has(c.name))
+          .length,
+      { timeout: 60_000 },
+    )
+    .toBe(0);
   expect((await page.goto(env.url))?.status()).toBe(404);
 });

@@ -23,7 +23,9 @@ test("sign-up refuses bad input next to the fields and creates nothing", async (
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("password1");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.locator("#f-password-error")).toHaveText("This password is one of the most common ones; choose another.");
+  await expect(page.locator("#f-password-error")).toHaveText(
+    "This password is one of the most common ones; choose another.",
+  );
   await signIn(page, email, "password1");
   await expect(formAlert(page)).toContainText("Wrong email or password.");
 });

@@ -25,7 +25,10 @@ const EXTRA_NODES = [
 const LXC_PATHS = [LOCAL_LXC, ...EXTRA_NODES.map((n) => n.lxcPath)];
 
 async function database<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const { port, password } = JSON.parse(readFileSync(path.join(E2E_DATA_DIR, "postgres.json"), "utf8")) as { port: number; password: string };
+  const { port, password } = JSON.parse(readFileSync(path.join(E2E_DATA_DIR, "postgres.json"), "utf8")) as {
+    port: number;
+    password: string;
+  };
   const client = new Client({ host: "127.0.0.1", port, user: "postgres", password, database: "hostplane" });
   await client.connect();
   try {
@@ -43,7 +46,8 @@ function engineContainers(): Map<string, { state: string; ips: string[]; lxcPath
     const text = execFileSync("lxc-ls", ["-P", p, "-f", "-F", "NAME,STATE,IPV4"], { encoding: "utf8" });
     for (const line of text.split("\n").slice(1)) {
       const [name, state, ...ips] = line.trim().split(/[\s,]+/);
-      if (name?.startsWith("hp-")) out.set(name, { state, ips: ips.filter((x) => /^\d+\.\d+\.\d+\.\d+$/.test(x)), lxcPath: p });
+      if (name?.startsWith("hp-"))
+        out.set(name, { state, ips: ips.filter((x) => /^\d+\.\d+\.\d+\.\d+$/.test(x)), lxcPath: p });
     }
   }
   return out;
@@ -51,8 +55,12 @@ function engineContainers(): Map<string, { state: string; ips: string[]; lxcPath
 
 function memoryLimitOf(name: string, lxcPath: string): number {
   const pid = execFileSync("lxc-info", ["-P", lxcPath, "-n", name, "-p", "-H"], { encoding: "utf8" }).trim();
-  const line = readFileSync(`/proc/${pid}/cgroup`, "utf8").split("\n").find((l) => l.split(":")[1]?.split(",").includes("memory"))!;
-  return Number(readFileSync(path.join("/sys/fs/cgroup/memory", line.split(":")[2], "memory.limit_in_bytes"), "utf8").trim());
+  const line = readFileSync(`/proc/${pid}/cgroup`, "utf8")
+    .split("\n")
+    .find((l) => l.split(":")[1]?.split(",").includes("memory"))!;
+  return Number(
+    readFileSync(path.join("/sys/fs/cgroup/memory", line.split(":")[2], "memory.limit_in_bytes"), "utf8").trim(),
+  );
 }
 
 async function shownContainers(page: Page) {
@@ -62,7 +70,11 @@ async function shownContainers(page: Page) {
     const layerCards = page.getByTestId(`layer-row-${layer}`).locator('[data-testid^="container-hp-"]');
     for (let i = 0; i < (await layerCards.count()); i++) {
       const card = layerCards.nth(i);
-      out.push({ name: (await card.getAttribute("data-testid"))!.slice("container-".length), ip: (await card.getByTestId("container-ip").innerText()).trim(), layer });
+      out.push({
+        name: (await card.getAttribute("data-testid"))!.slice("container-".length),
+        ip: (await card.getByTestId("container-ip").innerText()).trim(),
+        layer,
+      });
     }
   }
   expect(out.length).toBe(await cards.count());
@@ -85,7 +97,19 @@ test.beforeAll(async () => {
       await c.query(
         `INSERT INTO "HardwareNode" (id, name, "regionId", engine, transport, "lxcPath", bridge, subnet, "ramMib", "cpuMhz", "diskGib", "maxContainers", cores, "mhzPerCore", "updatedAt")
          VALUES ($1, $2, $3, 'LXC', 'LOCAL', $4, $5, $6, $7, $8, $9, 50, $10, $11, now()) ON CONFLICT (name) DO NOTHING`,
-        [`e2e-${n.name}`, n.name, local.regionId, n.lxcPath, n.bridge, n.subnet, local.ramMib, local.cpuMhz, local.diskGib, local.cores, local.mhzPerCore],
+        [
+          `e2e-${n.name}`,
+          n.name,
+          local.regionId,
+          n.lxcPath,
+          n.bridge,
+          n.subnet,
+          local.ramMib,
+          local.cpuMhz,
+          local.diskGib,
+          local.cores,
+          local.mhzPerCore,
+        ],
       );
     }
   });
@@ -94,7 +118,10 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   // Only our own test nodes' leftovers: containers in their lxcpaths, their bridges.
   for (const n of EXTRA_NODES) {
-    if (existsSync(n.lxcPath)) for (const name of readdirSync(n.lxcPath)) if (name.startsWith("hp-")) execFileSync("lxc-destroy", ["-P", n.lxcPath, "-n", name, "-f"], { stdio: "ignore" });
+    if (existsSync(n.lxcPath))
+      for (const name of readdirSync(n.lxcPath))
+        if (name.startsWith("hp-"))
+          execFileSync("lxc-destroy", ["-P", n.lxcPath, "-n", name, "-f"], { stdio: "ignore" });
     rmSync(n.lxcPath, { recursive: true, force: true });
     try {
       execFileSync("ip", ["link", "del", n.bridge], { stdio: "ignore" });
@@ -167,7 +194,9 @@ test("create, watch, scale, resize, stop, start and delete an environment with r
   await expect(page.getByTestId("env-status")).toHaveText("Running", { timeout: 60_000 });
   await expect(cpRow.locator('[data-testid^="container-hp-"]')).toHaveCount(3);
   const scaled = await shownContainers(page);
-  await expect.poll(() => scaled.filter((c) => engineContainers().get(c.name)?.state === "RUNNING").length, { timeout: 30_000 }).toBe(4);
+  await expect
+    .poll(() => scaled.filter((c) => engineContainers().get(c.name)?.state === "RUNNING").length, { timeout: 30_000 })
+    .toBe(4);
 
   // Change the app layer's cloudlets: the memory cgroup limit follows the dynamic limit.
   await cpRow.getByRole("button", { name: "Cloudlets…" }).click();
@@ -184,10 +213,14 @@ test("create, watch, scale, resize, stop, start and delete an environment with r
   // Stop, then start.
   await page.getByRole("button", { name: "Stop", exact: true }).click();
   await expect(page.getByTestId("env-status")).toHaveText("Stopped", { timeout: 60_000 });
-  await expect.poll(() => scaled.every((c) => engineContainers().get(c.name)?.state === "STOPPED"), { timeout: 30_000 }).toBe(true);
+  await expect
+    .poll(() => scaled.every((c) => engineContainers().get(c.name)?.state === "STOPPED"), { timeout: 30_000 })
+    .toBe(true);
   await page.getByRole("button", { name: "Start", exact: true }).click();
   await expect(page.getByTestId("env-status")).toHaveText("Running", { timeout: 60_000 });
-  await expect.poll(() => scaled.every((c) => engineContainers().get(c.name)?.state === "RUNNING"), { timeout: 30_000 }).toBe(true);
+  await expect
+    .poll(() => scaled.every((c) => engineContainers().get(c.name)?.state === "RUNNING"), { timeout: 30_000 })
+    .toBe(true);
 
   // The list shows it; screenshot for the README.
   await page.goto("/environments");
@@ -207,7 +240,9 @@ test("create, watch, scale, resize, stop, start and delete an environment with r
   expect((await page.goto(`/environments/${environmentId}`))?.status()).toBe(404);
 });
 
-test("the preview explains what cannot be placed; over-quota and invalid input are refused and nothing is created", async ({ page }) => {
+test("the preview explains what cannot be placed; over-quota and invalid input are refused and nothing is created", async ({
+  page,
+}) => {
   await signUp(page);
   await page.goto("/environments/new");
   await page.getByLabel("Environment name").fill("Bad_Name");
@@ -229,19 +264,31 @@ test("the preview explains what cannot be placed; over-quota and invalid input a
   await layer.getByLabel("Dynamic limit (cloudlets)").fill("2");
   await layer.getByLabel("Containers", { exact: true }).fill("1");
   await expect(preview).toContainText("Every container fits");
-  let rewrite: (input: { name: string; layers: { count: number; reservedCloudlets: number; dynamicCloudlets: number }[] }) => void = () => {};
+  let rewrite: (input: {
+    name: string;
+    layers: { count: number; reservedCloudlets: number; dynamicCloudlets: number }[];
+  }) => void = () => {};
   await page.route("**/environments/new", async (route) => {
     const request = route.request();
-    if (request.method() !== "POST" || !request.headers()["next-action"] || !request.postData()?.includes("idempotencyKey")) return route.continue();
+    if (
+      request.method() !== "POST" ||
+      !request.headers()["next-action"] ||
+      !request.postData()?.includes("idempotencyKey")
+    )
+      return route.continue();
     const body = JSON.parse(request.postData()!) as [{ input: Parameters<typeof rewrite>[0] }];
     rewrite(body[0].input);
     await route.continue({ postData: JSON.stringify(body) });
   });
   rewrite = (input) => Object.assign(input.layers[0], { count: 1, reservedCloudlets: 1, dynamicCloudlets: 20 });
   await page.getByRole("button", { name: "Create environment" }).click();
-  await expect(page.locator('p[role="alert"]').first()).toContainText('Over your quota: layer "custom": at most 16 cloudlets per container (asked 20).');
+  await expect(page.locator('p[role="alert"]').first()).toContainText(
+    'Over your quota: layer "custom": at most 16 cloudlets per container (asked 20).',
+  );
   await expect(page).toHaveURL(/\/environments\/new$/);
-  rewrite = (input) => { input.name = "Bad_Name!"; };
+  rewrite = (input) => {
+    input.name = "Bad_Name!";
+  };
   await page.getByRole("button", { name: "Create environment" }).click();
   await expect(page.locator('p[role="alert"]').first()).toContainText("Check the highlighted fields.");
   await expect(page.locator("#env-name-hint")).toContainText("lower-case letters");
@@ -250,7 +297,10 @@ test("the preview explains what cannot be placed; over-quota and invalid input a
   await expect(page.getByRole("heading", { name: "No environments yet" })).toBeVisible();
 });
 
-test("another developer gets 404 for the page and the events stream, and replayed actions are refused", async ({ page, browser }) => {
+test("another developer gets 404 for the page and the events stream, and replayed actions are refused", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(240_000);
   await signUp(page);
   await page.goto("/environments/new");
@@ -262,7 +312,9 @@ test("another developer gets 404 for the page and the events stream, and replaye
   await expect(page).toHaveURL(/\/environments\/c[a-z0-9]+$/, { timeout: 30_000 });
   const environmentId = page.url().split("/").pop()!;
   await expect(page.getByTestId("env-status")).toHaveText("Running", { timeout: 120_000 });
-  const events = await page.request.get(`/api/environments/${environmentId}/events`, { timeout: 5000, maxRetries: 0 }).catch((e: Error) => e);
+  const events = await page.request
+    .get(`/api/environments/${environmentId}/events`, { timeout: 5000, maxRetries: 0 })
+    .catch((e: Error) => e);
   // The owner's stream stays open (no complete response); a timeout here is the expected outcome.
   expect(events instanceof Error ? "open" : events.status()).not.toBe(404);
 
@@ -298,7 +350,9 @@ test("account: add an SSH key (fingerprint as ssh-keygen shows it), refuse a bad
   try {
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "e2e@laptop", "-f", path.join(dir, "id")]);
     const pub = readFileSync(path.join(dir, "id.pub"), "utf8");
-    const fingerprint = execFileSync("ssh-keygen", ["-lf", path.join(dir, "id.pub")], { encoding: "utf8" }).split(" ")[1];
+    const fingerprint = execFileSync("ssh-keygen", ["-lf", path.join(dir, "id.pub")], { encoding: "utf8" }).split(
+      " ",
+    )[1];
     await signUp(page);
     await page.goto("/account");
     await page.getByLabel("Public key").fill("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC");

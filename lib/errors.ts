@@ -15,7 +15,11 @@ export class AppError extends Error {
   readonly fieldErrors?: Record<string, string[]>;
   readonly details?: unknown;
 
-  constructor(code: AppErrorCode, message: string, extra: { fieldErrors?: Record<string, string[]>; details?: unknown } = {}) {
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    extra: { fieldErrors?: Record<string, string[]>; details?: unknown } = {},
+  ) {
     super(message);
     this.name = "AppError";
     this.code = code;
@@ -37,10 +41,21 @@ export type ActionResult<T = undefined> =
 /** Turns any thrown value into the typed result a server action returns; never leaks internals. */
 export function toActionError(error: unknown): Extract<ActionResult, { ok: false }> {
   if (isAppError(error)) {
-    return { ok: false, error: error.message, code: error.code, fieldErrors: error.fieldErrors, details: error.details };
+    return {
+      ok: false,
+      error: error.message,
+      code: error.code,
+      fieldErrors: error.fieldErrors,
+      details: error.details,
+    };
   }
   // Next.js signals redirects and not-found by throwing; those must propagate, not become errors.
-  if (error && typeof error === "object" && "digest" in error && typeof (error as { digest: unknown }).digest === "string") {
+  if (
+    error &&
+    typeof error === "object" &&
+    "digest" in error &&
+    typeof (error as { digest: unknown }).digest === "string"
+  ) {
     const digest = (error as { digest: string }).digest;
     if (digest.startsWith("NEXT_REDIRECT") || digest.startsWith("NEXT_HTTP_ERROR_FALLBACK")) throw error;
   }

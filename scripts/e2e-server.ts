@@ -4,7 +4,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 
 const dir = process.env.HOSTPLANE_DATA_DIR;
-if (!dir || !dir.includes("hostplane-e2e")) throw new Error("e2e-server wipes HOSTPLANE_DATA_DIR: it must be an e2e data directory");
+if (!dir || !dir.includes("hostplane-e2e"))
+  throw new Error("e2e-server wipes HOSTPLANE_DATA_DIR: it must be an e2e data directory");
 rmSync(dir, { recursive: true, force: true });
 
 // Containers left in the e2e node's own lxcpath by an earlier, crashed run (only hp-* names there).

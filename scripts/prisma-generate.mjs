@@ -10,10 +10,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const placeholder = path.join(root, "node_modules", ".cache", "hostplane", "schema-engine-placeholder");
 if (!existsSync(placeholder)) {
   mkdirSync(path.dirname(placeholder), { recursive: true });
-  writeFileSync(placeholder, "#!/bin/sh\necho 'schema engine placeholder: migrations run through @prisma/schema-engine-wasm' >&2\nexit 1\n", { mode: 0o755 });
+  writeFileSync(
+    placeholder,
+    "#!/bin/sh\necho 'schema engine placeholder: migrations run through @prisma/schema-engine-wasm' >&2\nexit 1\n",
+    { mode: 0o755 },
+  );
 }
 execFileSync(process.execPath, [path.join(root, "node_modules", "prisma", "build", "index.js"), "generate"], {
   cwd: root,
   stdio: ["ignore", "inherit", "inherit"],
-  env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: placeholder, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" },
+  env: {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: placeholder,
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+    CHECKPOINT_DISABLE: "1",
+  },
 });

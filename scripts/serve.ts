@@ -24,7 +24,13 @@ async function main() {
     stopping = true;
     if (next && next.exitCode === null) {
       next.kill("SIGTERM");
-      await new Promise((r) => { const t = setTimeout(r, 5000); next!.once("exit", () => { clearTimeout(t); r(null); }); });
+      await new Promise((r) => {
+        const t = setTimeout(r, 5000);
+        next!.once("exit", () => {
+          clearTimeout(t);
+          r(null);
+        });
+      });
     }
     await disconnectDb().catch(() => {});
     await database.stop().catch(() => {});
@@ -41,20 +47,32 @@ async function main() {
     process.env.HOSTPLANE_SECRET ??= secrets.hostplaneSecret;
     process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
     await ensureDefaultRegion();
-    if (process.env.HOSTPLANE_LOCAL_NODE !== "off") console.log(`[hostplane] local hardware node: ${(await ensureLocalNode()).status}`);
-    const admin = await ensureFirstAdmin({ email: process.env.HOSTPLANE_ADMIN_EMAIL, password: process.env.HOSTPLANE_ADMIN_PASSWORD });
+    if (process.env.HOSTPLANE_LOCAL_NODE !== "off")
+      console.log(`[hostplane] local hardware node: ${(await ensureLocalNode()).status}`);
+    const admin = await ensureFirstAdmin({
+      email: process.env.HOSTPLANE_ADMIN_EMAIL,
+      password: process.env.HOSTPLANE_ADMIN_PASSWORD,
+    });
 
     const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-    next = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port)], { stdio: "inherit", env: process.env });
+    next = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port)], {
+      stdio: "inherit",
+      env: process.env,
+    });
     next.on("exit", (code) => void stop(code ?? 0));
 
-    console.log(`\n[hostplane] ready in ${Date.now() - t0} ms (database: ${database.embedded ? `embedded PostgreSQL, data in ${path.join(DATA_DIR, "postgres")}` : "DATABASE_URL"})`);
+    console.log(
+      `\n[hostplane] ready in ${Date.now() - t0} ms (database: ${database.embedded ? `embedded PostgreSQL, data in ${path.join(DATA_DIR, "postgres")}` : "DATABASE_URL"})`,
+    );
     console.log(`[hostplane] open http://localhost:${port}`);
     if (admin.created) {
       console.log(`[hostplane] first admin: ${admin.email}`);
-      if (admin.generatedPassword) console.log(`[hostplane] password (shown once, only its hash is stored): ${admin.generatedPassword}`);
+      if (admin.generatedPassword)
+        console.log(`[hostplane] password (shown once, only its hash is stored): ${admin.generatedPassword}`);
     } else {
-      console.log(`[hostplane] sign in with the admin created on first start (${process.env.HOSTPLANE_ADMIN_EMAIL ?? "admin@hostplane.local"} unless HOSTPLANE_ADMIN_EMAIL was set)`);
+      console.log(
+        `[hostplane] sign in with the admin created on first start (${process.env.HOSTPLANE_ADMIN_EMAIL ?? "admin@hostplane.local"} unless HOSTPLANE_ADMIN_EMAIL was set)`,
+      );
     }
   } catch (error) {
     console.error("[hostplane] start failed:", error instanceof Error ? error.message : error);

@@ -31,7 +31,11 @@ async function main() {
     for (let i = 0; kills < KILLS; i++) {
       const name = `soak-${i}`;
       const [cStep, cOcc] = h.CREATE_STEPS[rand(h.CREATE_STEPS.length)];
-      const created = await h.crashAt(`${cStep}:${1 + rand(cOcc)}`, { kind: "create", actorId: actor.id, input: h.crashInput(name, region.id) });
+      const created = await h.crashAt(`${cStep}:${1 + rand(cOcc)}`, {
+        kind: "create",
+        actorId: actor.id,
+        input: h.crashInput(name, region.id),
+      });
       if (created?.signal === "SIGKILL") kills += count(cStep);
       await h.recover();
       problems.push(...(await checkInvariants({ nodeIds: [node.id] })).map((p) => `${name} after ${cStep}: ${p}`));
@@ -45,7 +49,8 @@ async function main() {
       const deleted = await h.crashAt(`${dStep}:${1 + rand(dOcc)}`);
       if (deleted?.signal === "SIGKILL") kills += count(dStep);
       await h.recover();
-      if (await db.environment.findUnique({ where: { id: env.id } })) problems.push(`${name}: still present after delete crash at ${dStep}`);
+      if (await db.environment.findUnique({ where: { id: env.id } }))
+        problems.push(`${name}: still present after delete crash at ${dStep}`);
       problems.push(...(await checkInvariants({ nodeIds: [node.id] })).map((p) => `${name} after ${dStep}: ${p}`));
       process.stderr.write(`\r[soak] ${kills}/${KILLS} kills, ${problems.length} problems`);
     }
@@ -56,7 +61,26 @@ async function main() {
     await disconnectDb();
     await scratch.stop();
   }
-  console.log(JSON.stringify({ soak: "crash", kills, tally, problems, ok: problems.length === 0, minutes: Math.round((Date.now() - t0) / 600) / 100, conditions: { engine: "lxc (busybox)", environment: "3 containers in 2 layers", failpoint: "SIGKILL after the step's engine action, before its success is persisted (reserve: after commit, before dispatch)" } }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        soak: "crash",
+        kills,
+        tally,
+        problems,
+        ok: problems.length === 0,
+        minutes: Math.round((Date.now() - t0) / 600) / 100,
+        conditions: {
+          engine: "lxc (busybox)",
+          environment: "3 containers in 2 layers",
+          failpoint:
+            "SIGKILL after the step's engine action, before its success is persisted (reserve: after commit, before dispatch)",
+        },
+      },
+      null,
+      2,
+    ),
+  );
   process.exit(problems.length === 0 ? 0 : 1);
 }
 

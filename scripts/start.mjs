@@ -2,7 +2,16 @@
 import { spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { checkNode, ensureDebianPackages, ensureNodeModules, ensurePrismaClient, gitTrackedNewest, must, readJson, root } from "./lib/setup.mjs";
+import {
+  checkNode,
+  ensureDebianPackages,
+  ensureNodeModules,
+  ensurePrismaClient,
+  gitTrackedNewest,
+  must,
+  readJson,
+  root,
+} from "./lib/setup.mjs";
 
 const dev = process.argv.includes("--dev");
 // No network here or on air-gapped hosts: keep Next.js from trying to send telemetry.
@@ -18,7 +27,18 @@ if (process.env.HOSTPLANE_SKIP_SYSTEM_PACKAGES !== "1") {
 
 if (!dev) {
   const stampFile = path.join(root, ".next", "hostplane-build.json");
-  const newest = gitTrackedNewest(["app", "components", "lib", "public", "prisma", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"]);
+  const newest = gitTrackedNewest([
+    "app",
+    "components",
+    "lib",
+    "public",
+    "prisma",
+    "proxy.ts",
+    "instrumentation.ts",
+    "next.config.ts",
+    "package-lock.json",
+    "postcss.config.mjs",
+  ]);
   const stamp = readJson(stampFile, null);
   if (!existsSync(path.join(root, ".next", "BUILD_ID")) || !stamp || stamp.newest < newest) {
     console.log("[hostplane] building the panel (next build)…");
@@ -28,6 +48,10 @@ if (!dev) {
 }
 console.log(`[hostplane] prepared in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 // Async spawn so SIGINT/SIGTERM sent to this process reach the server, which stops what it started.
-const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "serve.ts"), ...(dev ? ["--dev"] : [])], { cwd: root, stdio: "inherit" });
+const child = spawn(
+  path.join(root, "node_modules", ".bin", "tsx"),
+  [path.join(root, "scripts", "serve.ts"), ...(dev ? ["--dev"] : [])],
+  { cwd: root, stdio: "inherit" },
+);
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

@@ -21,9 +21,23 @@ checkNode();
 ensureNodeModules();
 ensurePrismaClient();
 // Real parts: LXC containers, an sshd on loopback, Debian's Chromium for Playwright, debootstrap for stacks.
-ensureDebianPackages(["lxc", "busybox-static", "openssh-server", "openssh-client", "chromium", "debootstrap", "rsync", "iproute2", "iputils-ping"], "the test suite");
+ensureDebianPackages(
+  [
+    "lxc",
+    "busybox-static",
+    "openssh-server",
+    "openssh-client",
+    "chromium",
+    "debootstrap",
+    "rsync",
+    "iproute2",
+    "iputils-ping",
+  ],
+  "the test suite",
+);
 
 stage("lint", [bin("eslint"), "."]);
+stage("lint", [bin("prettier"), "--check", "."]);
 stage("typecheck", [bin("tsc"), "--noEmit"]);
 stage("unit", [bin("vitest"), "run", "--project", "unit"]);
 stage("integration", [bin("vitest"), "run", "--project", "integration"]);

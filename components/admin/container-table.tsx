@@ -17,9 +17,27 @@ const STATE_TONE: Record<string, "green" | "amber" | "red" | "blue" | "slate"> =
   PENDING: "slate",
 };
 
-export function ContainerTable({ rows, showNode = true, sort, dir = "desc", params }: { rows: ContainerListItem[]; showNode?: boolean; sort?: string; dir?: "asc" | "desc"; params?: Record<string, string | undefined> }) {
+export function ContainerTable({
+  rows,
+  showNode = true,
+  sort,
+  dir = "desc",
+  params,
+}: {
+  rows: ContainerListItem[];
+  showNode?: boolean;
+  sort?: string;
+  dir?: "asc" | "desc";
+  params?: Record<string, string | undefined>;
+}) {
   const header = (label: string, key: string | null) =>
-    sort && key && params ? <SortHeader key={label} label={label} sortKey={key} current={sort} dir={dir} params={params} /> : <th key={label} scope="col" className="px-3 py-2">{label}</th>;
+    sort && key && params ? (
+      <SortHeader key={label} label={label} sortKey={key} current={sort} dir={dir} params={params} />
+    ) : (
+      <th key={label} scope="col" className="px-3 py-2">
+        {label}
+      </th>
+    );
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <table className="w-full min-w-[56rem] text-left text-sm">
@@ -39,19 +57,51 @@ export function ContainerTable({ rows, showNode = true, sort, dir = "desc", para
         </thead>
         <tbody>
           {rows.map((c) => (
-            <tr key={c.id} className="border-t border-slate-200 dark:border-slate-800" data-testid={`container-row-${c.id}`}>
-              <td className="px-3 py-2"><div className="font-medium">{c.name}</div><div className="font-mono text-xs text-slate-500">{c.stack} · {c.id}</div></td>
+            <tr
+              key={c.id}
+              className="border-t border-slate-200 dark:border-slate-800"
+              data-testid={`container-row-${c.id}`}
+            >
+              <td className="px-3 py-2">
+                <div className="font-medium">{c.name}</div>
+                <div className="font-mono text-xs text-slate-500">
+                  {c.stack} · {c.id}
+                </div>
+              </td>
               <td className="px-3 py-2 text-xs">{c.ownerEmail}</td>
               <td className="px-3 py-2">{c.environmentName}</td>
-              {showNode && <td className="px-3 py-2">{c.nodeId ? <Link className="underline" href={`/admin/nodes/${c.nodeId}`}>{c.nodeName}</Link> : <span className="text-slate-500">not placed</span>}</td>}
-              <td className="px-3 py-2 tabular-nums">{c.reservedCloudlets} reserved / {c.dynamicCloudlets} limit</td>
+              {showNode && (
+                <td className="px-3 py-2">
+                  {c.nodeId ? (
+                    <Link className="underline" href={`/admin/nodes/${c.nodeId}`}>
+                      {c.nodeName}
+                    </Link>
+                  ) : (
+                    <span className="text-slate-500">not placed</span>
+                  )}
+                </td>
+              )}
+              <td className="px-3 py-2 tabular-nums">
+                {c.reservedCloudlets} reserved / {c.dynamicCloudlets} limit
+              </td>
               <td className="px-3 py-2 tabular-nums">{c.usage ? formatMib(c.usage.ramMib) : "—"}</td>
               <td className="px-3 py-2 tabular-nums">{c.usage ? formatMhz(c.usage.cpuMhz) : "—"}</td>
-              <td className="px-3 py-2"><Badge tone={STATE_TONE[c.state] ?? "slate"}>{c.state.toLowerCase()}</Badge>{c.desiredState !== "RUNNING" && <span className="ml-1 text-xs text-slate-500">(wants {c.desiredState.toLowerCase()})</span>}</td>
+              <td className="px-3 py-2">
+                <Badge tone={STATE_TONE[c.state] ?? "slate"}>{c.state.toLowerCase()}</Badge>
+                {c.desiredState !== "RUNNING" && (
+                  <span className="ml-1 text-xs text-slate-500">(wants {c.desiredState.toLowerCase()})</span>
+                )}
+              </td>
               <td className="px-3 py-2 font-mono text-xs">{c.ip ?? "—"}</td>
             </tr>
           ))}
-          {rows.length === 0 && <tr><td colSpan={showNode ? 9 : 8} className="px-3 py-6 text-center text-slate-500">No containers.</td></tr>}
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={showNode ? 9 : 8} className="px-3 py-6 text-center text-slate-500">
+                No containers.
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
     </div>

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { ageOf, formatMib, loadRatingOf, percentOf } from "./format";
 
-const idle = { memUsedMib: 0, memTotalMib: 1000, swapUsedMib: 0, swapTotalMib: 0, diskUsedGib: 0, diskTotalGib: 100, loadAvg5: 0, cores: 2 };
+const idle = {
+  memUsedMib: 0,
+  memTotalMib: 1000,
+  swapUsedMib: 0,
+  swapTotalMib: 0,
+  diskUsedGib: 0,
+  diskTotalGib: 100,
+  loadAvg5: 0,
+  cores: 2,
+};
 
 describe("load rating (Jelastic's load mark, banded)", () => {
   it.each([

@@ -4,7 +4,12 @@ import { loadMark, type NodeLoad } from "@/lib/orchestrator/scheduler";
 /** The scheduler's own load snapshot: the rating reads exactly what placement reads. */
 export type NodeLoadInput = NodeLoad;
 
-export type LoadRating = { mark: number; level: "idle" | "low" | "moderate" | "high"; label: string; tone: "green" | "blue" | "amber" | "red" };
+export type LoadRating = {
+  mark: number;
+  level: "idle" | "low" | "moderate" | "high";
+  label: string;
+  tone: "green" | "blue" | "amber" | "red";
+};
 
 /**
  * Jelastic's load mark (see the scheduler's loadMark: swap×1 + mem×0.2 + disk×0.5 + CPU overload,
@@ -49,7 +54,11 @@ export function ageOf(date: Date | null, now: Date = new Date()): string {
   return `${Math.floor(s / 86400)} d ago`;
 }
 
-export const ENGINE_LABEL: Record<"LXC" | "VIRTUOZZO" | "SIM", string> = { LXC: "LXC", VIRTUOZZO: "Virtuozzo", SIM: "simulated" };
+export const ENGINE_LABEL: Record<"LXC" | "VIRTUOZZO" | "SIM", string> = {
+  LXC: "LXC",
+  VIRTUOZZO: "Virtuozzo",
+  SIM: "simulated",
+};
 
 export const NODE_STATUS: Record<string, { label: string; tone: "green" | "amber" | "red" | "blue" | "slate" }> = {
   ACTIVE: { label: "Active", tone: "green" },

@@ -1,7 +1,14 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
-import { decommissionNodeAction, evacuateNodeAction, planEvacuationAction, refreshNodeFactsAction, setNodeStatusAction, updateNodeAction } from "@/app/(admin)/admin/nodes/[id]/actions";
+import {
+  decommissionNodeAction,
+  evacuateNodeAction,
+  planEvacuationAction,
+  refreshNodeFactsAction,
+  setNodeStatusAction,
+  updateNodeAction,
+} from "@/app/(admin)/admin/nodes/[id]/actions";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
@@ -22,18 +29,56 @@ export function NodeStatusControls({ nodeId, status }: { nodeId: string; status:
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap gap-2">
         {status === "MAINTENANCE" ? (
-          <Button pending={pending} onClick={() => run(() => setNodeStatusAction({ nodeId, status: "ACTIVE" }), "Maintenance ended: the node takes new containers again.")}>End maintenance</Button>
+          <Button
+            pending={pending}
+            onClick={() =>
+              run(
+                () => setNodeStatusAction({ nodeId, status: "ACTIVE" }),
+                "Maintenance ended: the node takes new containers again.",
+              )
+            }
+          >
+            End maintenance
+          </Button>
         ) : (
-          <Button variant="secondary" pending={pending} disabled={status === "EVACUATING"} onClick={() => run(() => setNodeStatusAction({ nodeId, status: "MAINTENANCE" }), "Maintenance on: running containers keep running, nothing new is placed here.")}>Start maintenance</Button>
+          <Button
+            variant="secondary"
+            pending={pending}
+            disabled={status === "EVACUATING"}
+            onClick={() =>
+              run(
+                () => setNodeStatusAction({ nodeId, status: "MAINTENANCE" }),
+                "Maintenance on: running containers keep running, nothing new is placed here.",
+              )
+            }
+          >
+            Start maintenance
+          </Button>
         )}
-        <Button variant="secondary" pending={pending} onClick={() => run(() => refreshNodeFactsAction({ nodeId }), "Facts refreshed.")}>Refresh facts</Button>
+        <Button
+          variant="secondary"
+          pending={pending}
+          onClick={() => run(() => refreshNodeFactsAction({ nodeId }), "Facts refreshed.")}
+        >
+          Refresh facts
+        </Button>
       </div>
       <div aria-live="polite">{message && <FormMessage error={message.error} success={message.success} />}</div>
     </div>
   );
 }
 
-type Plan = { complete: boolean; moves: { containerId: string; containerName: string; environmentName: string; toNodeId: string; toNodeName: string }[]; unmovable: { containerId: string; containerName: string; environmentName: string; reasons: string[] }[] };
+type Plan = {
+  complete: boolean;
+  moves: {
+    containerId: string;
+    containerName: string;
+    environmentName: string;
+    toNodeId: string;
+    toNodeName: string;
+  }[];
+  unmovable: { containerId: string; containerName: string; environmentName: string; reasons: string[] }[];
+};
 
 /** Evacuation shows the plan (who moves where, who cannot and why) before anything starts. */
 export function EvacuationPanel({ nodeId, containers }: { nodeId: string; containers: number }) {
@@ -44,39 +89,71 @@ export function EvacuationPanel({ nodeId, containers }: { nodeId: string; contai
   const showPlan = () =>
     start(async () => {
       const r = await planEvacuationAction({ nodeId });
-      if (r.ok) { setPlan(r.data); setMessage(null); } else { setPlan(null); setMessage({ error: r.error }); }
+      if (r.ok) {
+        setPlan(r.data);
+        setMessage(null);
+      } else {
+        setPlan(null);
+        setMessage({ error: r.error });
+      }
     });
   const evacuate = () =>
     start(async () => {
       const r = await evacuateNodeAction({ nodeId });
-      if (r.ok) { setMessage({ success: `Evacuation started (operation ${r.data.operationId}).` }); setPlan(null); router.refresh(); } else setMessage({ error: r.error });
+      if (r.ok) {
+        setMessage({ success: `Evacuation started (operation ${r.data.operationId}).` });
+        setPlan(null);
+        router.refresh();
+      } else setMessage({ error: r.error });
     });
   return (
     <div className="flex flex-col gap-3">
-      <p className="text-sm text-slate-600 dark:text-slate-400">Moves the {containers} container{containers === 1 ? "" : "s"} on this node to other active nodes of its region. You see the plan first.</p>
-      <div><Button variant="secondary" pending={pending} onClick={showPlan} disabled={containers === 0}>Evacuate…</Button></div>
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        Moves the {containers} container{containers === 1 ? "" : "s"} on this node to other active nodes of its region.
+        You see the plan first.
+      </p>
+      <div>
+        <Button variant="secondary" pending={pending} onClick={showPlan} disabled={containers === 0}>
+          Evacuate…
+        </Button>
+      </div>
       <div aria-live="polite" className="flex flex-col gap-3">
         {message && <FormMessage error={message.error} success={message.success} />}
         {plan && (
-          <div className="rounded-md border border-slate-200 p-3 text-sm dark:border-slate-800" data-testid="evacuation-plan">
+          <div
+            className="rounded-md border border-slate-200 p-3 text-sm dark:border-slate-800"
+            data-testid="evacuation-plan"
+          >
             <h3 className="mb-1 font-semibold">Plan</h3>
             {plan.moves.length > 0 && (
               <ul className="mb-2 list-disc pl-5">
-                {plan.moves.map((m) => <li key={m.containerId}>{m.environmentName} / {m.containerName} → <strong>{m.toNodeName}</strong></li>)}
+                {plan.moves.map((m) => (
+                  <li key={m.containerId}>
+                    {m.environmentName} / {m.containerName} → <strong>{m.toNodeName}</strong>
+                  </li>
+                ))}
               </ul>
             )}
             {plan.unmovable.length > 0 && (
               <>
                 <p className="font-medium text-red-700 dark:text-red-300">Cannot move:</p>
                 <ul className="mb-2 list-disc pl-5 text-red-700 dark:text-red-300">
-                  {plan.unmovable.map((u) => <li key={u.containerId}>{u.environmentName} / {u.containerName}: {u.reasons.join("; ")}</li>)}
+                  {plan.unmovable.map((u) => (
+                    <li key={u.containerId}>
+                      {u.environmentName} / {u.containerName}: {u.reasons.join("; ")}
+                    </li>
+                  ))}
                 </ul>
               </>
             )}
             {plan.moves.length === 0 && plan.unmovable.length === 0 && <p>Nothing to move.</p>}
             <div className="flex gap-2">
-              <Button variant="danger" pending={pending} disabled={plan.moves.length === 0} onClick={evacuate}>{plan.complete ? "Start evacuation" : "Start evacuation (partial)"}</Button>
-              <Button variant="ghost" onClick={() => setPlan(null)}>Cancel</Button>
+              <Button variant="danger" pending={pending} disabled={plan.moves.length === 0} onClick={evacuate}>
+                {plan.complete ? "Start evacuation" : "Start evacuation (partial)"}
+              </Button>
+              <Button variant="ghost" onClick={() => setPlan(null)}>
+                Cancel
+              </Button>
             </div>
           </div>
         )}
@@ -92,33 +169,119 @@ export function DecommissionForm({ nodeId, name, containers }: { nodeId: string;
   useEffect(() => {
     if (state?.ok) router.push("/admin/nodes");
   }, [state, router]);
-  if (containers > 0) return <p className="text-sm text-slate-600 dark:text-slate-400">Decommissioning needs an empty node: {containers} container{containers === 1 ? " is" : "s are"} still here. Evacuate first.</p>;
+  if (containers > 0)
+    return (
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        Decommissioning needs an empty node: {containers} container{containers === 1 ? " is" : "s are"} still here.
+        Evacuate first.
+      </p>
+    );
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form onSubmit={onSubmit} className="flex max-w-sm flex-col gap-3" noValidate>
       <FormMessage error={state && !state.ok ? state.error : null} success={state?.ok ? "Node removed." : null} />
       <input type="hidden" name="nodeId" value={nodeId} />
-      <Field label={`Type ${name} to confirm`} name="confirmName" autoComplete="off" errors={errors?.confirmName} hint="Removes the node from the cluster. Its bridge and LXC path stay on the host." />
-      <div><Button type="submit" variant="danger" pending={pending}>Decommission</Button></div>
+      <Field
+        label={`Type ${name} to confirm`}
+        name="confirmName"
+        autoComplete="off"
+        errors={errors?.confirmName}
+        hint="Removes the node from the cluster. Its bridge and LXC path stay on the host."
+      />
+      <div>
+        <Button type="submit" variant="danger" pending={pending}>
+          Decommission
+        </Button>
+      </div>
     </form>
   );
 }
 
-export function NodeSettingsForm({ node }: { node: { id: string; labels: string; ramMib: number; cores: number; mhzPerCore: number; diskGib: number; maxContainers: number; overcommitRatio: number } }) {
+export function NodeSettingsForm({
+  node,
+}: {
+  node: {
+    id: string;
+    labels: string;
+    ramMib: number;
+    cores: number;
+    mhzPerCore: number;
+    diskGib: number;
+    maxContainers: number;
+    overcommitRatio: number;
+  };
+}) {
   const [state, onSubmit, pending] = useFormSubmit(updateNodeAction);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-3" noValidate>
-      <div className="sm:col-span-3"><FormMessage error={state && !state.ok ? state.error : null} success={state?.ok ? "Saved." : null} /></div>
+      <div className="sm:col-span-3">
+        <FormMessage error={state && !state.ok ? state.error : null} success={state?.ok ? "Saved." : null} />
+      </div>
       <input type="hidden" name="nodeId" value={node.id} />
-      <Field label="RAM (MiB)" name="ramMib" id="edit-ramMib" inputMode="numeric" defaultValue={node.ramMib} errors={errors?.ramMib} />
-      <Field label="CPU cores" name="cores" id="edit-cores" inputMode="numeric" defaultValue={node.cores} errors={errors?.cores} />
-      <Field label="MHz per core" name="mhzPerCore" id="edit-mhzPerCore" inputMode="numeric" defaultValue={node.mhzPerCore} errors={errors?.mhzPerCore} />
-      <Field label="Disk (GiB)" name="diskGib" id="edit-diskGib" inputMode="numeric" defaultValue={node.diskGib} errors={errors?.diskGib} />
-      <Field label="Max containers" name="maxContainers" id="edit-maxContainers" inputMode="numeric" defaultValue={node.maxContainers} errors={errors?.maxContainers} />
-      <Field label="Overcommit ratio" name="overcommitRatio" id="edit-overcommitRatio" inputMode="decimal" defaultValue={node.overcommitRatio} errors={errors?.overcommitRatio} />
-      <div className="sm:col-span-3"><Field label="Labels" name="labels" id="edit-labels" defaultValue={node.labels} errors={errors?.labels} hint="key=value, comma separated." /></div>
-      <div><Button type="submit" pending={pending}>Save capacity and labels</Button></div>
+      <Field
+        label="RAM (MiB)"
+        name="ramMib"
+        id="edit-ramMib"
+        inputMode="numeric"
+        defaultValue={node.ramMib}
+        errors={errors?.ramMib}
+      />
+      <Field
+        label="CPU cores"
+        name="cores"
+        id="edit-cores"
+        inputMode="numeric"
+        defaultValue={node.cores}
+        errors={errors?.cores}
+      />
+      <Field
+        label="MHz per core"
+        name="mhzPerCore"
+        id="edit-mhzPerCore"
+        inputMode="numeric"
+        defaultValue={node.mhzPerCore}
+        errors={errors?.mhzPerCore}
+      />
+      <Field
+        label="Disk (GiB)"
+        name="diskGib"
+        id="edit-diskGib"
+        inputMode="numeric"
+        defaultValue={node.diskGib}
+        errors={errors?.diskGib}
+      />
+      <Field
+        label="Max containers"
+        name="maxContainers"
+        id="edit-maxContainers"
+        inputMode="numeric"
+        defaultValue={node.maxContainers}
+        errors={errors?.maxContainers}
+      />
+      <Field
+        label="Overcommit ratio"
+        name="overcommitRatio"
+        id="edit-overcommitRatio"
+        inputMode="decimal"
+        defaultValue={node.overcommitRatio}
+        errors={errors?.overcommitRatio}
+      />
+      <div className="sm:col-span-3">
+        <Field
+          label="Labels"
+          name="labels"
+          id="edit-labels"
+          defaultValue={node.labels}
+          errors={errors?.labels}
+          hint="key=value, comma separated."
+        />
+      </div>
+      <div>
+        <Button type="submit" pending={pending}>
+          Save capacity and labels
+        </Button>
+      </div>
     </form>
   );
 }

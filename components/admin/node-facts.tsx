@@ -21,8 +21,17 @@ export type FactsView = {
 export function NodeFacts({ facts }: { facts: FactsView }) {
   if (!facts.engine) return <p className="text-sm text-slate-500">Not probed yet.</p>;
   const rows: [string, React.ReactNode][] = [
-    ["Engine", <span key="e" className="inline-flex items-center gap-2">{facts.engine} {facts.engineVersion}{facts.simulated && <Badge tone="amber">simulated</Badge>}</span>],
-    ["CPU", `${facts.cores ?? 0} cores × ${formatMhz(facts.mhzPerCore ?? 0)} = ${formatMhz((facts.cores ?? 0) * (facts.mhzPerCore ?? 0))}`],
+    [
+      "Engine",
+      <span key="e" className="inline-flex items-center gap-2">
+        {facts.engine} {facts.engineVersion}
+        {facts.simulated && <Badge tone="amber">simulated</Badge>}
+      </span>,
+    ],
+    [
+      "CPU",
+      `${facts.cores ?? 0} cores × ${formatMhz(facts.mhzPerCore ?? 0)} = ${formatMhz((facts.cores ?? 0) * (facts.mhzPerCore ?? 0))}`,
+    ],
     ["RAM", `${formatMib(facts.ramMib ?? 0)}${facts.memUsedMib ? ` (${formatMib(facts.memUsedMib)} in use)` : ""}`],
     ["Disk", `${formatGib(facts.diskTotalGib ?? 0)} (${formatGib(facts.diskFreeGib ?? 0)} free)`],
     ["Swap", `${formatMib(facts.swapUsedMib ?? 0)} used of ${formatMib(facts.swapTotalMib ?? 0)}`],
@@ -36,7 +45,12 @@ export function NodeFacts({ facts }: { facts: FactsView }) {
           <dd data-fact={k}>{v}</dd>
         </div>
       ))}
-      {facts.probedAt && <><dt className="text-slate-500">Probed</dt><dd className="text-xs">{facts.probedAt.replace("T", " ").slice(0, 19)} UTC</dd></>}
+      {facts.probedAt && (
+        <>
+          <dt className="text-slate-500">Probed</dt>
+          <dd className="text-xs">{facts.probedAt.replace("T", " ").slice(0, 19)} UTC</dd>
+        </>
+      )}
     </dl>
   );
 }

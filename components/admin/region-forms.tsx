@@ -1,6 +1,12 @@
 "use client";
 import { useState, useTransition } from "react";
-import { createRegionAction, renameRegionAction, setDefaultRegionAction, setRegionStatusAction, setRegionSubnetPoolAction } from "@/app/(admin)/admin/regions/actions";
+import {
+  createRegionAction,
+  renameRegionAction,
+  setDefaultRegionAction,
+  setRegionStatusAction,
+  setRegionSubnetPoolAction,
+} from "@/app/(admin)/admin/regions/actions";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
@@ -11,16 +17,38 @@ export function CreateRegionForm() {
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form onSubmit={onSubmit} noValidate className="grid max-w-2xl gap-4 sm:grid-cols-[1fr_1fr_auto] sm:items-start">
-      <div className="sm:col-span-3"><FormMessage error={state && !state.ok ? state.error : null} success={state?.ok ? "Region created." : null} /></div>
-      <Field label="Name" name="name" id="new-region-name" autoComplete="off" errors={errors?.name} hint="e.g. eu-west" />
-      <Field label="Subnet pool" name="subnetPool" id="new-region-pool" defaultValue="10.213.0.0/16" errors={errors?.subnetPool} hint="Inside 10.0.0.0/8; nodes get a /24 each." />
-      <Button type="submit" pending={pending} className="sm:mt-6">Create region</Button>
+      <div className="sm:col-span-3">
+        <FormMessage error={state && !state.ok ? state.error : null} success={state?.ok ? "Region created." : null} />
+      </div>
+      <Field
+        label="Name"
+        name="name"
+        id="new-region-name"
+        autoComplete="off"
+        errors={errors?.name}
+        hint="e.g. eu-west"
+      />
+      <Field
+        label="Subnet pool"
+        name="subnetPool"
+        id="new-region-pool"
+        defaultValue="10.213.0.0/16"
+        errors={errors?.subnetPool}
+        hint="Inside 10.0.0.0/8; nodes get a /24 each."
+      />
+      <Button type="submit" pending={pending} className="sm:mt-6">
+        Create region
+      </Button>
     </form>
   );
 }
 
 /** Rename, subnet pool, default and maintenance for one region. */
-export function RegionRowControls({ region }: { region: { id: string; name: string; subnetPool: string; status: "ACTIVE" | "MAINTENANCE"; isDefault: boolean } }) {
+export function RegionRowControls({
+  region,
+}: {
+  region: { id: string; name: string; subnetPool: string; status: "ACTIVE" | "MAINTENANCE"; isDefault: boolean };
+}) {
   const [rename, onRename, renaming] = useFormSubmit(renameRegionAction);
   const [pool, onPool, pooling] = useFormSubmit(setRegionSubnetPoolAction);
   const [pending, start] = useTransition();
@@ -35,27 +63,80 @@ export function RegionRowControls({ region }: { region: { id: string; name: stri
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap gap-2">
         {region.status === "ACTIVE" ? (
-          <Button variant="secondary" pending={pending} onClick={() => run(() => setRegionStatusAction({ regionId: id, status: "MAINTENANCE" }), `Region ${region.name} is in maintenance: no new environments.`)}>Start maintenance</Button>
+          <Button
+            variant="secondary"
+            pending={pending}
+            onClick={() =>
+              run(
+                () => setRegionStatusAction({ regionId: id, status: "MAINTENANCE" }),
+                `Region ${region.name} is in maintenance: no new environments.`,
+              )
+            }
+          >
+            Start maintenance
+          </Button>
         ) : (
-          <Button pending={pending} onClick={() => run(() => setRegionStatusAction({ regionId: id, status: "ACTIVE" }), `Region ${region.name} accepts new environments again.`)}>End maintenance</Button>
+          <Button
+            pending={pending}
+            onClick={() =>
+              run(
+                () => setRegionStatusAction({ regionId: id, status: "ACTIVE" }),
+                `Region ${region.name} accepts new environments again.`,
+              )
+            }
+          >
+            End maintenance
+          </Button>
         )}
-        {!region.isDefault && <Button variant="secondary" pending={pending} onClick={() => run(() => setDefaultRegionAction({ regionId: id }), `Region ${region.name} is now the default.`)}>Make default</Button>}
+        {!region.isDefault && (
+          <Button
+            variant="secondary"
+            pending={pending}
+            onClick={() =>
+              run(() => setDefaultRegionAction({ regionId: id }), `Region ${region.name} is now the default.`)
+            }
+          >
+            Make default
+          </Button>
+        )}
       </div>
       <div aria-live="polite">{message && <FormMessage error={message.error} success={message.success} />}</div>
       <div className="grid gap-4 md:grid-cols-2">
         <form onSubmit={onRename} noValidate className="flex flex-col gap-2">
           <input type="hidden" name="regionId" value={id} />
-          <Field label="Rename" name="name" id={`rename-${id}`} defaultValue={region.name} autoComplete="off" errors={rename && !rename.ok ? rename.fieldErrors?.name : undefined} />
+          <Field
+            label="Rename"
+            name="name"
+            id={`rename-${id}`}
+            defaultValue={region.name}
+            autoComplete="off"
+            errors={rename && !rename.ok ? rename.fieldErrors?.name : undefined}
+          />
           {rename && !rename.ok && !rename.fieldErrors?.name && <FormMessage error={rename.error} />}
           {rename?.ok && <FormMessage success="Renamed." />}
-          <div><Button type="submit" variant="secondary" pending={renaming}>Rename</Button></div>
+          <div>
+            <Button type="submit" variant="secondary" pending={renaming}>
+              Rename
+            </Button>
+          </div>
         </form>
         <form onSubmit={onPool} noValidate className="flex flex-col gap-2">
           <input type="hidden" name="regionId" value={id} />
-          <Field label="Subnet pool" name="subnetPool" id={`pool-${id}`} defaultValue={region.subnetPool} autoComplete="off" errors={pool && !pool.ok ? pool.fieldErrors?.subnetPool : undefined} />
+          <Field
+            label="Subnet pool"
+            name="subnetPool"
+            id={`pool-${id}`}
+            defaultValue={region.subnetPool}
+            autoComplete="off"
+            errors={pool && !pool.ok ? pool.fieldErrors?.subnetPool : undefined}
+          />
           {pool && !pool.ok && !pool.fieldErrors?.subnetPool && <FormMessage error={pool.error} />}
           {pool?.ok && <FormMessage success="Subnet pool saved." />}
-          <div><Button type="submit" variant="secondary" pending={pooling}>Save pool</Button></div>
+          <div>
+            <Button type="submit" variant="secondary" pending={pooling}>
+              Save pool
+            </Button>
+          </div>
         </form>
       </div>
     </div>

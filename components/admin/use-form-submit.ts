@@ -6,7 +6,9 @@ import { useState, useTransition, type FormEvent } from "react";
  * which would wipe what the admin typed when the server refuses it. Here fields keep their values
  * and the error shows next to them.
  */
-export function useFormSubmit<R>(action: (prev: unknown, formData: FormData) => Promise<R>): [R | null, (event: FormEvent<HTMLFormElement>) => void, boolean] {
+export function useFormSubmit<R>(
+  action: (prev: unknown, formData: FormData) => Promise<R>,
+): [R | null, (event: FormEvent<HTMLFormElement>) => void, boolean] {
   const [state, setState] = useState<R | null>(null);
   const [pending, start] = useTransition();
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {

@@ -3,7 +3,14 @@ import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import { deleteEnvironmentAction, resizeLayerAction, restartAction, retryOperationAction, scaleLayerAction, setRunningAction } from "@/app/(dashboard)/environments/[id]/actions";
+import {
+  deleteEnvironmentAction,
+  resizeLayerAction,
+  restartAction,
+  retryOperationAction,
+  scaleLayerAction,
+  setRunningAction,
+} from "@/app/(dashboard)/environments/[id]/actions";
 import type { EnvironmentDetail } from "@/lib/db/environments";
 import { Button } from "@/components/ui/button";
 import { Tabs } from "@/components/ui/tabs";
@@ -16,12 +23,28 @@ import { StatusBadge } from "./status-badge";
 import { useEnvironmentEvents, type ChangeEvent } from "./use-environment-events";
 
 // The graph library is only loaded when its tab opens, keeping the page's first paint small.
-const TopologyGraph = dynamic(() => import("./topology-graph"), { ssr: false, loading: () => <p className="text-sm text-slate-500">Loading graph…</p> });
+const TopologyGraph = dynamic(() => import("./topology-graph"), {
+  ssr: false,
+  loading: () => <p className="text-sm text-slate-500">Loading graph…</p>,
+});
 
 type Result = { ok: boolean; error?: string };
-const LIVE_LABEL = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…", closed: "Not live" } as const;
+const LIVE_LABEL = {
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Reconnecting…",
+  closed: "Not live",
+} as const;
 
-export function EnvironmentView({ env, viewer, endpoints }: { env: EnvironmentDetail; viewer: { id: string; role: string }; endpoints?: React.ReactNode }) {
+export function EnvironmentView({
+  env,
+  viewer,
+  endpoints,
+}: {
+  env: EnvironmentDetail;
+  viewer: { id: string; role: string };
+  endpoints?: React.ReactNode;
+}) {
   const router = useRouter();
   const toast = useToast();
   const [tab, setTab] = useState("rows");
@@ -33,7 +56,10 @@ export function EnvironmentView({ env, viewer, endpoints }: { env: EnvironmentDe
 
   const { state } = useEnvironmentEvents({
     environmentId: env.id,
-    onGone: () => { toast.show(`${env.name} was deleted.`, "success"); router.replace("/environments"); },
+    onGone: () => {
+      toast.show(`${env.name} was deleted.`, "success");
+      router.replace("/environments");
+    },
     onChange: (changes: ChangeEvent[]) => {
       for (const c of changes) {
         if (c.type !== "operation" || (c.status !== "SUCCEEDED" && c.status !== "FAILED")) continue;
@@ -61,33 +87,100 @@ export function EnvironmentView({ env, viewer, endpoints }: { env: EnvironmentDe
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link href="/environments" className="text-brand-600 hover:underline">Environments</Link> <span aria-hidden>/</span> {env.name}</nav>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link href="/environments" className="text-brand-600 hover:underline">
+          Environments
+        </Link>{" "}
+        <span aria-hidden>/</span> {env.name}
+      </nav>
       <div className="mb-6 flex flex-wrap items-start justify-between gap-3">
         <div>
           <h1 className="flex flex-wrap items-center gap-3 text-2xl font-semibold tracking-tight">
-            {env.name} <span data-testid="env-status"><StatusBadge status={env.status} busy={env.busy} /></span>
+            {env.name}{" "}
+            <span data-testid="env-status">
+              <StatusBadge status={env.status} busy={env.busy} />
+            </span>
           </h1>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
             Region {env.region.name} · {env.layers.length} layers · {containers} containers
-            {env.owner.id !== viewer.id && <> · owned by <span className="font-medium">{env.owner.email}</span></>}
-            {" · "}<span role="status" aria-live="polite" className={state === "live" ? "text-emerald-700 dark:text-emerald-400" : ""}>{state === "live" ? "● " : "○ "}{LIVE_LABEL[state]}</span>
+            {env.owner.id !== viewer.id && (
+              <>
+                {" "}
+                · owned by <span className="font-medium">{env.owner.email}</span>
+              </>
+            )}
+            {" · "}
+            <span
+              role="status"
+              aria-live="polite"
+              className={state === "live" ? "text-emerald-700 dark:text-emerald-400" : ""}
+            >
+              {state === "live" ? "● " : "○ "}
+              {LIVE_LABEL[state]}
+            </span>
           </p>
         </div>
         <div className="flex flex-wrap gap-2" role="group" aria-label="Environment actions">
           {stopped ? (
-            <Button disabled={locked} pending={pendingKey === "start"} onClick={() => run("start", () => setRunningAction({ environmentId: env.id, running: true }), `Starting ${env.name}…`)}>Start</Button>
+            <Button
+              disabled={locked}
+              pending={pendingKey === "start"}
+              onClick={() =>
+                run("start", () => setRunningAction({ environmentId: env.id, running: true }), `Starting ${env.name}…`)
+              }
+            >
+              Start
+            </Button>
           ) : (
-            <Button variant="secondary" disabled={locked} pending={pendingKey === "stop"} onClick={() => run("stop", () => setRunningAction({ environmentId: env.id, running: false }), `Stopping ${env.name}…`)}>Stop</Button>
+            <Button
+              variant="secondary"
+              disabled={locked}
+              pending={pendingKey === "stop"}
+              onClick={() =>
+                run("stop", () => setRunningAction({ environmentId: env.id, running: false }), `Stopping ${env.name}…`)
+              }
+            >
+              Stop
+            </Button>
           )}
-          <Button variant="secondary" disabled={locked || stopped} pending={pendingKey === "restart"} onClick={() => run("restart", () => restartAction({ environmentId: env.id }), `Restarting ${env.name}…`)}>Restart</Button>
-          <Button variant="danger" disabled={deleting} pending={pendingKey === "delete"} onClick={() => setDeleteOpen(true)}>Delete</Button>
+          <Button
+            variant="secondary"
+            disabled={locked || stopped}
+            pending={pendingKey === "restart"}
+            onClick={() => run("restart", () => restartAction({ environmentId: env.id }), `Restarting ${env.name}…`)}
+          >
+            Restart
+          </Button>
+          <Button
+            variant="danger"
+            disabled={deleting}
+            pending={pendingKey === "delete"}
+            onClick={() => setDeleteOpen(true)}
+          >
+            Delete
+          </Button>
         </div>
       </div>
-      {env.busy && <p className="mb-4 rounded-md bg-blue-50 px-3 py-2 text-sm text-blue-800 dark:bg-blue-950/50 dark:text-blue-200" role="status">An operation is running; conflicting actions are disabled until it finishes.</p>}
+      {env.busy && (
+        <p
+          className="mb-4 rounded-md bg-blue-50 px-3 py-2 text-sm text-blue-800 dark:bg-blue-950/50 dark:text-blue-200"
+          role="status"
+        >
+          An operation is running; conflicting actions are disabled until it finishes.
+        </p>
+      )}
 
       {endpoints}
       <div className="grid gap-6 xl:grid-cols-[1fr_24rem]">
-        <Tabs label="Topology views" value={tab} onChange={setTab} tabs={[{ id: "rows", label: "Topology" }, { id: "graph", label: "Graph" }]}>
+        <Tabs
+          label="Topology views"
+          value={tab}
+          onChange={setTab}
+          tabs={[
+            { id: "rows", label: "Topology" },
+            { id: "graph", label: "Graph" },
+          ]}
+        >
           {tab === "rows" ? (
             <div className="flex flex-col gap-4">
               {env.layers.map((l) => (
@@ -100,8 +193,10 @@ export function EnvironmentView({ env, viewer, endpoints }: { env: EnvironmentDe
                   onOpenContainer={setDrawer}
                   actions={{
                     scale: (count) => scaleLayerAction({ environmentId: env.id, layerId: l.id, count }),
-                    resize: (reservedCloudlets, dynamicCloudlets) => resizeLayerAction({ environmentId: env.id, layerId: l.id, reservedCloudlets, dynamicCloudlets }),
-                    restart: (containerId) => restartAction({ environmentId: env.id, layerId: l.id, ...(containerId ? { containerId } : {}) }),
+                    resize: (reservedCloudlets, dynamicCloudlets) =>
+                      resizeLayerAction({ environmentId: env.id, layerId: l.id, reservedCloudlets, dynamicCloudlets }),
+                    restart: (containerId) =>
+                      restartAction({ environmentId: env.id, layerId: l.id, ...(containerId ? { containerId } : {}) }),
                   }}
                 />
               ))}
@@ -111,8 +206,18 @@ export function EnvironmentView({ env, viewer, endpoints }: { env: EnvironmentDe
           )}
         </Tabs>
         <section aria-labelledby="ops-title">
-          <h2 id="ops-title" className="mb-3 text-sm font-semibold">Operations</h2>
-          <OperationsTimeline operations={env.operations} admin={admin} busy={locked} retrying={pendingKey?.startsWith("retry-") ? pendingKey.slice(6) : null} onRetry={(id) => run(`retry-${id}`, () => retryOperationAction({ environmentId: env.id, operationId: id }), "Retrying…")} />
+          <h2 id="ops-title" className="mb-3 text-sm font-semibold">
+            Operations
+          </h2>
+          <OperationsTimeline
+            operations={env.operations}
+            admin={admin}
+            busy={locked}
+            retrying={pendingKey?.startsWith("retry-") ? pendingKey.slice(6) : null}
+            onRetry={(id) =>
+              run(`retry-${id}`, () => retryOperationAction({ environmentId: env.id, operationId: id }), "Retrying…")
+            }
+          />
         </section>
       </div>
 
@@ -126,11 +231,15 @@ export function EnvironmentView({ env, viewer, endpoints }: { env: EnvironmentDe
           setDeleteOpen(false);
           // Back to the list once the deletion is accepted: this page is about to stop existing,
           // and a refresh racing the final "gone" event would otherwise land on a 404.
-          run("delete", async () => {
-            const r = await deleteEnvironmentAction({ environmentId: env.id, confirmName: typed });
-            if (r.ok) router.push("/environments");
-            return r;
-          }, `Deleting ${env.name}…`);
+          run(
+            "delete",
+            async () => {
+              const r = await deleteEnvironmentAction({ environmentId: env.id, confirmName: typed });
+              if (r.ok) router.push("/environments");
+              return r;
+            },
+            `Deleting ${env.name}…`,
+          );
         }}
       />
     </>

@@ -5,11 +5,23 @@ export const CLOUDLET_CPU_MHZ = 400;
 export type Tone = "green" | "amber" | "red" | "slate" | "blue";
 
 const STATUS_TONES: Record<string, Tone> = {
-  RUNNING: "green", SUCCEEDED: "green",
-  STOPPED: "slate", SKIPPED: "slate", PENDING: "slate", CANCELLED: "slate", UNKNOWN: "slate",
-  CREATING: "blue", UPDATING: "blue", STARTING: "blue", STOPPING: "blue", MIGRATING: "blue",
-  DEGRADED: "amber", DELETING: "amber",
-  FAILED: "red", FAILURE: "red", SUCCESS: "green",
+  RUNNING: "green",
+  SUCCEEDED: "green",
+  STOPPED: "slate",
+  SKIPPED: "slate",
+  PENDING: "slate",
+  CANCELLED: "slate",
+  UNKNOWN: "slate",
+  CREATING: "blue",
+  UPDATING: "blue",
+  STARTING: "blue",
+  STOPPING: "blue",
+  MIGRATING: "blue",
+  DEGRADED: "amber",
+  DELETING: "amber",
+  FAILED: "red",
+  FAILURE: "red",
+  SUCCESS: "green",
 };
 
 export function statusTone(status: string): Tone {
@@ -22,7 +34,13 @@ export function statusLabel(status: string): string {
 }
 
 export const ROLE_LABELS: Record<string, string> = {
-  BALANCER: "Load balancer", APP: "Application server", CACHE: "Cache", SQL: "SQL database", NOSQL: "NoSQL database", STATIC: "Static web", CUSTOM: "Custom",
+  BALANCER: "Load balancer",
+  APP: "Application server",
+  CACHE: "Cache",
+  SQL: "SQL database",
+  NOSQL: "NoSQL database",
+  STATIC: "Static web",
+  CUSTOM: "Custom",
 };
 
 export function formatRam(mib: number): string {
@@ -50,7 +68,11 @@ export function formatDuration(ms: number | null): string {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-export function durationBetween(start: Date | string | null, end: Date | string | null, now = Date.now()): number | null {
+export function durationBetween(
+  start: Date | string | null,
+  end: Date | string | null,
+  now = Date.now(),
+): number | null {
   if (!start) return null;
   const a = new Date(start).getTime();
   const b = end ? new Date(end).getTime() : now;
@@ -61,7 +83,10 @@ export function formatBytes(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let v = bytes;
   let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
   return `${i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
 
@@ -77,7 +102,10 @@ export function counterRates(points: { at: number; value: number }[]): { at: num
 }
 
 /** Builds a list-page URL keeping the other params: search, status and page live in the URL. */
-export function listHref(current: { q?: string; status?: string; page?: number }, change: { q?: string; status?: string; page?: number }): string {
+export function listHref(
+  current: { q?: string; status?: string; page?: number },
+  change: { q?: string; status?: string; page?: number },
+): string {
   const next = { ...current, ...change };
   const params = new URLSearchParams();
   if (next.q) params.set("q", next.q);

@@ -12,9 +12,24 @@ import { describeCloudlets, ROLE_LABELS } from "./format";
 type Run = (key: string, fn: () => Promise<{ ok: boolean; error?: string }>, done: string) => void;
 
 /** One layer: its containers as cards, with scale (stepper), change cloudlets (dialog) and restart. */
-export function LayerRow({ layer, locked, pendingKey, run, actions, onOpenContainer }: {
-  layer: LayerData; locked: boolean; pendingKey: string | null; run: Run; onOpenContainer: (id: string) => void;
-  actions: { scale: (count: number) => Promise<{ ok: boolean; error?: string }>; resize: (r: number, d: number) => Promise<{ ok: boolean; error?: string }>; restart: (containerId?: string) => Promise<{ ok: boolean; error?: string }> };
+export function LayerRow({
+  layer,
+  locked,
+  pendingKey,
+  run,
+  actions,
+  onOpenContainer,
+}: {
+  layer: LayerData;
+  locked: boolean;
+  pendingKey: string | null;
+  run: Run;
+  onOpenContainer: (id: string) => void;
+  actions: {
+    scale: (count: number) => Promise<{ ok: boolean; error?: string }>;
+    resize: (r: number, d: number) => Promise<{ ok: boolean; error?: string }>;
+    restart: (containerId?: string) => Promise<{ ok: boolean; error?: string }>;
+  };
 }) {
   const stack = getStack(layer.stack);
   const [count, setCount] = useState(layer.count);
@@ -29,45 +44,125 @@ export function LayerRow({ layer, locked, pendingKey, run, actions, onOpenContai
   }
   const roleLabel = ROLE_LABELS[layer.role] ?? layer.role;
   return (
-    <section aria-labelledby={`layer-${layer.id}`} data-testid={`layer-row-${layer.name}`} className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+    <section
+      aria-labelledby={`layer-${layer.id}`}
+      data-testid={`layer-row-${layer.name}`}
+      className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+    >
       <div className="mb-3 flex flex-wrap items-end justify-between gap-3">
         <div>
           <h3 id={`layer-${layer.id}`} className="flex items-center gap-2 text-sm font-semibold">
-            <span aria-hidden className="grid size-7 place-items-center rounded bg-slate-100 text-base dark:bg-slate-800">{stack?.icon}</span>
+            <span
+              aria-hidden
+              className="grid size-7 place-items-center rounded bg-slate-100 text-base dark:bg-slate-800"
+            >
+              {stack?.icon}
+            </span>
             <span className="font-mono">{layer.name}</span> · {stack?.displayName ?? layer.stack}
           </h3>
           <p className="mt-0.5 text-xs text-slate-500">
-            {roleLabel} · {layer.count} {layer.count === 1 ? "container" : "containers"} · {layer.reservedCloudlets} reserved / {layer.dynamicCloudlets} limit cloudlets each · {layer.diskGib} GiB disk{layer.ha ? " · HA (one per node)" : ""}
+            {roleLabel} · {layer.count} {layer.count === 1 ? "container" : "containers"} · {layer.reservedCloudlets}{" "}
+            reserved / {layer.dynamicCloudlets} limit cloudlets each · {layer.diskGib} GiB disk
+            {layer.ha ? " · HA (one per node)" : ""}
           </p>
         </div>
         <div className="flex flex-wrap items-end gap-2">
-          <Stepper label={`Containers in ${layer.name}`} value={count} min={0} max={64} onChange={setCount} disabled={locked} />
-          <Button variant="secondary" disabled={locked || count === layer.count} pending={pendingKey === `scale-${layer.id}`} onClick={() => run(`scale-${layer.id}`, () => actions.scale(count), `Scaling ${layer.name} to ${count}…`)}>Scale</Button>
-          <Button variant="secondary" disabled={locked} onClick={() => { setReserved(layer.reservedCloudlets); setDynamic(layer.dynamicCloudlets); setResizeOpen(true); }}>Cloudlets…</Button>
-          <Button variant="ghost" disabled={locked} pending={pendingKey === `restart-${layer.id}`} onClick={() => run(`restart-${layer.id}`, () => actions.restart(), `Restarting ${layer.name}…`)}>Restart layer</Button>
+          <Stepper
+            label={`Containers in ${layer.name}`}
+            value={count}
+            min={0}
+            max={64}
+            onChange={setCount}
+            disabled={locked}
+          />
+          <Button
+            variant="secondary"
+            disabled={locked || count === layer.count}
+            pending={pendingKey === `scale-${layer.id}`}
+            onClick={() => run(`scale-${layer.id}`, () => actions.scale(count), `Scaling ${layer.name} to ${count}…`)}
+          >
+            Scale
+          </Button>
+          <Button
+            variant="secondary"
+            disabled={locked}
+            onClick={() => {
+              setReserved(layer.reservedCloudlets);
+              setDynamic(layer.dynamicCloudlets);
+              setResizeOpen(true);
+            }}
+          >
+            Cloudlets…
+          </Button>
+          <Button
+            variant="ghost"
+            disabled={locked}
+            pending={pendingKey === `restart-${layer.id}`}
+            onClick={() => run(`restart-${layer.id}`, () => actions.restart(), `Restarting ${layer.name}…`)}
+          >
+            Restart layer
+          </Button>
         </div>
       </div>
       {layer.containers.length === 0 ? (
         <p className="text-sm text-slate-500">No containers.</p>
       ) : (
         <ul className="flex flex-wrap gap-3">
-          {layer.containers.map((c) => <ContainerCard key={c.id} c={c} onOpen={() => onOpenContainer(c.id)} restartDisabled={locked} onRestart={() => run(`restart-${c.id}`, () => actions.restart(c.id), `Restarting ${c.name}…`)} />)}
+          {layer.containers.map((c) => (
+            <ContainerCard
+              key={c.id}
+              c={c}
+              onOpen={() => onOpenContainer(c.id)}
+              restartDisabled={locked}
+              onRestart={() => run(`restart-${c.id}`, () => actions.restart(c.id), `Restarting ${c.name}…`)}
+            />
+          ))}
         </ul>
       )}
-      <Dialog open={resizeOpen} onClose={() => setResizeOpen(false)} title={`Change cloudlets of ${layer.name}`} description="Applied live to every container of the layer (no restart).">
+      <Dialog
+        open={resizeOpen}
+        onClose={() => setResizeOpen(false)}
+        title={`Change cloudlets of ${layer.name}`}
+        description="Applied live to every container of the layer (no restart)."
+      >
         <form
           className="flex flex-col gap-4"
           onSubmit={(e) => {
             e.preventDefault();
             setResizeOpen(false);
-            run(`resize-${layer.id}`, () => actions.resize(reserved, dynamic), `Changing ${layer.name} to ${reserved}/${dynamic} cloudlets…`);
+            run(
+              `resize-${layer.id}`,
+              () => actions.resize(reserved, dynamic),
+              `Changing ${layer.name} to ${reserved}/${dynamic} cloudlets…`,
+            );
           }}
         >
-          <Slider label="Reserved cloudlets" value={reserved} min={stack?.minCloudlets ?? 1} max={64} onChange={(v) => { setReserved(v); setDynamic((d) => Math.max(d, v)); }} describe={(v) => `${describeCloudlets(v)} guaranteed per container`} />
-          <Slider label="Dynamic limit (cloudlets)" value={dynamic} min={1} max={64} onChange={(v) => setDynamic(Math.max(v, reserved))} describe={(v) => `bursts up to ${describeCloudlets(v)}`} />
+          <Slider
+            label="Reserved cloudlets"
+            value={reserved}
+            min={stack?.minCloudlets ?? 1}
+            max={64}
+            onChange={(v) => {
+              setReserved(v);
+              setDynamic((d) => Math.max(d, v));
+            }}
+            describe={(v) => `${describeCloudlets(v)} guaranteed per container`}
+          />
+          <Slider
+            label="Dynamic limit (cloudlets)"
+            value={dynamic}
+            min={1}
+            max={64}
+            onChange={(v) => setDynamic(Math.max(v, reserved))}
+            describe={(v) => `bursts up to ${describeCloudlets(v)}`}
+          />
           <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setResizeOpen(false)}>Cancel</Button>
-            <Button type="submit" disabled={reserved === layer.reservedCloudlets && dynamic === layer.dynamicCloudlets}>Apply</Button>
+            <Button type="button" variant="secondary" onClick={() => setResizeOpen(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" disabled={reserved === layer.reservedCloudlets && dynamic === layer.dynamicCloudlets}>
+              Apply
+            </Button>
           </div>
         </form>
       </Dialog>

@@ -10,7 +10,11 @@ export function LayersSummary({ layers }: { layers: { role: string; stack: strin
         const stack = getStack(l.stack);
         const text = `${ROLE_LABELS[l.role] ?? l.role}: ${stack?.displayName ?? l.stack} × ${l.count}`;
         return (
-          <span key={i} title={text} className="inline-flex items-center gap-0.5 rounded bg-slate-100 px-1.5 py-0.5 text-xs tabular-nums dark:bg-slate-800">
+          <span
+            key={i}
+            title={text}
+            className="inline-flex items-center gap-0.5 rounded bg-slate-100 px-1.5 py-0.5 text-xs tabular-nums dark:bg-slate-800"
+          >
             <span aria-hidden>{stack?.icon ?? "?"}</span>
             <span aria-hidden>×{l.count}</span>
             <span className="sr-only">{text}</span>

@@ -3,7 +3,14 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "closed";
-export type ChangeEvent = { type: "environment" | "container" | "operation" | "step"; id: string; status?: string; state?: string; kind?: string; error?: string | null };
+export type ChangeEvent = {
+  type: "environment" | "container" | "operation" | "step";
+  id: string;
+  status?: string;
+  state?: string;
+  kind?: string;
+  error?: string | null;
+};
 
 const REFRESH_EVERY_MS = 700;
 
@@ -12,7 +19,11 @@ const REFRESH_EVERY_MS = 700;
  * (throttled: at most one router.refresh() per 700 ms, with a trailing one so the last change
  * always shows). `onChange` sees each batch, e.g. for toasts when an operation finishes.
  */
-export function useEnvironmentEvents(options: { environmentId: string; onGone?: () => void; onChange?: (changes: ChangeEvent[]) => void }) {
+export function useEnvironmentEvents(options: {
+  environmentId: string;
+  onGone?: () => void;
+  onChange?: (changes: ChangeEvent[]) => void;
+}) {
   const router = useRouter();
   const [state, setState] = useState<LiveState>("connecting");
   const [lastEventAt, setLastEventAt] = useState<number | null>(null);

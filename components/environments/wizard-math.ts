@@ -2,8 +2,23 @@
 // (lib/services/quota-check), so the user sees a refusal before submitting.
 import { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB } from "./format";
 
-export type WizardLayer = { key: string; name: string; role: string; stack: string; count: number; reservedCloudlets: number; dynamicCloudlets: number; diskGib: number; ha: boolean };
-export type QuotaView = { maxEnvironments: number; maxCloudletsPerContainer: number; maxContainersPerLayer: number; maxReservedCloudlets: number };
+export type WizardLayer = {
+  key: string;
+  name: string;
+  role: string;
+  stack: string;
+  count: number;
+  reservedCloudlets: number;
+  dynamicCloudlets: number;
+  diskGib: number;
+  ha: boolean;
+};
+export type QuotaView = {
+  maxEnvironments: number;
+  maxCloudletsPerContainer: number;
+  maxContainersPerLayer: number;
+  maxReservedCloudlets: number;
+};
 export type UsageView = { environments: number; reservedCloudlets: number };
 
 export type TopologySummary = {
@@ -20,7 +35,10 @@ export type TopologySummary = {
 };
 
 export function summarizeTopology(layers: WizardLayer[], quota: QuotaView | null, usage: UsageView): TopologySummary {
-  let containers = 0, reserved = 0, dynamic = 0, disk = 0;
+  let containers = 0,
+    reserved = 0,
+    dynamic = 0,
+    disk = 0;
   for (const l of layers) {
     containers += l.count;
     reserved += l.count * l.reservedCloudlets;
@@ -30,13 +48,25 @@ export function summarizeTopology(layers: WizardLayer[], quota: QuotaView | null
   const problems: string[] = [];
   if (quota) {
     for (const l of layers) {
-      if (l.dynamicCloudlets > quota.maxCloudletsPerContainer) problems.push(`Layer "${l.name}": at most ${quota.maxCloudletsPerContainer} cloudlets per container (dynamic limit ${l.dynamicCloudlets}).`);
-      if (l.count > quota.maxContainersPerLayer) problems.push(`Layer "${l.name}": at most ${quota.maxContainersPerLayer} containers per layer (asked ${l.count}).`);
+      if (l.dynamicCloudlets > quota.maxCloudletsPerContainer)
+        problems.push(
+          `Layer "${l.name}": at most ${quota.maxCloudletsPerContainer} cloudlets per container (dynamic limit ${l.dynamicCloudlets}).`,
+        );
+      if (l.count > quota.maxContainersPerLayer)
+        problems.push(
+          `Layer "${l.name}": at most ${quota.maxContainersPerLayer} containers per layer (asked ${l.count}).`,
+        );
     }
-    if (usage.environments + 1 > quota.maxEnvironments) problems.push(`At most ${quota.maxEnvironments} environments (you have ${usage.environments}).`);
-    if (usage.reservedCloudlets + reserved > quota.maxReservedCloudlets) problems.push(`At most ${quota.maxReservedCloudlets} reserved cloudlets in total (this would make ${usage.reservedCloudlets + reserved}).`);
+    if (usage.environments + 1 > quota.maxEnvironments)
+      problems.push(`At most ${quota.maxEnvironments} environments (you have ${usage.environments}).`);
+    if (usage.reservedCloudlets + reserved > quota.maxReservedCloudlets)
+      problems.push(
+        `At most ${quota.maxReservedCloudlets} reserved cloudlets in total (this would make ${usage.reservedCloudlets + reserved}).`,
+      );
   }
-  for (const l of layers) if (l.dynamicCloudlets < l.reservedCloudlets) problems.push(`Layer "${l.name}": the dynamic limit cannot be below the reserved cloudlets.`);
+  for (const l of layers)
+    if (l.dynamicCloudlets < l.reservedCloudlets)
+      problems.push(`Layer "${l.name}": the dynamic limit cannot be below the reserved cloudlets.`);
   return {
     containers,
     reservedCloudlets: reserved,
@@ -55,11 +85,20 @@ export function summarizeTopology(layers: WizardLayer[], quota: QuotaView | null
 export function nameProblem(name: string): string | null {
   if (name.length < 2) return "Use at least 2 characters.";
   if (name.length > 40) return "Use at most 40 characters.";
-  if (!/^[a-z][a-z0-9-]*[a-z0-9]$/.test(name)) return "Use lower-case letters, digits and hyphens; start with a letter, end with a letter or digit.";
+  if (!/^[a-z][a-z0-9-]*[a-z0-9]$/.test(name))
+    return "Use lower-case letters, digits and hyphens; start with a letter, end with a letter or digit.";
   return null;
 }
 
-const DEFAULT_LAYER_NAMES: Record<string, string> = { BALANCER: "bl", APP: "cp", CACHE: "cache", SQL: "sqldb", NOSQL: "nosqldb", STATIC: "web", CUSTOM: "custom" };
+const DEFAULT_LAYER_NAMES: Record<string, string> = {
+  BALANCER: "bl",
+  APP: "cp",
+  CACHE: "cache",
+  SQL: "sqldb",
+  NOSQL: "nosqldb",
+  STATIC: "web",
+  CUSTOM: "custom",
+};
 
 /** Jelastic-style layer names (bl, cp, sqldb …), numbered when a role appears twice. */
 export function nextLayerName(role: string, taken: string[]): string {

@@ -9,5 +9,9 @@ const tones: Record<Tone, string> = {
 
 /** Status text is always shown, so colour is never the only signal. */
 export function Badge({ tone = "slate", children }: { tone?: Tone; children: React.ReactNode }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
+  return (
+    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>
+      {children}
+    </span>
+  );
 }

@@ -5,7 +5,23 @@ import { useEffect, useId, useRef } from "react";
  * A modal dialog on the native <dialog>: focus moves in and is trapped, Escape closes, focus
  * returns to the opener. `side` turns it into a drawer sliding from the right.
  */
-export function Dialog({ open, onClose, title, description, children, side = false, className = "" }: { open: boolean; onClose: () => void; title: string; description?: string; children: React.ReactNode; side?: boolean; className?: string }) {
+export function Dialog({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  side = false,
+  className = "",
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  description?: string;
+  children: React.ReactNode;
+  side?: boolean;
+  className?: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -22,18 +38,32 @@ export function Dialog({ open, onClose, title, description, children, side = fal
       ref={ref}
       aria-labelledby={titleId}
       onClose={onClose}
-      onCancel={(e) => { e.preventDefault(); onClose(); }}
-      onClick={(e) => { if (e.target === ref.current) onClose(); }}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+      onClick={(e) => {
+        if (e.target === ref.current) onClose();
+      }}
       className={`${layout} border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-950/50 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100 ${className}`}
     >
       {open && (
         <div className="flex max-h-full flex-col">
           <header className="flex items-start justify-between gap-3 border-b border-slate-200 px-5 py-4 dark:border-slate-800">
             <div>
-              <h2 id={titleId} className="text-base font-semibold">{title}</h2>
+              <h2 id={titleId} className="text-base font-semibold">
+                {title}
+              </h2>
               {description && <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{description}</p>}
             </div>
-            <button type="button" onClick={onClose} aria-label="Close" className="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800">✕</button>
+            <button
+              type="button"
+              onClick={onClose}
+              aria-label="Close"
+              className="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
+            >
+              ✕
+            </button>
           </header>
           <div className="overflow-y-auto px-5 py-4">{children}</div>
         </div>

@@ -2,7 +2,19 @@
 import { useId, useRef } from "react";
 
 /** WAI-ARIA tabs: arrow keys move between tabs, the panel is labelled by its tab. */
-export function Tabs({ tabs, value, onChange, children, label }: { tabs: { id: string; label: string }[]; value: string; onChange: (id: string) => void; children: React.ReactNode; label: string }) {
+export function Tabs({
+  tabs,
+  value,
+  onChange,
+  children,
+  label,
+}: {
+  tabs: { id: string; label: string }[];
+  value: string;
+  onChange: (id: string) => void;
+  children: React.ReactNode;
+  label: string;
+}) {
   const base = useId();
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const onKey = (e: React.KeyboardEvent, i: number) => {
@@ -19,7 +31,9 @@ export function Tabs({ tabs, value, onChange, children, label }: { tabs: { id: s
         {tabs.map((t, i) => (
           <button
             key={t.id}
-            ref={(el) => { refs.current[i] = el; }}
+            ref={(el) => {
+              refs.current[i] = el;
+            }}
             role="tab"
             type="button"
             id={`${base}-tab-${t.id}`}
@@ -34,7 +48,9 @@ export function Tabs({ tabs, value, onChange, children, label }: { tabs: { id: s
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`${base}-panel`} aria-labelledby={`${base}-tab-${value}`} className="pt-4">{children}</div>
+      <div role="tabpanel" id={`${base}-panel`} aria-labelledby={`${base}-tab-${value}`} className="pt-4">
+        {children}
+      </div>
     </div>
   );
 }

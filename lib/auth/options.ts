@@ -25,7 +25,13 @@ const providers: NextAuthOptions["providers"] = [
       if (!parsed.success) throw new Error("Enter your email and password.");
       try {
         const user = await authenticate({ ...parsed.data, ip: ipFromHeaders(req?.headers) });
-        return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+        return {
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          sessionVersion: user.sessionVersion,
+        };
       } catch (error) {
         if (isAppError(error)) throw new Error(error.message);
         console.error("[hostplane] sign-in failed", error);
@@ -54,7 +60,13 @@ export const authOptions: NextAuthOptions = {
       let row = await db.user.findFirst({ where: { OR: [{ githubId }, { email }] } });
       if (!row) {
         try {
-          const created = await createUser({ email, name: user.name ?? email, password: null, githubId, selfService: true });
+          const created = await createUser({
+            email,
+            name: user.name ?? email,
+            password: null,
+            githubId,
+            selfService: true,
+          });
           row = await db.user.findUnique({ where: { id: created.id } });
         } catch {
           return "/login?error=SignupDisabled";
@@ -63,7 +75,14 @@ export const authOptions: NextAuthOptions = {
         row = await db.user.update({ where: { id: row.id }, data: { githubId } });
       }
       if (!row || row.status !== "ACTIVE") return "/login?error=Suspended";
-      await recordAudit({ actorId: row.id, actorEmail: row.email, action: "auth.signin", targetType: "user", targetId: row.id, detail: { provider: "github" } });
+      await recordAudit({
+        actorId: row.id,
+        actorEmail: row.email,
+        action: "auth.signin",
+        targetType: "user",
+        targetId: row.id,
+        detail: { provider: "github" },
+      });
       Object.assign(user, { id: row.id, role: row.role, sessionVersion: row.sessionVersion });
       return true;
     },
@@ -83,7 +102,14 @@ export const authOptions: NextAuthOptions = {
   },
   events: {
     async signOut({ token }) {
-      if (token?.uid) await recordAudit({ actorId: String(token.uid), actorEmail: token.email ?? null, action: "auth.signout", targetType: "user", targetId: String(token.uid) });
+      if (token?.uid)
+        await recordAudit({
+          actorId: String(token.uid),
+          actorEmail: token.email ?? null,
+          action: "auth.signout",
+          targetType: "user",
+          targetId: String(token.uid),
+        });
     },
   },
 };

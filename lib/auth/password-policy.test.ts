@@ -16,9 +16,12 @@ describe("checkPassword", () => {
     expect(checkPassword("jonathan.doe", { email: "jonathan.doe@example.com" })).toMatch(/email/);
   });
 
-  it.each(["correct horse battery staple", "Tr0ub4dor&3x", "a".repeat(7) + "b", "x".repeat(63) + "y"])("accepts %s", (password) => {
-    expect(checkPassword(password)).toBeNull();
-  });
+  it.each(["correct horse battery staple", "Tr0ub4dor&3x", "a".repeat(7) + "b", "x".repeat(63) + "y"])(
+    "accepts %s",
+    (password) => {
+      expect(checkPassword(password)).toBeNull();
+    },
+  );
 
   it("accepts 64-character passphrases and counts characters, not bytes", () => {
     expect(checkPassword("ä".repeat(30) + "b".repeat(34))).toBeNull();

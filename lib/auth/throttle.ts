@@ -7,7 +7,12 @@ export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 
 /** Pure: given the times of recent failures (any order), may one more attempt be made at `now`? */
-export function decideThrottle(options: { failures: Date[]; now: Date; limit?: number; windowMs?: number }): ThrottleDecision {
+export function decideThrottle(options: {
+  failures: Date[];
+  now: Date;
+  limit?: number;
+  windowMs?: number;
+}): ThrottleDecision {
   const limit = options.limit ?? THROTTLE_LIMIT;
   const windowMs = options.windowMs ?? THROTTLE_WINDOW_MS;
   const since = options.now.getTime() - windowMs;

@@ -16,6 +16,16 @@ export async function listAuditEvents(options: { actor: SessionUser; filter: Aud
     },
     orderBy: { createdAt: "desc" },
     take: Math.min(f.take ?? 200, 10_000),
-    select: { id: true, actorEmail: true, action: true, targetType: true, targetId: true, result: true, ip: true, detail: true, createdAt: true },
+    select: {
+      id: true,
+      actorEmail: true,
+      action: true,
+      targetType: true,
+      targetId: true,
+      result: true,
+      ip: true,
+      detail: true,
+      createdAt: true,
+    },
   });
 }

@@ -7,8 +7,11 @@ const globalForDb = globalThis as unknown as { hostplaneDb?: PrismaClient };
 
 function createClient(): PrismaClient {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set: start Hostplane with `npm start` (embedded PostgreSQL) or set it");
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: Number(process.env.HOSTPLANE_DB_POOL ?? 20) }) });
+  if (!url)
+    throw new Error("DATABASE_URL is not set: start Hostplane with `npm start` (embedded PostgreSQL) or set it");
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: Number(process.env.HOSTPLANE_DB_POOL ?? 20) }),
+  });
 }
 
 /** Lazily created so that importing this module during `next build` needs no database. */

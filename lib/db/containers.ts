@@ -6,8 +6,28 @@ import { assertAdmin } from "./guard";
 
 type Actor = Pick<SessionUser, "role">;
 
-export const CONTAINER_STATES = ["PENDING", "CREATING", "STOPPED", "STARTING", "RUNNING", "STOPPING", "MIGRATING", "DELETING", "FAILED", "UNKNOWN"] as const;
-export const CONTAINER_SORT_KEYS = ["ram", "cpu", "cloudlets", "disk", "node", "owner", "environment", "created"] as const;
+export const CONTAINER_STATES = [
+  "PENDING",
+  "CREATING",
+  "STOPPED",
+  "STARTING",
+  "RUNNING",
+  "STOPPING",
+  "MIGRATING",
+  "DELETING",
+  "FAILED",
+  "UNKNOWN",
+] as const;
+export const CONTAINER_SORT_KEYS = [
+  "ram",
+  "cpu",
+  "cloudlets",
+  "disk",
+  "node",
+  "owner",
+  "environment",
+  "created",
+] as const;
 export type ContainerSortKey = (typeof CONTAINER_SORT_KEYS)[number];
 
 export type ContainerFilter = {
@@ -39,7 +59,13 @@ export type ContainerListItem = {
   usage: { cpuMhz: number; ramMib: number; diskMib: number; at: Date } | null;
 };
 
-type Row = Omit<ContainerListItem, "usage" | "name"> & { cpuMhz: number | null; ramMib: number | null; diskMib: number | null; sampledAt: Date | null; total: bigint };
+type Row = Omit<ContainerListItem, "usage" | "name"> & {
+  cpuMhz: number | null;
+  ramMib: number | null;
+  diskMib: number | null;
+  sampledAt: Date | null;
+  total: bigint;
+};
 
 // Whitelisted ORDER BY expressions; user input only ever selects a key.
 const ORDER: Record<ContainerSortKey, string> = {
@@ -76,7 +102,9 @@ export async function listContainers(options: {
   assertAdmin(options.actor);
   const pageSize = Math.min(200, Math.max(1, options.pageSize ?? 50));
   const page = Math.max(1, options.page ?? 1);
-  const order = Prisma.raw(`${ORDER[options.sort ?? "ram"]} ${options.dir === "asc" ? "ASC" : "DESC"} NULLS LAST, c."createdAt" DESC, c.id`);
+  const order = Prisma.raw(
+    `${ORDER[options.sort ?? "ram"]} ${options.dir === "asc" ? "ASC" : "DESC"} NULLS LAST, c."createdAt" DESC, c.id`,
+  );
   const rows = await db.$queryRaw<Row[]>`
     SELECT c.id, c.ordinal, c."observedState"::text AS state, c."desiredState"::text AS "desiredState",
            c."reservedCloudlets", c."dynamicCloudlets", c."diskGib", c.ip,
@@ -97,7 +125,11 @@ export async function listContainers(options: {
     LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
   return {
     rows: rows.map(toItem),
-    total: rows.length ? Number(rows[0]!.total) : options.page && options.page > 1 ? await countContainers(options.filter ?? {}) : 0,
+    total: rows.length
+      ? Number(rows[0]!.total)
+      : options.page && options.page > 1
+        ? await countContainers(options.filter ?? {})
+        : 0,
     page,
     pageSize,
   };
@@ -115,13 +147,23 @@ function toItem(r: Row): ContainerListItem {
   return {
     ...rest,
     name: `${r.layerName}-${r.ordinal}`,
-    usage: sampledAt ? { cpuMhz: Number(cpuMhz ?? 0), ramMib: Number(ramMib ?? 0), diskMib: Number(diskMib ?? 0), at: sampledAt } : null,
+    usage: sampledAt
+      ? { cpuMhz: Number(cpuMhz ?? 0), ramMib: Number(ramMib ?? 0), diskMib: Number(diskMib ?? 0), at: sampledAt }
+      : null,
   };
 }
 
 /** Containers placed on one node, for the node page. */
 export async function listNodeContainers(options: { actor: Actor; nodeId: string }): Promise<ContainerListItem[]> {
-  return (await listContainers({ actor: options.actor, filter: { nodeId: options.nodeId }, sort: "environment", dir: "asc", pageSize: 200 })).rows;
+  return (
+    await listContainers({
+      actor: options.actor,
+      filter: { nodeId: options.nodeId },
+      sort: "environment",
+      dir: "asc",
+      pageSize: 200,
+    })
+  ).rows;
 }
 
 /** Filter choices: nodes and states (owners and environments are free text). */

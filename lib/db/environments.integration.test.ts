@@ -3,14 +3,24 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "../generated/prisma/client";
-import { authorizeEnvironmentAccess, getEnvironmentDetail, listEnvironments, readEnvironmentChanges } from "./environments";
+import {
+  authorizeEnvironmentAccess,
+  getEnvironmentDetail,
+  listEnvironments,
+  readEnvironmentChanges,
+} from "./environments";
 import { db, disconnectDb } from "./client";
 
 // Our own client with query events, installed where lib/db/client looks for it, so the read
 // functions under test run through it and every SQL statement is counted.
 let queries = 0;
-const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }), log: [{ emit: "event", level: "query" }] });
-(client as unknown as { $on: (e: "query", cb: () => void) => void }).$on("query", () => { queries++; });
+const client = new PrismaClient({
+  adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }),
+  log: [{ emit: "event", level: "query" }],
+});
+(client as unknown as { $on: (e: "query", cb: () => void) => void }).$on("query", () => {
+  queries++;
+});
 (globalThis as unknown as { hostplaneDb?: PrismaClient }).hostplaneDb = client;
 
 const STATUSES = ["RUNNING", "STOPPED", "FAILED", "CREATING"] as const;
@@ -27,11 +37,40 @@ beforeAll(async () => {
   dev = { id: a.id, role: "DEVELOPER" };
   other = { id: b.id, role: "DEVELOPER" };
   const t0 = Date.UTC(2025, 0, 1);
-  const envs = Array.from({ length: 1000 }, (_, i) => ({ id: `env-${tag}-${String(i).padStart(4, "0")}`, name: `app-${String(i).padStart(4, "0")}${i % 10 === 0 ? "-shop" : ""}`, ownerId: a.id, regionId: region.id, status: STATUSES[i % 4], createdAt: new Date(t0 + i * 60_000) }));
+  const envs = Array.from({ length: 1000 }, (_, i) => ({
+    id: `env-${tag}-${String(i).padStart(4, "0")}`,
+    name: `app-${String(i).padStart(4, "0")}${i % 10 === 0 ? "-shop" : ""}`,
+    ownerId: a.id,
+    regionId: region.id,
+    status: STATUSES[i % 4],
+    createdAt: new Date(t0 + i * 60_000),
+  }));
   await db.environment.createMany({ data: envs });
   const layers = envs.flatMap((e) => [
-    { id: `${e.id}-bl`, environmentId: e.id, name: "bl", role: "BALANCER" as const, stack: "nginx", count: 1, reservedCloudlets: 1, dynamicCloudlets: 4, diskGib: 2, position: 0 },
-    { id: `${e.id}-cp`, environmentId: e.id, name: "cp", role: "APP" as const, stack: "nodejs", count: 2, reservedCloudlets: 2, dynamicCloudlets: 8, diskGib: 4, position: 1 },
+    {
+      id: `${e.id}-bl`,
+      environmentId: e.id,
+      name: "bl",
+      role: "BALANCER" as const,
+      stack: "nginx",
+      count: 1,
+      reservedCloudlets: 1,
+      dynamicCloudlets: 4,
+      diskGib: 2,
+      position: 0,
+    },
+    {
+      id: `${e.id}-cp`,
+      environmentId: e.id,
+      name: "cp",
+      role: "APP" as const,
+      stack: "nodejs",
+      count: 2,
+      reservedCloudlets: 2,
+      dynamicCloudlets: 8,
+      diskGib: 4,
+      position: 1,
+    },
   ]);
   await db.layer.createMany({ data: layers });
   await db.container.createMany({
@@ -41,7 +80,9 @@ beforeAll(async () => {
       { environmentId: e.id, layerId: `${e.id}-cp`, ordinal: 1, reservedCloudlets: 2, dynamicCloudlets: 8, diskGib: 4 },
     ]),
   });
-  const o = await db.environment.create({ data: { name: "secret", ownerId: b.id, regionId: region.id, status: "RUNNING" } });
+  const o = await db.environment.create({
+    data: { name: "secret", ownerId: b.id, regionId: region.id, status: "RUNNING" },
+  });
   otherEnvId = o.id;
 }, 120_000);
 
@@ -60,7 +101,15 @@ describe("listEnvironments with 1,000 environments", () => {
     expect(list.pageCount).toBe(40);
     expect(list.items).toHaveLength(25);
     expect(list.items[0].name).toBe("app-0999");
-    expect(list.items[0]).toMatchObject({ containers: 3, reservedCloudlets: 5, dynamicCloudlets: 20, layers: [{ role: "BALANCER", stack: "nginx", count: 1 }, { role: "APP", stack: "nodejs", count: 2 }] });
+    expect(list.items[0]).toMatchObject({
+      containers: 3,
+      reservedCloudlets: 5,
+      dynamicCloudlets: 20,
+      layers: [
+        { role: "BALANCER", stack: "nginx", count: 1 },
+        { role: "APP", stack: "nodejs", count: 2 },
+      ],
+    });
     expect(ms).toBeLessThan(500);
   });
 

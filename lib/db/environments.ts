@@ -10,7 +10,15 @@ export async function countEnvironmentsFor(user: SessionUser): Promise<number> {
   return db.environment.count({ where: user.role === "ADMIN" ? {} : { ownerId: user.id } });
 }
 
-export const ENVIRONMENT_STATUSES = ["CREATING", "RUNNING", "STOPPED", "UPDATING", "DEGRADED", "FAILED", "DELETING"] as const;
+export const ENVIRONMENT_STATUSES = [
+  "CREATING",
+  "RUNNING",
+  "STOPPED",
+  "UPDATING",
+  "DEGRADED",
+  "FAILED",
+  "DELETING",
+] as const;
 export type EnvironmentStatus = (typeof ENVIRONMENT_STATUSES)[number];
 export const ENVIRONMENTS_PAGE_SIZE = 25;
 
@@ -27,16 +35,32 @@ export type EnvironmentListItem = {
   dynamicCloudlets: number;
 };
 
-export type EnvironmentList = { items: EnvironmentListItem[]; total: number; page: number; pageCount: number; pageSize: number };
+export type EnvironmentList = {
+  items: EnvironmentListItem[];
+  total: number;
+  page: number;
+  pageCount: number;
+  pageSize: number;
+};
 
-type ListRow = Omit<EnvironmentListItem, "containers" | "reservedCloudlets" | "dynamicCloudlets"> & { containers: number | null; reserved: number | null; dynamic: number | null; total: bigint };
+type ListRow = Omit<EnvironmentListItem, "containers" | "reservedCloudlets" | "dynamicCloudlets"> & {
+  containers: number | null;
+  reserved: number | null;
+  dynamic: number | null;
+  total: bigint;
+};
 
 /**
  * One page of environments in one query: the page is cut first (with the total as a window
  * count), then each of its 25 rows gets its layers and container sums through lateral joins on
  * indexed foreign keys — the cost does not grow with the number of environments outside the page.
  */
-export async function listEnvironments(options: { user: Viewer; query?: string; status?: string; page?: number }): Promise<EnvironmentList> {
+export async function listEnvironments(options: {
+  user: Viewer;
+  query?: string;
+  status?: string;
+  page?: number;
+}): Promise<EnvironmentList> {
   const pageSize = ENVIRONMENTS_PAGE_SIZE;
   const page = Math.max(1, Math.floor(options.page ?? 1) || 1);
   const where = [P.sql`TRUE`];
@@ -71,12 +95,25 @@ export async function listEnvironments(options: { user: Viewer; query?: string; 
   let current = page;
   if (!rows.length && page > 1) {
     // Past the end (a stale link): show the last page instead of an empty one.
-    total = Number((await db.$queryRaw<{ n: bigint }[]>`SELECT COUNT(*) AS n FROM "Environment" e WHERE ${filter}`)[0].n);
+    total = Number(
+      (await db.$queryRaw<{ n: bigint }[]>`SELECT COUNT(*) AS n FROM "Environment" e WHERE ${filter}`)[0].n,
+    );
     current = Math.max(1, Math.ceil(total / pageSize));
     if (total) rows = await run((current - 1) * pageSize);
   }
   return {
-    items: rows.map((r) => ({ id: r.id, name: r.name, status: r.status, region: r.region, ownerEmail: r.ownerEmail, createdAt: r.createdAt, layers: r.layers, containers: r.containers ?? 0, reservedCloudlets: r.reserved ?? 0, dynamicCloudlets: r.dynamic ?? 0 })),
+    items: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      status: r.status,
+      region: r.region,
+      ownerEmail: r.ownerEmail,
+      createdAt: r.createdAt,
+      layers: r.layers,
+      containers: r.containers ?? 0,
+      reservedCloudlets: r.reserved ?? 0,
+      dynamicCloudlets: r.dynamic ?? 0,
+    })),
     total,
     page: current,
     pageCount: Math.max(1, Math.ceil(total / pageSize)),
@@ -89,9 +126,15 @@ function ownerFilter(user: Viewer) {
 }
 
 /** The environment id if the viewer may see it, else null (another user's id looks like a missing one). */
-export async function findVisibleEnvironment(user: Viewer, environmentId: string): Promise<{ id: string; name: string } | null> {
+export async function findVisibleEnvironment(
+  user: Viewer,
+  environmentId: string,
+): Promise<{ id: string; name: string } | null> {
   if (!environmentId || environmentId.length > 64) return null;
-  return db.environment.findFirst({ where: { id: environmentId, ...ownerFilter(user) }, select: { id: true, name: true } });
+  return db.environment.findFirst({
+    where: { id: environmentId, ...ownerFilter(user) },
+    select: { id: true, name: true },
+  });
 }
 
 export type AuthorizeResult = { ok: true; environmentId: string } | { ok: false; status: 401 | 404 };
@@ -108,25 +151,95 @@ const OPEN_OPERATION = ["PENDING", "RUNNING"] as const;
 const SPARK_WINDOW_MS = 10 * 60 * 1000;
 
 export type ContainerCardData = {
-  id: string; name: string; ordinal: number; ip: string | null; state: string; desiredState: string;
-  node: { id: string; name: string; engine: string } | null; reservedCloudlets: number; dynamicCloudlets: number; diskGib: number;
-  lastError: string | null; spark: { cpu: number[]; ram: number[] };
+  id: string;
+  name: string;
+  ordinal: number;
+  ip: string | null;
+  state: string;
+  desiredState: string;
+  node: { id: string; name: string; engine: string } | null;
+  reservedCloudlets: number;
+  dynamicCloudlets: number;
+  diskGib: number;
+  lastError: string | null;
+  spark: { cpu: number[]; ram: number[] };
 };
-export type LayerData = { id: string; name: string; role: string; stack: string; count: number; reservedCloudlets: number; dynamicCloudlets: number; diskGib: number; ha: boolean; containers: ContainerCardData[] };
-export type StepData = { id: string; position: number; kind: string; target: string | null; status: string; message: string | null; attempts: number; startedAt: Date | null; finishedAt: Date | null; containerId: string | null };
-export type OperationData = { id: string; kind: string; status: string; error: string | null; userEmail: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null; steps: StepData[] };
+export type LayerData = {
+  id: string;
+  name: string;
+  role: string;
+  stack: string;
+  count: number;
+  reservedCloudlets: number;
+  dynamicCloudlets: number;
+  diskGib: number;
+  ha: boolean;
+  containers: ContainerCardData[];
+};
+export type StepData = {
+  id: string;
+  position: number;
+  kind: string;
+  target: string | null;
+  status: string;
+  message: string | null;
+  attempts: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  containerId: string | null;
+};
+export type OperationData = {
+  id: string;
+  kind: string;
+  status: string;
+  error: string | null;
+  userEmail: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  steps: StepData[];
+};
 export type EnvironmentDetail = {
-  id: string; name: string; status: EnvironmentStatus; desiredState: string; createdAt: Date;
-  region: { id: string; name: string }; owner: { id: string; email: string; name: string };
-  layers: LayerData[]; operations: OperationData[]; busy: boolean;
+  id: string;
+  name: string;
+  status: EnvironmentStatus;
+  desiredState: string;
+  createdAt: Date;
+  region: { id: string; name: string };
+  owner: { id: string; email: string; name: string };
+  layers: LayerData[];
+  operations: OperationData[];
+  busy: boolean;
 };
 
-type StepRow = { id: string; position: number; kind: string; target: string | null; status: string; message: string | null; attempts: number; startedAt: Date | null; finishedAt: Date | null; input: unknown };
+type StepRow = {
+  id: string;
+  position: number;
+  kind: string;
+  target: string | null;
+  status: string;
+  message: string | null;
+  attempts: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  input: unknown;
+};
 
 /** Engine detail (full step messages) is for admins; developers get the operation's summary. */
 function toStep(s: StepRow, viewer: Viewer): StepData {
   const containerId = ((s.input ?? {}) as { containerId?: string | null }).containerId ?? null;
-  return { id: s.id, position: s.position, kind: s.kind, target: s.target, status: s.status, message: viewer.role === "ADMIN" ? s.message : null, attempts: s.attempts, startedAt: s.startedAt, finishedAt: s.finishedAt, containerId };
+  return {
+    id: s.id,
+    position: s.position,
+    kind: s.kind,
+    target: s.target,
+    status: s.status,
+    message: viewer.role === "ADMIN" ? s.message : null,
+    attempts: s.attempts,
+    startedAt: s.startedAt,
+    finishedAt: s.finishedAt,
+    containerId,
+  };
 }
 
 /** Everything the environment page shows, in four queries; null when missing or not the viewer's. */
@@ -135,10 +248,27 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
   const env = await db.environment.findFirst({
     where: { id: environmentId, ...ownerFilter(viewer) },
     select: {
-      id: true, name: true, status: true, desiredState: true, createdAt: true,
+      id: true,
+      name: true,
+      status: true,
+      desiredState: true,
+      createdAt: true,
       region: { select: { id: true, name: true } },
       owner: { select: { id: true, email: true, name: true } },
-      layers: { orderBy: { position: "asc" }, select: { id: true, name: true, role: true, stack: true, count: true, reservedCloudlets: true, dynamicCloudlets: true, diskGib: true, ha: true } },
+      layers: {
+        orderBy: { position: "asc" },
+        select: {
+          id: true,
+          name: true,
+          role: true,
+          stack: true,
+          count: true,
+          reservedCloudlets: true,
+          dynamicCloudlets: true,
+          diskGib: true,
+          ha: true,
+        },
+      },
     },
   });
   if (!env) return null;
@@ -146,17 +276,46 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
     db.container.findMany({
       where: { environmentId: env.id },
       orderBy: [{ layerId: "asc" }, { ordinal: "asc" }],
-      select: { id: true, layerId: true, ordinal: true, ip: true, observedState: true, desiredState: true, reservedCloudlets: true, dynamicCloudlets: true, diskGib: true, lastError: true, hardwareNode: { select: { id: true, name: true, engine: true } } },
+      select: {
+        id: true,
+        layerId: true,
+        ordinal: true,
+        ip: true,
+        observedState: true,
+        desiredState: true,
+        reservedCloudlets: true,
+        dynamicCloudlets: true,
+        diskGib: true,
+        lastError: true,
+        hardwareNode: { select: { id: true, name: true, engine: true } },
+      },
     }),
     db.operation.findMany({
       where: { environmentId: env.id },
       orderBy: { createdAt: "desc" },
       take: 20,
-      select: { id: true, kind: true, status: true, error: true, createdAt: true, startedAt: true, finishedAt: true, user: { select: { email: true } }, steps: { orderBy: { position: "asc" } } },
+      select: {
+        id: true,
+        kind: true,
+        status: true,
+        error: true,
+        createdAt: true,
+        startedAt: true,
+        finishedAt: true,
+        user: { select: { email: true } },
+        steps: { orderBy: { position: "asc" } },
+      },
     }),
   ]);
   const metrics = containers.length
-    ? await db.containerMetric.findMany({ where: { containerId: { in: containers.map((c) => c.id) }, at: { gte: new Date(Date.now() - SPARK_WINDOW_MS) } }, orderBy: { at: "asc" }, select: { containerId: true, cpuMhz: true, ramMib: true } })
+    ? await db.containerMetric.findMany({
+        where: {
+          containerId: { in: containers.map((c) => c.id) },
+          at: { gte: new Date(Date.now() - SPARK_WINDOW_MS) },
+        },
+        orderBy: { at: "asc" },
+        select: { containerId: true, cpuMhz: true, ramMib: true },
+      })
     : [];
   const spark = new Map<string, { cpu: number[]; ram: number[] }>();
   for (const m of metrics) {
@@ -169,43 +328,166 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
     ...l,
     containers: containers
       .filter((c) => c.layerId === l.id)
-      .map((c) => ({ id: c.id, name: containerName(c.id), ordinal: c.ordinal, ip: c.ip, state: c.observedState, desiredState: c.desiredState, node: c.hardwareNode, reservedCloudlets: c.reservedCloudlets, dynamicCloudlets: c.dynamicCloudlets, diskGib: c.diskGib, lastError: viewer.role === "ADMIN" ? c.lastError : c.lastError ? "The engine reported a problem with this container." : null, spark: spark.get(c.id) ?? { cpu: [], ram: [] } })),
+      .map((c) => ({
+        id: c.id,
+        name: containerName(c.id),
+        ordinal: c.ordinal,
+        ip: c.ip,
+        state: c.observedState,
+        desiredState: c.desiredState,
+        node: c.hardwareNode,
+        reservedCloudlets: c.reservedCloudlets,
+        dynamicCloudlets: c.dynamicCloudlets,
+        diskGib: c.diskGib,
+        lastError:
+          viewer.role === "ADMIN"
+            ? c.lastError
+            : c.lastError
+              ? "The engine reported a problem with this container."
+              : null,
+        spark: spark.get(c.id) ?? { cpu: [], ram: [] },
+      })),
   }));
   return {
-    id: env.id, name: env.name, status: env.status, desiredState: env.desiredState, createdAt: env.createdAt, region: env.region, owner: env.owner, layers,
-    operations: operations.map((o) => ({ id: o.id, kind: o.kind, status: o.status, error: o.error, userEmail: o.user?.email ?? null, createdAt: o.createdAt, startedAt: o.startedAt, finishedAt: o.finishedAt, steps: o.steps.map((s) => toStep(s, viewer)) })),
+    id: env.id,
+    name: env.name,
+    status: env.status,
+    desiredState: env.desiredState,
+    createdAt: env.createdAt,
+    region: env.region,
+    owner: env.owner,
+    layers,
+    operations: operations.map((o) => ({
+      id: o.id,
+      kind: o.kind,
+      status: o.status,
+      error: o.error,
+      userEmail: o.user?.email ?? null,
+      createdAt: o.createdAt,
+      startedAt: o.startedAt,
+      finishedAt: o.finishedAt,
+      steps: o.steps.map((s) => toStep(s, viewer)),
+    })),
     busy: operations.some((o) => (OPEN_OPERATION as readonly string[]).includes(o.status)),
   };
 }
 
 export type ContainerDetail = {
-  id: string; name: string; ip: string | null; state: string; desiredState: string; ordinal: number; layer: { id: string; name: string; stack: string; role: string };
-  node: { name: string; engine: string } | null; reservedCloudlets: number; dynamicCloudlets: number; diskGib: number; createdAt: string; lastObservedAt: string | null; lastError: string | null;
+  id: string;
+  name: string;
+  ip: string | null;
+  state: string;
+  desiredState: string;
+  ordinal: number;
+  layer: { id: string; name: string; stack: string; role: string };
+  node: { name: string; engine: string } | null;
+  reservedCloudlets: number;
+  dynamicCloudlets: number;
+  diskGib: number;
+  createdAt: string;
+  lastObservedAt: string | null;
+  lastError: string | null;
   metrics: { at: number; cpuMhz: number; ramMib: number; diskMib: number; netRx: number; netTx: number }[];
   events: { at: string; source: "step" | "audit"; kind: string; status: string; detail: string | null }[];
 };
 
 /** One container of a visible environment, with an hour of samples and its recent events. */
-export async function getContainerDetail(viewer: Viewer, options: { environmentId: string; containerId: string; windowMs?: number }): Promise<ContainerDetail | null> {
+export async function getContainerDetail(
+  viewer: Viewer,
+  options: { environmentId: string; containerId: string; windowMs?: number },
+): Promise<ContainerDetail | null> {
   const c = await db.container.findFirst({
     where: { id: options.containerId, environmentId: options.environmentId, environment: ownerFilter(viewer) },
-    select: { id: true, ip: true, observedState: true, desiredState: true, ordinal: true, reservedCloudlets: true, dynamicCloudlets: true, diskGib: true, createdAt: true, lastObservedAt: true, lastError: true, layer: { select: { id: true, name: true, stack: true, role: true } }, hardwareNode: { select: { name: true, engine: true } } },
+    select: {
+      id: true,
+      ip: true,
+      observedState: true,
+      desiredState: true,
+      ordinal: true,
+      reservedCloudlets: true,
+      dynamicCloudlets: true,
+      diskGib: true,
+      createdAt: true,
+      lastObservedAt: true,
+      lastError: true,
+      layer: { select: { id: true, name: true, stack: true, role: true } },
+      hardwareNode: { select: { name: true, engine: true } },
+    },
   });
   if (!c) return null;
   const [metrics, steps, audits] = await Promise.all([
-    db.containerMetric.findMany({ where: { containerId: c.id, at: { gte: new Date(Date.now() - (options.windowMs ?? 3600_000)) } }, orderBy: { at: "asc" }, take: 2000, select: { at: true, cpuMhz: true, ramMib: true, diskMib: true, netRxBytes: true, netTxBytes: true } }),
-    db.operationStep.findMany({ where: { operation: { environmentId: options.environmentId }, input: { path: ["containerId"], equals: c.id } }, orderBy: { updatedAt: "desc" }, take: 30, select: { id: true, position: true, kind: true, target: true, status: true, message: true, attempts: true, startedAt: true, finishedAt: true, input: true, updatedAt: true, operation: { select: { kind: true } } } }),
-    db.auditEvent.findMany({ where: { targetId: c.id }, orderBy: { createdAt: "desc" }, take: 20, select: { createdAt: true, action: true, result: true, detail: true } }),
+    db.containerMetric.findMany({
+      where: { containerId: c.id, at: { gte: new Date(Date.now() - (options.windowMs ?? 3600_000)) } },
+      orderBy: { at: "asc" },
+      take: 2000,
+      select: { at: true, cpuMhz: true, ramMib: true, diskMib: true, netRxBytes: true, netTxBytes: true },
+    }),
+    db.operationStep.findMany({
+      where: { operation: { environmentId: options.environmentId }, input: { path: ["containerId"], equals: c.id } },
+      orderBy: { updatedAt: "desc" },
+      take: 30,
+      select: {
+        id: true,
+        position: true,
+        kind: true,
+        target: true,
+        status: true,
+        message: true,
+        attempts: true,
+        startedAt: true,
+        finishedAt: true,
+        input: true,
+        updatedAt: true,
+        operation: { select: { kind: true } },
+      },
+    }),
+    db.auditEvent.findMany({
+      where: { targetId: c.id },
+      orderBy: { createdAt: "desc" },
+      take: 20,
+      select: { createdAt: true, action: true, result: true, detail: true },
+    }),
   ]);
   const events: ContainerDetail["events"] = [
-    ...steps.map((s) => ({ at: (s.finishedAt ?? s.startedAt ?? s.updatedAt).toISOString(), source: "step" as const, kind: `${s.operation.kind.toLowerCase()} · ${s.kind}`, status: s.status, detail: toStep(s, viewer).message })),
-    ...audits.map((a) => ({ at: a.createdAt.toISOString(), source: "audit" as const, kind: a.action, status: a.result, detail: viewer.role === "ADMIN" ? JSON.stringify(a.detail) : null })),
+    ...steps.map((s) => ({
+      at: (s.finishedAt ?? s.startedAt ?? s.updatedAt).toISOString(),
+      source: "step" as const,
+      kind: `${s.operation.kind.toLowerCase()} · ${s.kind}`,
+      status: s.status,
+      detail: toStep(s, viewer).message,
+    })),
+    ...audits.map((a) => ({
+      at: a.createdAt.toISOString(),
+      source: "audit" as const,
+      kind: a.action,
+      status: a.result,
+      detail: viewer.role === "ADMIN" ? JSON.stringify(a.detail) : null,
+    })),
   ].sort((a, b) => b.at.localeCompare(a.at));
   return {
-    id: c.id, name: containerName(c.id), ip: c.ip, state: c.observedState, desiredState: c.desiredState, ordinal: c.ordinal, layer: c.layer, node: c.hardwareNode,
-    reservedCloudlets: c.reservedCloudlets, dynamicCloudlets: c.dynamicCloudlets, diskGib: c.diskGib, createdAt: c.createdAt.toISOString(), lastObservedAt: c.lastObservedAt?.toISOString() ?? null,
-    lastError: viewer.role === "ADMIN" ? c.lastError : c.lastError ? "The engine reported a problem with this container." : null,
-    metrics: metrics.map((m) => ({ at: m.at.getTime(), cpuMhz: m.cpuMhz, ramMib: m.ramMib, diskMib: m.diskMib, netRx: Number(m.netRxBytes), netTx: Number(m.netTxBytes) })),
+    id: c.id,
+    name: containerName(c.id),
+    ip: c.ip,
+    state: c.observedState,
+    desiredState: c.desiredState,
+    ordinal: c.ordinal,
+    layer: c.layer,
+    node: c.hardwareNode,
+    reservedCloudlets: c.reservedCloudlets,
+    dynamicCloudlets: c.dynamicCloudlets,
+    diskGib: c.diskGib,
+    createdAt: c.createdAt.toISOString(),
+    lastObservedAt: c.lastObservedAt?.toISOString() ?? null,
+    lastError:
+      viewer.role === "ADMIN" ? c.lastError : c.lastError ? "The engine reported a problem with this container." : null,
+    metrics: metrics.map((m) => ({
+      at: m.at.getTime(),
+      cpuMhz: m.cpuMhz,
+      ramMib: m.ramMib,
+      diskMib: m.diskMib,
+      netRx: Number(m.netRxBytes),
+      netTx: Number(m.netTxBytes),
+    })),
     events,
   };
 }
@@ -220,27 +502,93 @@ export type EnvironmentChange =
  * Rows of one environment updated since `since` (the events stream polls this once a second).
  * Four indexed queries; the caller keeps the cursor and de-duplicates by id + updatedAt.
  */
-export async function readEnvironmentChanges(options: { environmentId: string; since: Date }): Promise<{ gone: boolean; changes: (EnvironmentChange & { updatedAt: number })[] }> {
+export async function readEnvironmentChanges(options: {
+  environmentId: string;
+  since: Date;
+}): Promise<{ gone: boolean; changes: (EnvironmentChange & { updatedAt: number })[] }> {
   const { environmentId, since } = options;
   const [env, containers, operations, steps] = await Promise.all([
-    db.environment.findUnique({ where: { id: environmentId }, select: { id: true, status: true, desiredState: true, updatedAt: true } }),
-    db.container.findMany({ where: { environmentId, updatedAt: { gt: since } }, select: { id: true, layerId: true, observedState: true, ip: true, updatedAt: true, hardwareNode: { select: { name: true } } } }),
-    db.operation.findMany({ where: { environmentId, updatedAt: { gt: since } }, select: { id: true, kind: true, status: true, error: true, updatedAt: true } }),
-    db.operationStep.findMany({ where: { operation: { environmentId }, updatedAt: { gt: since } }, select: { id: true, operationId: true, kind: true, status: true, target: true, updatedAt: true } }),
+    db.environment.findUnique({
+      where: { id: environmentId },
+      select: { id: true, status: true, desiredState: true, updatedAt: true },
+    }),
+    db.container.findMany({
+      where: { environmentId, updatedAt: { gt: since } },
+      select: {
+        id: true,
+        layerId: true,
+        observedState: true,
+        ip: true,
+        updatedAt: true,
+        hardwareNode: { select: { name: true } },
+      },
+    }),
+    db.operation.findMany({
+      where: { environmentId, updatedAt: { gt: since } },
+      select: { id: true, kind: true, status: true, error: true, updatedAt: true },
+    }),
+    db.operationStep.findMany({
+      where: { operation: { environmentId }, updatedAt: { gt: since } },
+      select: { id: true, operationId: true, kind: true, status: true, target: true, updatedAt: true },
+    }),
   ]);
   if (!env) return { gone: true, changes: [] };
   const changes: (EnvironmentChange & { updatedAt: number })[] = [];
-  if (env.updatedAt > since) changes.push({ type: "environment", id: env.id, status: env.status, desiredState: env.desiredState, updatedAt: env.updatedAt.getTime() });
-  for (const c of containers) changes.push({ type: "container", id: c.id, layerId: c.layerId, state: c.observedState, ip: c.ip, node: c.hardwareNode?.name ?? null, updatedAt: c.updatedAt.getTime() });
-  for (const o of operations) changes.push({ type: "operation", id: o.id, kind: o.kind, status: o.status, error: o.error, updatedAt: o.updatedAt.getTime() });
-  for (const s of steps) changes.push({ type: "step", id: s.id, operationId: s.operationId, kind: s.kind, status: s.status, target: s.target, updatedAt: s.updatedAt.getTime() });
+  if (env.updatedAt > since)
+    changes.push({
+      type: "environment",
+      id: env.id,
+      status: env.status,
+      desiredState: env.desiredState,
+      updatedAt: env.updatedAt.getTime(),
+    });
+  for (const c of containers)
+    changes.push({
+      type: "container",
+      id: c.id,
+      layerId: c.layerId,
+      state: c.observedState,
+      ip: c.ip,
+      node: c.hardwareNode?.name ?? null,
+      updatedAt: c.updatedAt.getTime(),
+    });
+  for (const o of operations)
+    changes.push({
+      type: "operation",
+      id: o.id,
+      kind: o.kind,
+      status: o.status,
+      error: o.error,
+      updatedAt: o.updatedAt.getTime(),
+    });
+  for (const s of steps)
+    changes.push({
+      type: "step",
+      id: s.id,
+      operationId: s.operationId,
+      kind: s.kind,
+      status: s.status,
+      target: s.target,
+      updatedAt: s.updatedAt.getTime(),
+    });
   return { gone: false, changes };
 }
 
 /** Regions a new environment can go to (ACTIVE ones first; maintenance ones are shown disabled). */
-export async function listRegionChoices(): Promise<{ id: string; name: string; active: boolean; isDefault: boolean; nodes: number }[]> {
-  const rows = await db.region.findMany({ orderBy: [{ isDefault: "desc" }, { name: "asc" }], select: { id: true, name: true, status: true, isDefault: true, _count: { select: { nodes: true } } } });
-  return rows.map((r) => ({ id: r.id, name: r.name, active: r.status === "ACTIVE", isDefault: r.isDefault, nodes: r._count.nodes }));
+export async function listRegionChoices(): Promise<
+  { id: string; name: string; active: boolean; isDefault: boolean; nodes: number }[]
+> {
+  const rows = await db.region.findMany({
+    orderBy: [{ isDefault: "desc" }, { name: "asc" }],
+    select: { id: true, name: true, status: true, isDefault: true, _count: { select: { nodes: true } } },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    active: r.status === "ACTIVE",
+    isDefault: r.isDefault,
+    nodes: r._count.nodes,
+  }));
 }
 
 export async function isEnvironmentNameTaken(options: { ownerId: string; name: string }): Promise<boolean> {

@@ -43,7 +43,9 @@ describe("migrations through the wasm schema engine", () => {
     expect(await listPendingMigrations(server.url)).toEqual([]);
     const client = new pg.Client({ connectionString: server.url });
     await client.connect();
-    const tables = await client.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('User','HardwareNode','Operation','AuditEvent')");
+    const tables = await client.query(
+      "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('User','HardwareNode','Operation','AuditEvent')",
+    );
     await client.end();
     expect(tables.rows[0].n).toBe(4);
   }, 60_000);

@@ -181,4 +181,3 @@ export async function diffMigrationsToSchema(url: string, options: { dir?: strin
   const sql = (result.stdout ?? "").trim();
   return sql === "-- This is an empty migration." ? "" : sql;
 }
-

@@ -12,7 +12,10 @@ function migrationNamesOnDisk(dir: string): string[] {
 }
 
 /** Names of migrations on disk that the database has not recorded as finished. */
-export async function listPendingMigrations(url: string, dir = path.resolve(process.cwd(), "prisma", "migrations")): Promise<string[]> {
+export async function listPendingMigrations(
+  url: string,
+  dir = path.resolve(process.cwd(), "prisma", "migrations"),
+): Promise<string[]> {
   const onDisk = migrationNamesOnDisk(dir);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -22,7 +25,10 @@ export async function listPendingMigrations(url: string, dir = path.resolve(proc
     const rows = await client.query(
       "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
     );
-    return pendingMigrations(onDisk, rows.rows.map((r: { migration_name: string }) => r.migration_name));
+    return pendingMigrations(
+      onDisk,
+      rows.rows.map((r: { migration_name: string }) => r.migration_name),
+    );
   } finally {
     await client.end();
   }

@@ -21,7 +21,8 @@ export function buildMigrationList(options: {
         path: entry.dir,
         migrationFile: {
           path: "migration.sql",
-          content: entry.sql === null ? { tag: "error", value: "migration.sql is missing" } : { tag: "ok", value: entry.sql },
+          content:
+            entry.sql === null ? { tag: "error", value: "migration.sql is missing" } : { tag: "ok", value: entry.sql },
         },
       } as MigrationDirectory;
     });

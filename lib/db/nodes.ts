@@ -15,9 +15,24 @@ export type NodeListItem = {
   transport: "LOCAL" | "SSH";
   address: string;
   status: "ACTIVE" | "MAINTENANCE" | "EVACUATING" | "OFFLINE";
-  capacity: { ramMib: number; cpuMhz: number; diskGib: number; maxContainers: number; cores: number; mhzPerCore: number };
+  capacity: {
+    ramMib: number;
+    cpuMhz: number;
+    diskGib: number;
+    maxContainers: number;
+    cores: number;
+    mhzPerCore: number;
+  };
   reserved: { ramMib: number; cpuMhz: number; diskGib: number; containers: number; limitCloudlets: number };
-  used: { memUsedMib: number; memTotalMib: number; swapUsedMib: number; swapTotalMib: number; diskUsedGib: number; diskTotalGib: number; loadAvg5: number };
+  used: {
+    memUsedMib: number;
+    memTotalMib: number;
+    swapUsedMib: number;
+    swapTotalMib: number;
+    diskUsedGib: number;
+    diskTotalGib: number;
+    loadAvg5: number;
+  };
   load: LoadRating;
   containers: number;
   overcommitRatio: number;
@@ -65,7 +80,15 @@ const listSelect = {
 type ListRow = Db.Prisma.HardwareNodeGetPayload<{ select: typeof listSelect }>;
 
 function toListItem(n: ListRow): NodeListItem {
-  const used = { memUsedMib: n.memUsedMib, memTotalMib: n.memTotalMib, swapUsedMib: n.swapUsedMib, swapTotalMib: n.swapTotalMib, diskUsedGib: n.diskUsedGib, diskTotalGib: n.diskTotalGib, loadAvg5: n.loadAvg5 };
+  const used = {
+    memUsedMib: n.memUsedMib,
+    memTotalMib: n.memTotalMib,
+    swapUsedMib: n.swapUsedMib,
+    swapTotalMib: n.swapTotalMib,
+    diskUsedGib: n.diskUsedGib,
+    diskTotalGib: n.diskTotalGib,
+    loadAvg5: n.loadAvg5,
+  };
   return {
     id: n.id,
     name: n.name,
@@ -75,8 +98,21 @@ function toListItem(n: ListRow): NodeListItem {
     transport: n.transport,
     address: n.transport === "SSH" ? `${n.sshHost}:${n.sshPort ?? 22}` : "this machine",
     status: n.status,
-    capacity: { ramMib: n.ramMib, cpuMhz: n.cpuMhz, diskGib: n.diskGib, maxContainers: n.maxContainers, cores: n.cores, mhzPerCore: n.mhzPerCore },
-    reserved: { ramMib: n.reservedRamMib, cpuMhz: n.reservedCpuMhz, diskGib: n.reservedDiskGib, containers: n.reservedContainers, limitCloudlets: n.reservedLimitCloudlets },
+    capacity: {
+      ramMib: n.ramMib,
+      cpuMhz: n.cpuMhz,
+      diskGib: n.diskGib,
+      maxContainers: n.maxContainers,
+      cores: n.cores,
+      mhzPerCore: n.mhzPerCore,
+    },
+    reserved: {
+      ramMib: n.reservedRamMib,
+      cpuMhz: n.reservedCpuMhz,
+      diskGib: n.reservedDiskGib,
+      containers: n.reservedContainers,
+      limitCloudlets: n.reservedLimitCloudlets,
+    },
     used,
     load: loadRatingOf({ ...used, cores: n.cores }),
     containers: n._count.containers,
@@ -87,7 +123,17 @@ function toListItem(n: ListRow): NodeListItem {
   };
 }
 
-export const NODE_SORT_KEYS = ["name", "region", "engine", "status", "load", "ram", "cpu", "disk", "containers"] as const;
+export const NODE_SORT_KEYS = [
+  "name",
+  "region",
+  "engine",
+  "status",
+  "load",
+  "ram",
+  "cpu",
+  "disk",
+  "containers",
+] as const;
 export type NodeSortKey = (typeof NODE_SORT_KEYS)[number];
 
 const sorters: Record<NodeSortKey, (a: NodeListItem, b: NodeListItem) => number> = {
@@ -96,15 +142,27 @@ const sorters: Record<NodeSortKey, (a: NodeListItem, b: NodeListItem) => number>
   engine: (a, b) => a.engine.localeCompare(b.engine) || a.name.localeCompare(b.name),
   status: (a, b) => a.status.localeCompare(b.status) || a.name.localeCompare(b.name),
   load: (a, b) => a.load.mark - b.load.mark,
-  ram: (a, b) => a.reserved.ramMib / Math.max(1, a.capacity.ramMib) - b.reserved.ramMib / Math.max(1, b.capacity.ramMib),
-  cpu: (a, b) => a.reserved.cpuMhz / Math.max(1, a.capacity.cpuMhz) - b.reserved.cpuMhz / Math.max(1, b.capacity.cpuMhz),
-  disk: (a, b) => a.reserved.diskGib / Math.max(1, a.capacity.diskGib) - b.reserved.diskGib / Math.max(1, b.capacity.diskGib),
+  ram: (a, b) =>
+    a.reserved.ramMib / Math.max(1, a.capacity.ramMib) - b.reserved.ramMib / Math.max(1, b.capacity.ramMib),
+  cpu: (a, b) =>
+    a.reserved.cpuMhz / Math.max(1, a.capacity.cpuMhz) - b.reserved.cpuMhz / Math.max(1, b.capacity.cpuMhz),
+  disk: (a, b) =>
+    a.reserved.diskGib / Math.max(1, a.capacity.diskGib) - b.reserved.diskGib / Math.max(1, b.capacity.diskGib),
   containers: (a, b) => a.containers - b.containers,
 };
 
-export async function listNodes(options: { actor: Actor; sort?: NodeSortKey; dir?: "asc" | "desc"; regionId?: string }): Promise<NodeListItem[]> {
+export async function listNodes(options: {
+  actor: Actor;
+  sort?: NodeSortKey;
+  dir?: "asc" | "desc";
+  regionId?: string;
+}): Promise<NodeListItem[]> {
   assertAdmin(options.actor);
-  const rows = await db.hardwareNode.findMany({ where: options.regionId ? { regionId: options.regionId } : {}, select: listSelect, orderBy: { name: "asc" } });
+  const rows = await db.hardwareNode.findMany({
+    where: options.regionId ? { regionId: options.regionId } : {},
+    select: listSelect,
+    orderBy: { name: "asc" },
+  });
   const items = rows.map(toListItem);
   const sorter = sorters[options.sort ?? "name"];
   items.sort((a, b) => (options.dir === "desc" ? -sorter(a, b) : sorter(a, b)));
@@ -125,7 +183,16 @@ export async function getNode(options: { actor: Actor; nodeId: string }): Promis
   assertAdmin(options.actor);
   const row = await db.hardwareNode.findUnique({
     where: { id: options.nodeId },
-    select: { ...listSelect, sshUser: true, hostKeyFingerprint: true, lxcPath: true, bridge: true, subnet: true, facts: true, createdAt: true },
+    select: {
+      ...listSelect,
+      sshUser: true,
+      hostKeyFingerprint: true,
+      lxcPath: true,
+      bridge: true,
+      subnet: true,
+      facts: true,
+      createdAt: true,
+    },
   });
   if (!row) return null;
   return {
@@ -140,17 +207,48 @@ export async function getNode(options: { actor: Actor; nodeId: string }): Promis
   };
 }
 
-export type NodeOperationItem = { id: string; kind: string; status: string; error: string | null; createdAt: Date; finishedAt: Date | null; environmentName: string | null; userEmail: string | null };
+export type NodeOperationItem = {
+  id: string;
+  kind: string;
+  status: string;
+  error: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+  environmentName: string | null;
+  userEmail: string | null;
+};
 
-export async function listNodeOperations(options: { actor: Actor; nodeId: string; take?: number }): Promise<NodeOperationItem[]> {
+export async function listNodeOperations(options: {
+  actor: Actor;
+  nodeId: string;
+  take?: number;
+}): Promise<NodeOperationItem[]> {
   assertAdmin(options.actor);
   const rows = await db.operation.findMany({
     where: { hardwareNodeId: options.nodeId },
     orderBy: { createdAt: "desc" },
     take: options.take ?? 20,
-    select: { id: true, kind: true, status: true, error: true, createdAt: true, finishedAt: true, environment: { select: { name: true } }, user: { select: { email: true } } },
+    select: {
+      id: true,
+      kind: true,
+      status: true,
+      error: true,
+      createdAt: true,
+      finishedAt: true,
+      environment: { select: { name: true } },
+      user: { select: { email: true } },
+    },
   });
-  return rows.map((r) => ({ id: r.id, kind: r.kind, status: r.status, error: r.error, createdAt: r.createdAt, finishedAt: r.finishedAt, environmentName: r.environment?.name ?? null, userEmail: r.user?.email ?? null }));
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    error: r.error,
+    createdAt: r.createdAt,
+    finishedAt: r.finishedAt,
+    environmentName: r.environment?.name ?? null,
+    userEmail: r.user?.email ?? null,
+  }));
 }
 
 export type LocalNodeStatus = { available: boolean; reason?: string; fix?: string; checkedAt?: string } | null;

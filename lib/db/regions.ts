@@ -22,11 +22,27 @@ export async function listRegions(options: { actor: Actor }): Promise<RegionList
   const [regions, sums] = await Promise.all([
     db.region.findMany({
       orderBy: [{ isDefault: "desc" }, { name: "asc" }],
-      select: { id: true, name: true, status: true, subnetPool: true, isDefault: true, _count: { select: { nodes: true, environments: true } } },
+      select: {
+        id: true,
+        name: true,
+        status: true,
+        subnetPool: true,
+        isDefault: true,
+        _count: { select: { nodes: true, environments: true } },
+      },
     }),
     db.hardwareNode.groupBy({
       by: ["regionId"],
-      _sum: { ramMib: true, cpuMhz: true, diskGib: true, maxContainers: true, reservedRamMib: true, reservedCpuMhz: true, reservedDiskGib: true, reservedContainers: true },
+      _sum: {
+        ramMib: true,
+        cpuMhz: true,
+        diskGib: true,
+        maxContainers: true,
+        reservedRamMib: true,
+        reservedCpuMhz: true,
+        reservedDiskGib: true,
+        reservedContainers: true,
+      },
     }),
   ]);
   const byRegion = new Map(sums.map((s) => [s.regionId, s._sum]));
@@ -40,14 +56,29 @@ export async function listRegions(options: { actor: Actor }): Promise<RegionList
       isDefault: r.isDefault,
       nodes: r._count.nodes,
       environments: r._count.environments,
-      capacity: { ramMib: s?.ramMib ?? 0, cpuMhz: s?.cpuMhz ?? 0, diskGib: s?.diskGib ?? 0, maxContainers: s?.maxContainers ?? 0 },
-      reserved: { ramMib: s?.reservedRamMib ?? 0, cpuMhz: s?.reservedCpuMhz ?? 0, diskGib: s?.reservedDiskGib ?? 0, containers: s?.reservedContainers ?? 0 },
+      capacity: {
+        ramMib: s?.ramMib ?? 0,
+        cpuMhz: s?.cpuMhz ?? 0,
+        diskGib: s?.diskGib ?? 0,
+        maxContainers: s?.maxContainers ?? 0,
+      },
+      reserved: {
+        ramMib: s?.reservedRamMib ?? 0,
+        cpuMhz: s?.reservedCpuMhz ?? 0,
+        diskGib: s?.reservedDiskGib ?? 0,
+        containers: s?.reservedContainers ?? 0,
+      },
     };
   });
 }
 
 /** Choices for region pickers in admin forms. */
-export async function listRegionOptions(options: { actor: Actor }): Promise<{ id: string; name: string; isDefault: boolean; status: string; subnetPool: string }[]> {
+export async function listRegionOptions(options: {
+  actor: Actor;
+}): Promise<{ id: string; name: string; isDefault: boolean; status: string; subnetPool: string }[]> {
   assertAdmin(options.actor);
-  return db.region.findMany({ orderBy: [{ isDefault: "desc" }, { name: "asc" }], select: { id: true, name: true, isDefault: true, status: true, subnetPool: true } });
+  return db.region.findMany({
+    orderBy: [{ isDefault: "desc" }, { name: "asc" }],
+    select: { id: true, name: true, isDefault: true, status: true, subnetPool: true },
+  });
 }

@@ -9,12 +9,25 @@ export async function getAccountSummary(userId: string) {
   if (!user) return null;
   const [environments, reserved] = await Promise.all([
     db.environment.count({ where: { ownerId: userId } }),
-    db.container.aggregate({ where: { environment: { ownerId: userId }, desiredState: { not: "DELETED" } }, _sum: { reservedCloudlets: true } }),
+    db.container.aggregate({
+      where: { environment: { ownerId: userId }, desiredState: { not: "DELETED" } },
+      _sum: { reservedCloudlets: true },
+    }),
   ]);
-  return { createdAt: user.createdAt, quota: user.quota, environments, reservedCloudlets: reserved._sum.reservedCloudlets ?? 0 };
+  return {
+    createdAt: user.createdAt,
+    quota: user.quota,
+    environments,
+    reservedCloudlets: reserved._sum.reservedCloudlets ?? 0,
+  };
 }
 
-export type QuotaView = { maxEnvironments: number; maxCloudletsPerContainer: number; maxContainersPerLayer: number; maxReservedCloudlets: number };
+export type QuotaView = {
+  maxEnvironments: number;
+  maxCloudletsPerContainer: number;
+  maxContainersPerLayer: number;
+  maxReservedCloudlets: number;
+};
 
 export type UserListItem = {
   id: string;
@@ -27,11 +40,17 @@ export type UserListItem = {
   quota: QuotaView | null;
 };
 
-export async function listUsers(options: { actor: SessionUser; query?: string; take?: number }): Promise<UserListItem[]> {
+export async function listUsers(options: {
+  actor: SessionUser;
+  query?: string;
+  take?: number;
+}): Promise<UserListItem[]> {
   assertAdmin(options.actor);
   const q = options.query?.trim();
   const rows = await db.user.findMany({
-    where: q ? { OR: [{ email: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }] } : {},
+    where: q
+      ? { OR: [{ email: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }] }
+      : {},
     orderBy: { createdAt: "asc" },
     take: options.take ?? 200,
     select: {
@@ -42,14 +61,23 @@ export async function listUsers(options: { actor: SessionUser; query?: string; t
       status: true,
       createdAt: true,
       _count: { select: { environments: true } },
-      quota: { select: { maxEnvironments: true, maxCloudletsPerContainer: true, maxContainersPerLayer: true, maxReservedCloudlets: true } },
+      quota: {
+        select: {
+          maxEnvironments: true,
+          maxCloudletsPerContainer: true,
+          maxContainersPerLayer: true,
+          maxReservedCloudlets: true,
+        },
+      },
     },
   });
   return rows.map(({ _count, ...u }) => ({ ...u, environments: _count.environments }));
 }
 
 /** Panel-wide account settings for the Users page: default quota and the sign-up switch. */
-export async function getAccountSettings(options: { actor: SessionUser }): Promise<{ defaultQuota: QuotaView; signupEnabled: boolean; signupForcedOffByEnv: boolean }> {
+export async function getAccountSettings(options: {
+  actor: SessionUser;
+}): Promise<{ defaultQuota: QuotaView; signupEnabled: boolean; signupForcedOffByEnv: boolean }> {
   assertAdmin(options.actor);
   const [defaultQuota, signupEnabled] = await Promise.all([getDefaultQuota(), isSignupEnabled()]);
   const env = process.env.HOSTPLANE_SIGNUP;

@@ -30,14 +30,18 @@ describe("accounts against a real PostgreSQL", () => {
 
   it("refuses a common password and writes nothing", async () => {
     const e = email();
-    await expect(createUser({ email: e, name: "Bob", password: "iloveyou" })).rejects.toMatchObject({ code: "VALIDATION" });
+    await expect(createUser({ email: e, name: "Bob", password: "iloveyou" })).rejects.toMatchObject({
+      code: "VALIDATION",
+    });
     expect(await db.user.count({ where: { email: e } })).toBe(0);
   });
 
   it("signs in with the right password, refuses the wrong one and records both", async () => {
     const e = email();
     await createUser({ email: e, name: "Cy", password });
-    await expect(authenticate({ email: e, password: "wrong-password-1", ip: "10.0.0.1" })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    await expect(authenticate({ email: e, password: "wrong-password-1", ip: "10.0.0.1" })).rejects.toMatchObject({
+      code: "UNAUTHENTICATED",
+    });
     const ok = await authenticate({ email: e, password, ip: "10.0.0.1" });
     expect(ok.email).toBe(e);
     expect(await db.auditEvent.count({ where: { actorEmail: e, action: "auth.signin", result: "FAILURE" } })).toBe(1);
@@ -48,16 +52,25 @@ describe("accounts against a real PostgreSQL", () => {
     const e = email();
     await createUser({ email: e, name: "Di", password });
     for (let i = 0; i < 5; i++) {
-      await expect(authenticate({ email: e, password: `nope-nope-${i}`, ip: `10.1.0.${i}` })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+      await expect(authenticate({ email: e, password: `nope-nope-${i}`, ip: `10.1.0.${i}` })).rejects.toMatchObject({
+        code: "UNAUTHENTICATED",
+      });
     }
-    await expect(authenticate({ email: e, password, ip: "10.1.0.9" })).rejects.toMatchObject({ code: "THROTTLED", message: expect.stringMatching(/Too many failed sign-ins/) });
+    await expect(authenticate({ email: e, password, ip: "10.1.0.9" })).rejects.toMatchObject({
+      code: "THROTTLED",
+      message: expect.stringMatching(/Too many failed sign-ins/),
+    });
   });
 
   it("throttles after 20 failures from one IP across accounts", async () => {
     for (let i = 0; i < 20; i++) {
-      await expect(authenticate({ email: email(), password: "whatever-123", ip: "10.2.0.1" })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+      await expect(authenticate({ email: email(), password: "whatever-123", ip: "10.2.0.1" })).rejects.toMatchObject({
+        code: "UNAUTHENTICATED",
+      });
     }
-    await expect(authenticate({ email: email(), password: "whatever-123", ip: "10.2.0.1" })).rejects.toMatchObject({ code: "THROTTLED" });
+    await expect(authenticate({ email: email(), password: "whatever-123", ip: "10.2.0.1" })).rejects.toMatchObject({
+      code: "THROTTLED",
+    });
   });
 
   it("ends sessions at once when a user is suspended or changes the password", async () => {
@@ -67,7 +80,9 @@ describe("accounts against a real PostgreSQL", () => {
 
     await setUserStatus({ actor: admin, userId: user.id, status: "SUSPENDED" });
     expect(await resolveSessionUser({ uid: user.id, sv: user.sessionVersion })).toBeNull();
-    await expect(authenticate({ email: user.email, password, ip: "10.3.0.1" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(authenticate({ email: user.email, password, ip: "10.3.0.1" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
 
     await setUserStatus({ actor: admin, userId: user.id, status: "ACTIVE" });
     const reactivated = await db.user.findUniqueOrThrow({ where: { id: user.id } });
@@ -84,7 +99,9 @@ describe("accounts against a real PostgreSQL", () => {
     expect(first.created).toBe(true);
     if (first.created) {
       expect(first.generatedPassword).toMatch(/^[A-Za-z0-9_-]{20}$/);
-      await expect(authenticate({ email: first.email, password: first.generatedPassword!, ip: "10.4.0.1" })).resolves.toMatchObject({ role: "ADMIN" });
+      await expect(
+        authenticate({ email: first.email, password: first.generatedPassword!, ip: "10.4.0.1" }),
+      ).resolves.toMatchObject({ role: "ADMIN" });
     }
     expect(await ensureFirstAdmin({ email: email() })).toEqual({ created: false });
   });

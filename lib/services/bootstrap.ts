@@ -22,10 +22,27 @@ export async function ensureFirstAdmin(options: { email?: string; password?: str
   const quota = await getDefaultQuota();
   const user = await db.user.upsert({
     where: { email },
-    create: { email, name: "Administrator", role: "ADMIN", passwordHash: await hashPassword(password), quota: { create: quota } },
-    update: { role: "ADMIN", status: "ACTIVE", passwordHash: await hashPassword(password), sessionVersion: { increment: 1 } },
+    create: {
+      email,
+      name: "Administrator",
+      role: "ADMIN",
+      passwordHash: await hashPassword(password),
+      quota: { create: quota },
+    },
+    update: {
+      role: "ADMIN",
+      status: "ACTIVE",
+      passwordHash: await hashPassword(password),
+      sessionVersion: { increment: 1 },
+    },
   });
-  await recordAudit({ actorId: user.id, actorEmail: email, action: "bootstrap.admin.create", targetType: "user", targetId: user.id });
+  await recordAudit({
+    actorId: user.id,
+    actorEmail: email,
+    action: "bootstrap.admin.create",
+    targetType: "user",
+    targetId: user.id,
+  });
   return { created: true, email, generatedPassword: generated ? password : null };
 }
 

@@ -38,7 +38,21 @@ async function race(regionId: string, requests: { cloudlets: number; dynamic: nu
     requests.map((r, i) =>
       createEnvironment({
         actor: users[i % users.length],
-        input: { name: `par-${regionId.slice(-6)}-${i}`, regionId, layers: [{ name: "app", stack: "busybox", count: r.count, reservedCloudlets: r.cloudlets, dynamicCloudlets: r.dynamic, diskGib: 1, ha: false }] },
+        input: {
+          name: `par-${regionId.slice(-6)}-${i}`,
+          regionId,
+          layers: [
+            {
+              name: "app",
+              stack: "busybox",
+              count: r.count,
+              reservedCloudlets: r.cloudlets,
+              dynamicCloudlets: r.dynamic,
+              diskGib: 1,
+              ha: false,
+            },
+          ],
+        },
       }),
     ),
   );
@@ -49,8 +63,17 @@ async function race(regionId: string, requests: { cloudlets: number; dynamic: nu
 describe("concurrent creations", () => {
   it("50 parallel creations on a cluster that fits exactly 15: exactly 15 succeed, the rest get NO_CAPACITY", async () => {
     const region = await makeRegion();
-    for (let i = 0; i < 3; i++) await makeSimNode({ regionId: region.id, ramMib: 10 * CLOUDLET_RAM_MIB, cpuMhz: 10 * CLOUDLET_CPU_MHZ, subnetIndex: subnet++ });
-    const { ok, failures } = await race(region.id, Array.from({ length: 50 }, () => ({ cloudlets: 2, dynamic: 2, count: 1 })));
+    for (let i = 0; i < 3; i++)
+      await makeSimNode({
+        regionId: region.id,
+        ramMib: 10 * CLOUDLET_RAM_MIB,
+        cpuMhz: 10 * CLOUDLET_CPU_MHZ,
+        subnetIndex: subnet++,
+      });
+    const { ok, failures } = await race(
+      region.id,
+      Array.from({ length: 50 }, () => ({ cloudlets: 2, dynamic: 2, count: 1 })),
+    );
     expect(ok).toBe(15);
     expect(failures).toHaveLength(35);
     for (const f of failures) expect(f).toMatchObject({ code: "NO_CAPACITY" });
@@ -67,7 +90,14 @@ describe("concurrent creations", () => {
     for (let round = 0; round < 12; round++) {
       const region = await makeRegion();
       const nodes = 2 + rand(4);
-      for (let i = 0; i < nodes; i++) await makeSimNode({ regionId: region.id, ramMib: (4 + rand(12)) * CLOUDLET_RAM_MIB, cpuMhz: (4 + rand(12)) * CLOUDLET_CPU_MHZ, maxContainers: 3 + rand(6), subnetIndex: subnet++ });
+      for (let i = 0; i < nodes; i++)
+        await makeSimNode({
+          regionId: region.id,
+          ramMib: (4 + rand(12)) * CLOUDLET_RAM_MIB,
+          cpuMhz: (4 + rand(12)) * CLOUDLET_CPU_MHZ,
+          maxContainers: 3 + rand(6),
+          subnetIndex: subnet++,
+        });
       const requests = Array.from({ length: 20 + rand(15) }, () => {
         const cloudlets = 1 + rand(4);
         return { cloudlets, dynamic: cloudlets + rand(3), count: 1 + rand(3) };

@@ -14,7 +14,10 @@ import { dispatch, recordOperation, type OperationKind } from "./operations";
 import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
 import { assertQuota, lockOwner } from "./quota-check";
 
-function parse<T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: import("zod").ZodError } }, raw: unknown): T {
+function parse<T>(
+  schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: import("zod").ZodError } },
+  raw: unknown,
+): T {
   const r = schema.safeParse(raw);
   if (!r.success) throw new AppError("VALIDATION", "Invalid request.", { fieldErrors: zodFieldErrors(r.error) });
   return r.data;
@@ -22,43 +25,110 @@ function parse<T>(schema: { safeParse: (v: unknown) => { success: true; data: T 
 
 /** Ownership lives in the query: another user's environment is simply not found. */
 export async function getOwnedEnvironment(actor: Actor, environmentId: string) {
-  const env = await db.environment.findFirst({ where: { id: environmentId, ...(actor.role === "ADMIN" ? {} : { ownerId: actor.id }) }, include: { layers: true } });
+  const env = await db.environment.findFirst({
+    where: { id: environmentId, ...(actor.role === "ADMIN" ? {} : { ownerId: actor.id }) },
+    include: { layers: true },
+  });
   if (!env) throw new AppError("NOT_FOUND", "Environment not found.");
   if (env.desiredState === "DELETED") throw new AppError("CONFLICT", "This environment is being deleted.");
   return env;
 }
 
-async function finish(options: { actor: Actor; environmentId: string; operationId: string; action: string; ip?: string | null; detail?: Record<string, unknown> }) {
-  await recordAudit({ actorId: options.actor.id, actorEmail: options.actor.email, action: options.action, targetType: "environment", targetId: options.environmentId, ip: options.ip, detail: { operationId: options.operationId, ...options.detail } });
+async function finish(options: {
+  actor: Actor;
+  environmentId: string;
+  operationId: string;
+  action: string;
+  ip?: string | null;
+  detail?: Record<string, unknown>;
+}) {
+  await recordAudit({
+    actorId: options.actor.id,
+    actorEmail: options.actor.email,
+    action: options.action,
+    targetType: "environment",
+    targetId: options.environmentId,
+    ip: options.ip,
+    detail: { operationId: options.operationId, ...options.detail },
+  });
   await dispatch(options.environmentId);
   return { operationId: options.operationId };
 }
 
-export async function setEnvironmentRunning(options: { actor: Actor; environmentId: string; running: boolean; ip?: string | null }) {
+export async function setEnvironmentRunning(options: {
+  actor: Actor;
+  environmentId: string;
+  running: boolean;
+  ip?: string | null;
+}) {
   const env = await getOwnedEnvironment(options.actor, options.environmentId);
   const desired = options.running ? "RUNNING" : "STOPPED";
   // Deadlock / write-conflict aborts (P2034) are retried like reservation conflicts.
-  const op = await withReservationRetry(() => db.$transaction(async (tx) => {
-    await tx.environment.update({ where: { id: env.id }, data: { desiredState: desired, status: "UPDATING", version: { increment: 1 } } });
-    await tx.container.updateMany({ where: { environmentId: env.id, desiredState: { not: "DELETED" } }, data: { desiredState: desired } });
-    return recordOperation(tx, { kind: options.running ? "START" : "STOP", environmentId: env.id, userId: options.actor.id });
-  }));
-  return finish({ actor: options.actor, environmentId: env.id, operationId: op.id, action: options.running ? "environment.start" : "environment.stop", ip: options.ip });
+  const op = await withReservationRetry(() =>
+    db.$transaction(async (tx) => {
+      await tx.environment.update({
+        where: { id: env.id },
+        data: { desiredState: desired, status: "UPDATING", version: { increment: 1 } },
+      });
+      await tx.container.updateMany({
+        where: { environmentId: env.id, desiredState: { not: "DELETED" } },
+        data: { desiredState: desired },
+      });
+      return recordOperation(tx, {
+        kind: options.running ? "START" : "STOP",
+        environmentId: env.id,
+        userId: options.actor.id,
+      });
+    }),
+  );
+  return finish({
+    actor: options.actor,
+    environmentId: env.id,
+    operationId: op.id,
+    action: options.running ? "environment.start" : "environment.stop",
+    ip: options.ip,
+  });
 }
 
 /** Stop or start one container; the rest of the environment keeps its desired state. */
-export async function setContainerRunning(options: { actor: Actor; environmentId: string; containerId: string; running: boolean; ip?: string | null }) {
+export async function setContainerRunning(options: {
+  actor: Actor;
+  environmentId: string;
+  containerId: string;
+  running: boolean;
+  ip?: string | null;
+}) {
   const env = await getOwnedEnvironment(options.actor, options.environmentId);
-  const container = await db.container.findFirst({ where: { id: options.containerId, environmentId: env.id, desiredState: { not: "DELETED" } } });
+  const container = await db.container.findFirst({
+    where: { id: options.containerId, environmentId: env.id, desiredState: { not: "DELETED" } },
+  });
   if (!container) throw new AppError("NOT_FOUND", "Container not found.");
   // Deadlock / write-conflict aborts (P2034) are retried like reservation conflicts.
-  const op = await withReservationRetry(() => db.$transaction(async (tx) => {
-    await tx.container.update({ where: { id: container.id }, data: { desiredState: options.running ? "RUNNING" : "STOPPED" } });
-    if (options.running && env.desiredState === "STOPPED") await tx.environment.update({ where: { id: env.id }, data: { desiredState: "RUNNING" } });
-    await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
-    return recordOperation(tx, { kind: options.running ? "START" : "STOP", environmentId: env.id, userId: options.actor.id, input: { containerId: container.id } });
-  }));
-  return finish({ actor: options.actor, environmentId: env.id, operationId: op.id, action: options.running ? "container.start" : "container.stop", ip: options.ip, detail: { containerId: container.id } });
+  const op = await withReservationRetry(() =>
+    db.$transaction(async (tx) => {
+      await tx.container.update({
+        where: { id: container.id },
+        data: { desiredState: options.running ? "RUNNING" : "STOPPED" },
+      });
+      if (options.running && env.desiredState === "STOPPED")
+        await tx.environment.update({ where: { id: env.id }, data: { desiredState: "RUNNING" } });
+      await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
+      return recordOperation(tx, {
+        kind: options.running ? "START" : "STOP",
+        environmentId: env.id,
+        userId: options.actor.id,
+        input: { containerId: container.id },
+      });
+    }),
+  );
+  return finish({
+    actor: options.actor,
+    environmentId: env.id,
+    operationId: op.id,
+    action: options.running ? "container.start" : "container.stop",
+    ip: options.ip,
+    detail: { containerId: container.id },
+  });
 }
 
 /** Restart the environment, one layer, or one container (the target's running containers restart). */
@@ -66,16 +136,35 @@ export async function restartTarget(options: { actor: Actor; target: unknown; ip
   const target = parse(ZLifecycleTarget, options.target);
   const env = await getOwnedEnvironment(options.actor, target.environmentId);
   const containers = await db.container.findMany({
-    where: { environmentId: env.id, desiredState: "RUNNING", ...(target.layerId ? { layerId: target.layerId } : {}), ...(target.containerId ? { id: target.containerId } : {}) },
+    where: {
+      environmentId: env.id,
+      desiredState: "RUNNING",
+      ...(target.layerId ? { layerId: target.layerId } : {}),
+      ...(target.containerId ? { id: target.containerId } : {}),
+    },
     select: { id: true },
   });
   if (containers.length === 0) throw new AppError("NOT_FOUND", "Nothing to restart: no running container matches.");
   // Deadlock / write-conflict aborts (P2034) are retried like reservation conflicts.
-  const op = await withReservationRetry(() => db.$transaction(async (tx) => {
-    await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
-    return recordOperation(tx, { kind: "RESTART", environmentId: env.id, userId: options.actor.id, input: { restart: containers.map((c) => c.id), layerId: target.layerId, containerId: target.containerId } });
-  }));
-  return finish({ actor: options.actor, environmentId: env.id, operationId: op.id, action: "environment.restart", ip: options.ip, detail: { containers: containers.length } });
+  const op = await withReservationRetry(() =>
+    db.$transaction(async (tx) => {
+      await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
+      return recordOperation(tx, {
+        kind: "RESTART",
+        environmentId: env.id,
+        userId: options.actor.id,
+        input: { restart: containers.map((c) => c.id), layerId: target.layerId, containerId: target.containerId },
+      });
+    }),
+  );
+  return finish({
+    actor: options.actor,
+    environmentId: env.id,
+    operationId: op.id,
+    action: "environment.restart",
+    ip: options.ip,
+    detail: { containers: containers.length },
+  });
 }
 
 /** Horizontal scaling: scale-out places new containers (reserving capacity); scale-in removes the newest. */
@@ -84,27 +173,53 @@ export async function scaleLayer(options: { actor: Actor; input: unknown; ip?: s
   const env = await getOwnedEnvironment(options.actor, input.environmentId);
   const layer = env.layers.find((l) => l.id === input.layerId);
   if (!layer) throw new AppError("NOT_FOUND", "Layer not found.");
-  if (input.count === layer.count) throw new AppError("VALIDATION", `The layer already has ${layer.count} containers.`, { fieldErrors: { count: ["Pick a different count."] } });
+  if (input.count === layer.count)
+    throw new AppError("VALIDATION", `The layer already has ${layer.count} containers.`, {
+      fieldErrors: { count: ["Pick a different count."] },
+    });
   const requestId = randomUUID();
   const result = await withReservationRetry(async () => {
     return db.$transaction(async (tx) => {
       await lockOwner(tx, env.ownerId);
       await tx.layer.update({ where: { id: layer.id }, data: { count: input.count, version: { increment: 1 } } });
-      const live = await tx.container.findMany({ where: { layerId: layer.id, desiredState: { not: "DELETED" } }, orderBy: { ordinal: "asc" } });
+      const live = await tx.container.findMany({
+        where: { layerId: layer.id, desiredState: { not: "DELETED" } },
+        orderBy: { ordinal: "asc" },
+      });
       if (input.count < live.length) {
         const removed = live.slice(input.count).map((c) => c.id);
         await tx.container.updateMany({ where: { id: { in: removed } }, data: { desiredState: "DELETED" } });
         await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
-        return recordOperation(tx, { kind: "SCALE", environmentId: env.id, userId: options.actor.id, input: { layerId: layer.id, from: live.length, to: input.count, removed } });
+        return recordOperation(tx, {
+          kind: "SCALE",
+          environmentId: env.id,
+          userId: options.actor.id,
+          input: { layerId: layer.id, from: live.length, to: input.count, removed },
+        });
       }
       const add = input.count - live.length;
-      await assertQuota(tx, env.ownerId, { newEnvironments: 0, addedReservedCloudlets: add * layer.reservedCloudlets, layers: [{ name: layer.name, count: input.count, dynamicCloudlets: layer.dynamicCloudlets }] });
+      await assertQuota(tx, env.ownerId, {
+        newEnvironments: 0,
+        addedReservedCloudlets: add * layer.reservedCloudlets,
+        layers: [{ name: layer.name, count: input.count, dynamicCloudlets: layer.dynamicCloudlets }],
+      });
       const rows = await lockRegionNodes(tx, env.regionId);
-      const existing = await tx.container.findMany({ where: { environmentId: env.id, desiredState: { not: "DELETED" }, hardwareNodeId: { not: null } }, select: { layerId: true, hardwareNodeId: true } });
+      const existing = await tx.container.findMany({
+        where: { environmentId: env.id, desiredState: { not: "DELETED" }, hardwareNodeId: { not: null } },
+        select: { layerId: true, hardwareNodeId: true },
+      });
       const placed = placeScaleOut({
         requestId,
         regionId: env.regionId,
-        layer: { id: layer.id, ha: layer.ha, resources: { reservedCloudlets: layer.reservedCloudlets, dynamicCloudlets: layer.dynamicCloudlets, diskGib: layer.diskGib } },
+        layer: {
+          id: layer.id,
+          ha: layer.ha,
+          resources: {
+            reservedCloudlets: layer.reservedCloudlets,
+            dynamicCloudlets: layer.dynamicCloudlets,
+            diskGib: layer.diskGib,
+          },
+        },
         count: add,
         existing: existing.map((c) => ({ layerId: c.layerId, nodeId: c.hardwareNodeId! })),
         nodes: rows.map(toSnapshot),
@@ -112,19 +227,44 @@ export async function scaleLayer(options: { actor: Actor; input: unknown; ip?: s
       if (!placed.ok) throw noCapacityError(placed);
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const delta of placed.deltas) await commitDelta(tx, delta, byId.get(delta.nodeId)!.version);
-      const maxOrdinal = (await tx.container.aggregate({ where: { layerId: layer.id }, _max: { ordinal: true } }))._max.ordinal ?? -1;
+      const maxOrdinal =
+        (await tx.container.aggregate({ where: { layerId: layer.id }, _max: { ordinal: true } }))._max.ordinal ?? -1;
       const added: string[] = [];
       let ordinal = maxOrdinal + 1;
       for (const a of placed.assignments) {
         const [ip] = await allocateIps(tx, byId.get(a.nodeId)!, 1);
-        const c = await tx.container.create({ data: { environmentId: env.id, layerId: layer.id, ordinal: ordinal++, hardwareNodeId: a.nodeId, ip, reservedCloudlets: layer.reservedCloudlets, dynamicCloudlets: layer.dynamicCloudlets, diskGib: layer.diskGib, desiredState: env.desiredState === "STOPPED" ? "STOPPED" : "RUNNING" } });
+        const c = await tx.container.create({
+          data: {
+            environmentId: env.id,
+            layerId: layer.id,
+            ordinal: ordinal++,
+            hardwareNodeId: a.nodeId,
+            ip,
+            reservedCloudlets: layer.reservedCloudlets,
+            dynamicCloudlets: layer.dynamicCloudlets,
+            diskGib: layer.diskGib,
+            desiredState: env.desiredState === "STOPPED" ? "STOPPED" : "RUNNING",
+          },
+        });
         added.push(c.id);
       }
       await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
-      return recordOperation(tx, { kind: "SCALE", environmentId: env.id, userId: options.actor.id, input: { layerId: layer.id, from: live.length, to: input.count, containerIds: added } });
+      return recordOperation(tx, {
+        kind: "SCALE",
+        environmentId: env.id,
+        userId: options.actor.id,
+        input: { layerId: layer.id, from: live.length, to: input.count, containerIds: added },
+      });
     });
   });
-  return finish({ actor: options.actor, environmentId: env.id, operationId: result.id, action: "layer.scale", ip: options.ip, detail: { layer: layer.name, count: input.count } });
+  return finish({
+    actor: options.actor,
+    environmentId: env.id,
+    operationId: result.id,
+    action: "layer.scale",
+    ip: options.ip,
+    detail: { layer: layer.name, count: input.count },
+  });
 }
 
 /** Vertical scaling: new reserved cloudlets and dynamic limit for every container of the layer, applied live. */
@@ -137,68 +277,183 @@ export async function resizeLayer(options: { actor: Actor; input: unknown; ip?: 
     return db.$transaction(async (tx) => {
       await lockOwner(tx, env.ownerId);
       const nodes = new Map((await lockRegionNodes(tx, env.regionId)).map((n) => [n.id, n]));
-      const containers = await tx.container.findMany({ where: { layerId: layer.id, desiredState: { not: "DELETED" }, hardwareNodeId: { not: null } } });
+      const containers = await tx.container.findMany({
+        where: { layerId: layer.id, desiredState: { not: "DELETED" }, hardwareNodeId: { not: null } },
+      });
       const dRes = input.reservedCloudlets - layer.reservedCloudlets;
-      await assertQuota(tx, env.ownerId, { newEnvironments: 0, addedReservedCloudlets: dRes * containers.length, layers: [{ name: layer.name, count: layer.count, dynamicCloudlets: input.dynamicCloudlets }] });
+      await assertQuota(tx, env.ownerId, {
+        newEnvironments: 0,
+        addedReservedCloudlets: dRes * containers.length,
+        layers: [{ name: layer.name, count: layer.count, dynamicCloudlets: input.dynamicCloudlets }],
+      });
       const perNode = new Map<string, number>();
       for (const c of containers) perNode.set(c.hardwareNodeId!, (perNode.get(c.hardwareNodeId!) ?? 0) + 1);
       for (const [nodeId, n] of perNode) {
         const node = nodes.get(nodeId)!;
         const dLimit = (input.dynamicCloudlets - layer.dynamicCloudlets) * n;
-        if (node.reservedLimitCloudlets + dLimit > Math.floor((node.ramMib * node.overcommitRatio) / CLOUDLET_RAM_MIB) && dLimit > 0) {
-          throw new AppError("NO_CAPACITY", `${node.name}: the dynamic limits would exceed ${node.overcommitRatio}× its RAM.`);
+        if (
+          node.reservedLimitCloudlets + dLimit > Math.floor((node.ramMib * node.overcommitRatio) / CLOUDLET_RAM_MIB) &&
+          dLimit > 0
+        ) {
+          throw new AppError(
+            "NO_CAPACITY",
+            `${node.name}: the dynamic limits would exceed ${node.overcommitRatio}× its RAM.`,
+          );
         }
-        await commitDelta(tx, { nodeId, ramMib: dRes * CLOUDLET_RAM_MIB * n, cpuMhz: dRes * CLOUDLET_CPU_MHZ * n, diskGib: 0, containers: 0, limitCloudlets: dLimit }, node.version);
+        await commitDelta(
+          tx,
+          {
+            nodeId,
+            ramMib: dRes * CLOUDLET_RAM_MIB * n,
+            cpuMhz: dRes * CLOUDLET_CPU_MHZ * n,
+            diskGib: 0,
+            containers: 0,
+            limitCloudlets: dLimit,
+          },
+          node.version,
+        );
       }
-      await tx.layer.update({ where: { id: layer.id }, data: { reservedCloudlets: input.reservedCloudlets, dynamicCloudlets: input.dynamicCloudlets, version: { increment: 1 } } });
-      await tx.container.updateMany({ where: { layerId: layer.id, desiredState: { not: "DELETED" } }, data: { reservedCloudlets: input.reservedCloudlets, dynamicCloudlets: input.dynamicCloudlets } });
+      await tx.layer.update({
+        where: { id: layer.id },
+        data: {
+          reservedCloudlets: input.reservedCloudlets,
+          dynamicCloudlets: input.dynamicCloudlets,
+          version: { increment: 1 },
+        },
+      });
+      await tx.container.updateMany({
+        where: { layerId: layer.id, desiredState: { not: "DELETED" } },
+        data: { reservedCloudlets: input.reservedCloudlets, dynamicCloudlets: input.dynamicCloudlets },
+      });
       await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
-      return recordOperation(tx, { kind: "RESIZE", environmentId: env.id, userId: options.actor.id, input: { layerId: layer.id, reservedCloudlets: input.reservedCloudlets, dynamicCloudlets: input.dynamicCloudlets } });
+      return recordOperation(tx, {
+        kind: "RESIZE",
+        environmentId: env.id,
+        userId: options.actor.id,
+        input: {
+          layerId: layer.id,
+          reservedCloudlets: input.reservedCloudlets,
+          dynamicCloudlets: input.dynamicCloudlets,
+        },
+      });
     }, TX_OPTIONS);
   });
-  return finish({ actor: options.actor, environmentId: env.id, operationId: op.id, action: "layer.resize", ip: options.ip, detail: { layer: layer.name, reservedCloudlets: input.reservedCloudlets, dynamicCloudlets: input.dynamicCloudlets } });
+  return finish({
+    actor: options.actor,
+    environmentId: env.id,
+    operationId: op.id,
+    action: "layer.resize",
+    ip: options.ip,
+    detail: { layer: layer.name, reservedCloudlets: input.reservedCloudlets, dynamicCloudlets: input.dynamicCloudlets },
+  });
 }
 
 /** Two-phase delete: DELETING until the engine confirms every container is gone, then the rows go. */
-export async function deleteEnvironment(options: { actor: Actor; environmentId: string; confirmName: string; ip?: string | null }) {
-  const env = await db.environment.findFirst({ where: { id: options.environmentId, ...(options.actor.role === "ADMIN" ? {} : { ownerId: options.actor.id }) } });
+export async function deleteEnvironment(options: {
+  actor: Actor;
+  environmentId: string;
+  confirmName: string;
+  ip?: string | null;
+}) {
+  const env = await db.environment.findFirst({
+    where: { id: options.environmentId, ...(options.actor.role === "ADMIN" ? {} : { ownerId: options.actor.id }) },
+  });
   if (!env) throw new AppError("NOT_FOUND", "Environment not found.");
-  if (options.confirmName !== env.name) throw new AppError("VALIDATION", "Type the environment's name to confirm.", { fieldErrors: { confirmName: ["The name does not match."] } });
+  if (options.confirmName !== env.name)
+    throw new AppError("VALIDATION", "Type the environment's name to confirm.", {
+      fieldErrors: { confirmName: ["The name does not match."] },
+    });
   if (env.desiredState === "DELETED") {
-    const open = await db.operation.findFirst({ where: { environmentId: env.id, kind: "DELETE" }, orderBy: { createdAt: "desc" } });
+    const open = await db.operation.findFirst({
+      where: { environmentId: env.id, kind: "DELETE" },
+      orderBy: { createdAt: "desc" },
+    });
     if (open) return { operationId: open.id };
   }
   // Deadlock / write-conflict aborts (P2034) are retried like reservation conflicts.
-  const op = await withReservationRetry(() => db.$transaction(async (tx) => {
-    await tx.environment.update({ where: { id: env.id }, data: { desiredState: "DELETED", status: "DELETING", version: { increment: 1 } } });
-    await tx.container.updateMany({ where: { environmentId: env.id }, data: { desiredState: "DELETED" } });
-    return recordOperation(tx, { kind: "DELETE", environmentId: env.id, userId: options.actor.id, input: { name: env.name } });
-  }));
-  return finish({ actor: options.actor, environmentId: env.id, operationId: op.id, action: "environment.delete", ip: options.ip, detail: { name: env.name } });
+  const op = await withReservationRetry(() =>
+    db.$transaction(async (tx) => {
+      await tx.environment.update({
+        where: { id: env.id },
+        data: { desiredState: "DELETED", status: "DELETING", version: { increment: 1 } },
+      });
+      await tx.container.updateMany({ where: { environmentId: env.id }, data: { desiredState: "DELETED" } });
+      return recordOperation(tx, {
+        kind: "DELETE",
+        environmentId: env.id,
+        userId: options.actor.id,
+        input: { name: env.name },
+      });
+    }),
+  );
+  return finish({
+    actor: options.actor,
+    environmentId: env.id,
+    operationId: op.id,
+    action: "environment.delete",
+    ip: options.ip,
+    detail: { name: env.name },
+  });
 }
 
 /** A failed operation is retried as a new operation of the same kind: the worker converges again. */
 export async function retryOperation(options: { actor: Actor; operationId: string; ip?: string | null }) {
-  const failed = await db.operation.findFirst({ where: { id: options.operationId, status: "FAILED", environment: options.actor.role === "ADMIN" ? {} : { ownerId: options.actor.id } } });
+  const failed = await db.operation.findFirst({
+    where: {
+      id: options.operationId,
+      status: "FAILED",
+      environment: options.actor.role === "ADMIN" ? {} : { ownerId: options.actor.id },
+    },
+  });
   if (!failed?.environmentId) throw new AppError("NOT_FOUND", "Failed operation not found.");
   const env = await getOwnedEnvironment(options.actor, failed.environmentId);
   if (failed.kind === "CREATE" || failed.kind === "SCALE") {
     // Rolled-back containers are re-placed by scaling every layer back to its recorded count.
     for (const layer of env.layers) {
       const live = await db.container.count({ where: { layerId: layer.id, desiredState: { not: "DELETED" } } });
-      if (live < layer.count) await scaleLayerTo({ actor: options.actor, environmentId: env.id, layerId: layer.id, count: layer.count, live });
+      if (live < layer.count)
+        await scaleLayerTo({
+          actor: options.actor,
+          environmentId: env.id,
+          layerId: layer.id,
+          count: layer.count,
+          live,
+        });
     }
   }
   // Deadlock / write-conflict aborts (P2034) are retried like reservation conflicts.
-  const op = await withReservationRetry(() => db.$transaction(async (tx) => {
-    await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
-    return recordOperation(tx, { kind: "RETRY" as OperationKind, environmentId: env.id, userId: options.actor.id, input: { retryOf: failed.id, kind: failed.kind } });
-  }));
-  return finish({ actor: options.actor, environmentId: env.id, operationId: op.id, action: "operation.retry", ip: options.ip, detail: { retryOf: failed.id } });
+  const op = await withReservationRetry(() =>
+    db.$transaction(async (tx) => {
+      await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
+      return recordOperation(tx, {
+        kind: "RETRY" as OperationKind,
+        environmentId: env.id,
+        userId: options.actor.id,
+        input: { retryOf: failed.id, kind: failed.kind },
+      });
+    }),
+  );
+  return finish({
+    actor: options.actor,
+    environmentId: env.id,
+    operationId: op.id,
+    action: "operation.retry",
+    ip: options.ip,
+    detail: { retryOf: failed.id },
+  });
 }
 
-async function scaleLayerTo(options: { actor: Actor; environmentId: string; layerId: string; count: number; live: number }) {
+async function scaleLayerTo(options: {
+  actor: Actor;
+  environmentId: string;
+  layerId: string;
+  count: number;
+  live: number;
+}) {
   // Reuses scale-out placement: set the layer's count to what is live, then scale to the target.
   await db.layer.update({ where: { id: options.layerId }, data: { count: options.live } });
-  await scaleLayer({ actor: options.actor, input: { environmentId: options.environmentId, layerId: options.layerId, count: options.count } });
+  await scaleLayer({
+    actor: options.actor,
+    input: { environmentId: options.environmentId, layerId: options.layerId, count: options.count },
+  });
 }

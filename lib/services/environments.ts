@@ -3,7 +3,14 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB, explain, placeEnvironment, type PlacementFailure, type PlacementRequest } from "@/lib/orchestrator/scheduler";
+import {
+  CLOUDLET_CPU_MHZ,
+  CLOUDLET_RAM_MIB,
+  explain,
+  placeEnvironment,
+  type PlacementFailure,
+  type PlacementRequest,
+} from "@/lib/orchestrator/scheduler";
 import { getStack } from "@/lib/stacks/catalog";
 import { ZCreateEnvironmentInput, type CreateEnvironmentInput } from "@/lib/validation/environments";
 import { zodFieldErrors } from "@/lib/validation/errors";
@@ -18,11 +25,20 @@ export type Actor = { id: string; email: string; role: "ADMIN" | "DEVELOPER" | s
 
 export function parseCreateInput(raw: unknown): CreateEnvironmentInput {
   const parsed = ZCreateEnvironmentInput.safeParse(raw);
-  if (!parsed.success) throw new AppError("VALIDATION", "Check the highlighted fields.", { fieldErrors: zodFieldErrors(parsed.error) });
+  if (!parsed.success)
+    throw new AppError("VALIDATION", "Check the highlighted fields.", { fieldErrors: zodFieldErrors(parsed.error) });
   for (const layer of parsed.data.layers) {
     const stack = getStack(layer.stack)!;
     if (layer.reservedCloudlets < stack.minCloudlets) {
-      throw new AppError("VALIDATION", `${stack.displayName} needs at least ${stack.minCloudlets} reserved cloudlets.`, { fieldErrors: { [`layers.${parsed.data.layers.indexOf(layer)}.reservedCloudlets`]: [`At least ${stack.minCloudlets}.`] } });
+      throw new AppError(
+        "VALIDATION",
+        `${stack.displayName} needs at least ${stack.minCloudlets} reserved cloudlets.`,
+        {
+          fieldErrors: {
+            [`layers.${parsed.data.layers.indexOf(layer)}.reservedCloudlets`]: [`At least ${stack.minCloudlets}.`],
+          },
+        },
+      );
     }
   }
   return parsed.data;
@@ -32,14 +48,20 @@ function placementRequest(input: CreateEnvironmentInput, requestId: string): Pla
   return {
     requestId,
     regionId: input.regionId,
-    layers: input.layers.map((l) => ({ id: l.name, count: l.count, ha: l.ha, resources: { reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib } })),
+    layers: input.layers.map((l) => ({
+      id: l.name,
+      count: l.count,
+      ha: l.ha,
+      resources: { reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib },
+    })),
   };
 }
 
 export function noCapacityError(result: PlacementFailure): AppError {
-  return new AppError("NO_CAPACITY", result.message, { details: { rejections: result.rejections.map((r) => ({ node: r.nodeName, reasons: r.reasons })) } });
+  return new AppError("NO_CAPACITY", result.message, {
+    details: { rejections: result.rejections.map((r) => ({ node: r.nodeName, reasons: r.reasons })) },
+  });
 }
-
 
 /** The scheduler's explanation for the wizard's placement preview; writes nothing. */
 export async function previewPlacement(options: { actor: Actor; input: unknown; requestId?: string }) {
@@ -49,14 +71,26 @@ export async function previewPlacement(options: { actor: Actor; input: unknown; 
   return explain(placementRequest(input, options.requestId ?? `preview-${options.actor.id}-${input.name}`), nodes);
 }
 
-export async function createEnvironment(options: { actor: Actor; input: unknown; idempotencyKey?: string | null; ip?: string | null }) {
+export async function createEnvironment(options: {
+  actor: Actor;
+  input: unknown;
+  idempotencyKey?: string | null;
+  ip?: string | null;
+}) {
   const { actor } = options;
   const prior = await findByIdempotencyKey(options.idempotencyKey, actor.id);
   if (prior) return { environmentId: prior.environmentId!, operationId: prior.id };
   const input = parseCreateInput(options.input);
   await assertRegionAcceptsEnvironments(input.regionId);
-  if (await db.environment.findUnique({ where: { ownerId_name: { ownerId: actor.id, name: input.name } }, select: { id: true } })) {
-    throw new AppError("CONFLICT", `You already have an environment named "${input.name}".`, { fieldErrors: { name: ["This name is taken."] } });
+  if (
+    await db.environment.findUnique({
+      where: { ownerId_name: { ownerId: actor.id, name: input.name } },
+      select: { id: true },
+    })
+  ) {
+    throw new AppError("CONFLICT", `You already have an environment named "${input.name}".`, {
+      fieldErrors: { name: ["This name is taken."] },
+    });
   }
   // The idempotency key seeds tie-breaking, so the wizard's preview (same key) matches the result.
   const requestId = options.idempotencyKey ?? randomUUID();
@@ -76,10 +110,32 @@ export async function createEnvironment(options: { actor: Actor; input: unknown;
         layers: input.layers.map((l) => ({ name: l.name, count: l.count, dynamicCloudlets: l.dynamicCloudlets })),
       });
       for (const delta of result.deltas) await commitDelta(tx, delta, byId.get(delta.nodeId)!.version);
-      const env = await tx.environment.create({ data: { name: input.name, ownerId: actor.id, regionId: input.regionId, status: "CREATING", desiredState: "RUNNING" } });
+      const env = await tx.environment.create({
+        data: {
+          name: input.name,
+          ownerId: actor.id,
+          regionId: input.regionId,
+          status: "CREATING",
+          desiredState: "RUNNING",
+        },
+      });
       const layerIds = new Map<string, string>();
       for (const [position, l] of input.layers.entries()) {
-        const layer = await tx.layer.create({ data: { environmentId: env.id, name: l.name, role: l.role ?? getStack(l.stack)!.role, stack: l.stack, count: l.count, reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib, ha: l.ha, position, secretsEncrypted: generateCredentials(l.stack, l.name) } });
+        const layer = await tx.layer.create({
+          data: {
+            environmentId: env.id,
+            name: l.name,
+            role: l.role ?? getStack(l.stack)!.role,
+            stack: l.stack,
+            count: l.count,
+            reservedCloudlets: l.reservedCloudlets,
+            dynamicCloudlets: l.dynamicCloudlets,
+            diskGib: l.diskGib,
+            ha: l.ha,
+            position,
+            secretsEncrypted: generateCredentials(l.stack, l.name),
+          },
+        });
         layerIds.set(l.name, layer.id);
       }
       const perNode = new Map<string, typeof result.assignments>();
@@ -89,16 +145,42 @@ export async function createEnvironment(options: { actor: Actor; input: unknown;
         const ips = await allocateIps(tx, byId.get(nodeId)!, assignments.length);
         for (const [i, a] of assignments.entries()) {
           const l = input.layers.find((x) => x.name === a.layerId)!;
-          const c = await tx.container.create({ data: { environmentId: env.id, layerId: layerIds.get(a.layerId)!, ordinal: a.ordinal, hardwareNodeId: nodeId, ip: ips[i], reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib, observedState: "PENDING" } });
+          const c = await tx.container.create({
+            data: {
+              environmentId: env.id,
+              layerId: layerIds.get(a.layerId)!,
+              ordinal: a.ordinal,
+              hardwareNodeId: nodeId,
+              ip: ips[i],
+              reservedCloudlets: l.reservedCloudlets,
+              dynamicCloudlets: l.dynamicCloudlets,
+              diskGib: l.diskGib,
+              observedState: "PENDING",
+            },
+          });
           containerIds.push(c.id);
         }
       }
-      const op = await recordOperation(tx, { kind: "CREATE", environmentId: env.id, userId: actor.id, idempotencyKey: options.idempotencyKey, input: { requestId, containerIds, name: input.name } });
+      const op = await recordOperation(tx, {
+        kind: "CREATE",
+        environmentId: env.id,
+        userId: actor.id,
+        idempotencyKey: options.idempotencyKey,
+        input: { requestId, containerIds, name: input.name },
+      });
       return { environmentId: env.id, operationId: op.id, containers: containerIds.length };
     }, TX_OPTIONS),
   );
 
-  await recordAudit({ actorId: actor.id, actorEmail: actor.email, action: "environment.create", targetType: "environment", targetId: created.environmentId, ip: options.ip, detail: { name: input.name, containers: created.containers, operationId: created.operationId } });
+  await recordAudit({
+    actorId: actor.id,
+    actorEmail: actor.email,
+    action: "environment.create",
+    targetType: "environment",
+    targetId: created.environmentId,
+    ip: options.ip,
+    detail: { name: input.name, containers: created.containers, operationId: created.operationId },
+  });
   await dispatch(created.environmentId);
   return { environmentId: created.environmentId, operationId: created.operationId };
 }

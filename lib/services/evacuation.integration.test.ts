@@ -19,7 +19,12 @@ beforeAll(async () => {
   process.env.HOSTPLANE_SECRET ??= "integration-secret";
   cleanLxcNode(A);
   cleanLxcNode(B);
-  worker = await startWorker({ concurrency: 2, resyncIntervalMs: 3_600_000, metricsIntervalMs: 3_600_000, log: () => {} });
+  worker = await startWorker({
+    concurrency: 2,
+    resyncIntervalMs: 3_600_000,
+    metricsIntervalMs: 3_600_000,
+    log: () => {},
+  });
 });
 
 afterAll(async () => {
@@ -38,8 +43,20 @@ describe("evacuation", () => {
     const nodeA = await makeLxcNode({ regionId: region.id, name: "evac-a", lxc: A });
     const nodeB = await makeLxcNode({ regionId: region.id, name: "evac-b", lxc: B, ramMib: 256 });
     await db.hardwareNode.update({ where: { id: nodeB.id }, data: { status: "MAINTENANCE" } });
-    const { environmentId, operationId } = await createEnvironment({ actor: dev, input: { name: "movable", regionId: region.id, layers: [{ name: "web", stack: "busybox", count: 2, reservedCloudlets: 1, dynamicCloudlets: 1, diskGib: 1, ha: false }] } });
-    await waitFor("environment running", async () => (await db.operation.findUniqueOrThrow({ where: { id: operationId } })).status === "SUCCEEDED");
+    const { environmentId, operationId } = await createEnvironment({
+      actor: dev,
+      input: {
+        name: "movable",
+        regionId: region.id,
+        layers: [
+          { name: "web", stack: "busybox", count: 2, reservedCloudlets: 1, dynamicCloudlets: 1, diskGib: 1, ha: false },
+        ],
+      },
+    });
+    await waitFor(
+      "environment running",
+      async () => (await db.operation.findUniqueOrThrow({ where: { id: operationId } })).status === "SUCCEEDED",
+    );
     await db.hardwareNode.update({ where: { id: nodeB.id }, data: { status: "ACTIVE", ramMib: 128 } });
 
     // B has room for one container only: nothing starts, and the admin sees why.
@@ -56,7 +73,11 @@ describe("evacuation", () => {
     expect(plan.moves.map((m) => m.toNodeName)).toEqual(["evac-b", "evac-b"]);
     const before = await db.container.findMany({ where: { environmentId }, orderBy: { id: "asc" } });
     const { operationId: evacId } = await evacuateNode({ actor: admin, nodeId: nodeA.id });
-    await waitFor("evacuation done", async () => (await db.operation.findUniqueOrThrow({ where: { id: evacId } })).status === "SUCCEEDED", 90_000);
+    await waitFor(
+      "evacuation done",
+      async () => (await db.operation.findUniqueOrThrow({ where: { id: evacId } })).status === "SUCCEEDED",
+      90_000,
+    );
 
     const after = await db.container.findMany({ where: { environmentId }, orderBy: { id: "asc" } });
     expect(after.map((c) => [c.id, c.ip, c.hardwareNodeId])).toEqual(before.map((c) => [c.id, c.ip, nodeB.id]));

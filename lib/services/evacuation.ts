@@ -21,13 +21,26 @@ async function computePlan(tx: Tx | typeof db, nodeId: string, only?: string[]) 
   const node = await tx.hardwareNode.findUnique({ where: { id: nodeId } });
   if (!node) throw new AppError("NOT_FOUND", "Hardware node not found.");
   const nodes = await tx.hardwareNode.findMany({ where: { regionId: node.regionId }, orderBy: { id: "asc" } });
-  const containers = await tx.container.findMany({ where: { hardwareNodeId: nodeId, desiredState: { not: "DELETED" }, ...(only ? { id: { in: only } } : {}) }, include: { layer: true, environment: { select: { name: true } } } });
+  const containers = await tx.container.findMany({
+    where: { hardwareNodeId: nodeId, desiredState: { not: "DELETED" }, ...(only ? { id: { in: only } } : {}) },
+    include: { layer: true, environment: { select: { name: true } } },
+  });
   const envIds = [...new Set(containers.map((c) => c.environmentId))];
-  const others = await tx.container.findMany({ where: { environmentId: { in: envIds }, hardwareNodeId: { not: nodeId }, desiredState: { not: "DELETED" } }, select: { environmentId: true, layerId: true, hardwareNodeId: true } });
+  const others = await tx.container.findMany({
+    where: { environmentId: { in: envIds }, hardwareNodeId: { not: nodeId }, desiredState: { not: "DELETED" } },
+    select: { environmentId: true, layerId: true, hardwareNodeId: true },
+  });
   const plan: EvacuationPlan = planEvacuation({
     nodeId,
     nodes: nodes.map(toSnapshot),
-    containers: containers.map((c) => ({ containerId: c.id, environmentId: c.environmentId, layerId: c.layerId, ha: c.layer.ha, labelSelector: (c.layer.labelSelector ?? {}) as Record<string, string>, resources: { reservedCloudlets: c.reservedCloudlets, dynamicCloudlets: c.dynamicCloudlets, diskGib: c.diskGib } })),
+    containers: containers.map((c) => ({
+      containerId: c.id,
+      environmentId: c.environmentId,
+      layerId: c.layerId,
+      ha: c.layer.ha,
+      labelSelector: (c.layer.labelSelector ?? {}) as Record<string, string>,
+      resources: { reservedCloudlets: c.reservedCloudlets, dynamicCloudlets: c.dynamicCloudlets, diskGib: c.diskGib },
+    })),
     placements: others.map((o) => ({ environmentId: o.environmentId, layerId: o.layerId, nodeId: o.hardwareNodeId! })),
   });
   return { node, nodes, containers, plan };
@@ -40,8 +53,19 @@ export async function planNodeEvacuation(o: { actor: Actor; nodeId: string }) {
   const byId = new Map(containers.map((c) => [c.id, c]));
   return {
     complete: plan.complete,
-    moves: plan.moves.map((m) => ({ containerId: m.containerId, containerName: containerNameFor(m.containerId), environmentName: byId.get(m.containerId)?.environment.name ?? "", toNodeId: m.toNodeId, toNodeName: nodeName.get(m.toNodeId) ?? m.toNodeId })),
-    unmovable: plan.unmovable.map((u) => ({ containerId: u.containerId, containerName: containerNameFor(u.containerId), environmentName: byId.get(u.containerId)?.environment.name ?? "", reasons: [u.message, ...u.rejections.flatMap((r) => r.reasons)] })),
+    moves: plan.moves.map((m) => ({
+      containerId: m.containerId,
+      containerName: containerNameFor(m.containerId),
+      environmentName: byId.get(m.containerId)?.environment.name ?? "",
+      toNodeId: m.toNodeId,
+      toNodeName: nodeName.get(m.toNodeId) ?? m.toNodeId,
+    })),
+    unmovable: plan.unmovable.map((u) => ({
+      containerId: u.containerId,
+      containerName: containerNameFor(u.containerId),
+      environmentName: byId.get(u.containerId)?.environment.name ?? "",
+      reasons: [u.message, ...u.rejections.flatMap((r) => r.reasons)],
+    })),
   };
 }
 
@@ -53,42 +77,99 @@ async function startMoves(o: { actor: Actor; nodeId: string; only?: string[]; ev
     await lockRegionNodes(tx, source.regionId);
     const { node, nodes, containers, plan } = await computePlan(tx, o.nodeId, o.only);
     if (!plan.complete) {
-      throw new AppError("NO_CAPACITY", `${plan.unmovable.length} container(s) cannot move: ${plan.unmovable.map((u) => `${containerNameFor(u.containerId)}: ${u.message}`).join("; ")}`, { details: { unmovable: plan.unmovable } });
+      throw new AppError(
+        "NO_CAPACITY",
+        `${plan.unmovable.length} container(s) cannot move: ${plan.unmovable.map((u) => `${containerNameFor(u.containerId)}: ${u.message}`).join("; ")}`,
+        { details: { unmovable: plan.unmovable } },
+      );
     }
     const versions = new Map(nodes.map((n) => [n.id, n.version]));
     for (const delta of plan.deltas) await commitDelta(tx, delta, versions.get(delta.nodeId)!);
     const parent = o.evacuate
-      ? await tx.operation.create({ data: { kind: "EVACUATE", status: plan.moves.length ? "RUNNING" : "SUCCEEDED", startedAt: new Date(), finishedAt: plan.moves.length ? null : new Date(), hardwareNodeId: node.id, userId: o.actor.id, input: { moves: plan.moves.length } } })
+      ? await tx.operation.create({
+          data: {
+            kind: "EVACUATE",
+            status: plan.moves.length ? "RUNNING" : "SUCCEEDED",
+            startedAt: new Date(),
+            finishedAt: plan.moves.length ? null : new Date(),
+            hardwareNodeId: node.id,
+            userId: o.actor.id,
+            input: { moves: plan.moves.length },
+          },
+        })
       : null;
     if (o.evacuate) await tx.hardwareNode.update({ where: { id: node.id }, data: { status: "EVACUATING" } });
     const perEnv = new Map<string, { containerId: string; toNodeId: string }[]>();
-    for (const m of plan.moves) perEnv.set(m.environmentId, [...(perEnv.get(m.environmentId) ?? []), { containerId: m.containerId, toNodeId: m.toNodeId }]);
+    for (const m of plan.moves)
+      perEnv.set(m.environmentId, [
+        ...(perEnv.get(m.environmentId) ?? []),
+        { containerId: m.containerId, toNodeId: m.toNodeId },
+      ]);
     const ops: string[] = [];
     for (const [environmentId, moves] of perEnv) {
-      await tx.container.updateMany({ where: { id: { in: moves.map((m) => m.containerId) } }, data: { observedState: "MIGRATING" } });
+      await tx.container.updateMany({
+        where: { id: { in: moves.map((m) => m.containerId) } },
+        data: { observedState: "MIGRATING" },
+      });
       await tx.environment.update({ where: { id: environmentId }, data: { status: "UPDATING" } });
-      const op = await tx.operation.create({ data: { kind: "MIGRATE", environmentId, hardwareNodeId: node.id, userId: o.actor.id, input: { moves, fromNodeId: node.id, parentId: parent?.id ?? null } } });
+      const op = await tx.operation.create({
+        data: {
+          kind: "MIGRATE",
+          environmentId,
+          hardwareNodeId: node.id,
+          userId: o.actor.id,
+          input: { moves, fromNodeId: node.id, parentId: parent?.id ?? null },
+        },
+      });
       ops.push(op.id);
     }
-    return { parentId: parent?.id ?? ops[0] ?? null, envs: [...perEnv.keys()], moves: plan.moves.length, containers: containers.length };
+    return {
+      parentId: parent?.id ?? ops[0] ?? null,
+      envs: [...perEnv.keys()],
+      moves: plan.moves.length,
+      containers: containers.length,
+    };
   }, TX_OPTIONS);
   for (const envId of result.envs) await dispatch(envId);
   return result;
 }
 
-export async function evacuateNode(o: { actor: Actor; nodeId: string; ip?: string | null }): Promise<{ operationId: string }> {
+export async function evacuateNode(o: {
+  actor: Actor;
+  nodeId: string;
+  ip?: string | null;
+}): Promise<{ operationId: string }> {
   assertAdminActor(o.actor);
   const r = await startMoves({ ...o, evacuate: true });
-  await recordAudit({ actorId: o.actor.id, actorEmail: o.actor.email, action: "node.evacuate", targetType: "node", targetId: o.nodeId, ip: o.ip, detail: { moves: r.moves } });
+  await recordAudit({
+    actorId: o.actor.id,
+    actorEmail: o.actor.email,
+    action: "node.evacuate",
+    targetType: "node",
+    targetId: o.nodeId,
+    ip: o.ip,
+    detail: { moves: r.moves },
+  });
   return { operationId: r.parentId! };
 }
 
 /** Moves one container to wherever the scheduler places it (admin). */
-export async function migrateContainer(o: { actor: Actor; containerId: string; ip?: string | null }): Promise<{ operationId: string }> {
+export async function migrateContainer(o: {
+  actor: Actor;
+  containerId: string;
+  ip?: string | null;
+}): Promise<{ operationId: string }> {
   assertAdminActor(o.actor);
   const c = await db.container.findUnique({ where: { id: o.containerId } });
   if (!c?.hardwareNodeId) throw new AppError("NOT_FOUND", "Container not found.");
   const r = await startMoves({ actor: o.actor, nodeId: c.hardwareNodeId, only: [c.id], evacuate: false });
-  await recordAudit({ actorId: o.actor.id, actorEmail: o.actor.email, action: "container.migrate", targetType: "container", targetId: c.id, ip: o.ip });
+  await recordAudit({
+    actorId: o.actor.id,
+    actorEmail: o.actor.email,
+    action: "container.migrate",
+    targetType: "container",
+    targetId: c.id,
+    ip: o.ip,
+  });
   return { operationId: r.parentId! };
 }

@@ -32,7 +32,8 @@ export type LocalNodeOutcome =
 
 /** Why LXC cannot run here, or null when it can (root, cgroups, lxc tools present). */
 export async function localLxcProblem(): Promise<string | null> {
-  if (typeof process.getuid === "function" && process.getuid() !== 0) return "the panel does not run as root, which LXC containers of this kind need";
+  if (typeof process.getuid === "function" && process.getuid() !== 0)
+    return "the panel does not run as root, which LXC containers of this kind need";
   if (!existsSync("/sys/fs/cgroup")) return "/sys/fs/cgroup does not exist (no cgroup filesystem)";
   const version = await runFile(["lxc-create", "--version"], { timeoutMs: 10_000 }).catch(() => ({ code: 127 }));
   if (version.code !== 0) return "the LXC tools are not installed (lxc-create does not run)";
@@ -46,27 +47,50 @@ export async function ensureLocalNode(): Promise<LocalNodeOutcome> {
 
   const problem = await localLxcProblem();
   if (problem) {
-    await writeSetting(LOCAL_NODE_SETTING, { available: false, reason: problem, fix: LXC_FIX_COMMAND, checkedAt: new Date().toISOString() });
+    await writeSetting(LOCAL_NODE_SETTING, {
+      available: false,
+      reason: problem,
+      fix: LXC_FIX_COMMAND,
+      checkedAt: new Date().toISOString(),
+    });
     return { status: "unavailable", reason: problem, fix: LXC_FIX_COMMAND };
   }
 
-  const region = (await db.region.findFirst({ where: { isDefault: true } })) ?? (await db.region.findFirst({ orderBy: { createdAt: "asc" } }));
+  const region =
+    (await db.region.findFirst({ where: { isDefault: true } })) ??
+    (await db.region.findFirst({ orderBy: { createdAt: "asc" } }));
   if (!region) throw new Error("ensureLocalNode needs a region: call ensureDefaultRegion() first");
   const nodes = await db.hardwareNode.findMany({ select: { subnet: true, bridge: true } });
   const usedSubnets = nodes.map((n) => n.subnet);
-  const subnet = usedSubnets.includes(LOCAL_NODE.subnet) ? nextFreeSubnet({ pool: region.subnetPool, used: usedSubnets }) : LOCAL_NODE.subnet;
+  const subnet = usedSubnets.includes(LOCAL_NODE.subnet)
+    ? nextFreeSubnet({ pool: region.subnetPool, used: usedSubnets })
+    : LOCAL_NODE.subnet;
   if (!subnet) throw new Error(`no free /24 in ${region.subnetPool} for the local node`);
   const bridges = nodes.flatMap((n) => (n.bridge ? [n.bridge] : []));
-  const bridge = bridges.includes(LOCAL_NODE.bridge) ? pickBridgeName({ name: "local", taken: bridges }) : LOCAL_NODE.bridge;
+  const bridge = bridges.includes(LOCAL_NODE.bridge)
+    ? pickBridgeName({ name: "local", taken: bridges })
+    : LOCAL_NODE.bridge;
 
   const runner = new LocalRunner();
-  const engine = createEngine({ name: LOCAL_NODE.name, engine: "lxc", lxc: { lxcPath: LOCAL_NODE.lxcPath, bridge, subnetCidr: subnet, gatewayIp: gatewayOf(subnet) } }, runner);
+  const engine = createEngine(
+    {
+      name: LOCAL_NODE.name,
+      engine: "lxc",
+      lxc: { lxcPath: LOCAL_NODE.lxcPath, bridge, subnetCidr: subnet, gatewayIp: gatewayOf(subnet) },
+    },
+    runner,
+  );
   let facts;
   try {
     facts = await probeNode({ engine, runner });
   } catch (error) {
     const reason = `probing LXC on this machine failed: ${(error as Error).message}`.slice(0, 500);
-    await writeSetting(LOCAL_NODE_SETTING, { available: false, reason, fix: LXC_FIX_COMMAND, checkedAt: new Date().toISOString() });
+    await writeSetting(LOCAL_NODE_SETTING, {
+      available: false,
+      reason,
+      fix: LXC_FIX_COMMAND,
+      checkedAt: new Date().toISOString(),
+    });
     return { status: "unavailable", reason, fix: LXC_FIX_COMMAND };
   }
   const mhzPerCore = facts.mhzPerCore > 0 ? facts.mhzPerCore : 2000;
@@ -90,7 +114,12 @@ export async function ensureLocalNode(): Promise<LocalNodeOutcome> {
       select: { id: true },
     });
     await writeSetting(LOCAL_NODE_SETTING, { available: true, checkedAt: new Date().toISOString() });
-    await recordAudit({ action: "node.enrol", targetType: "node", targetId: node.id, detail: { name: LOCAL_NODE.name, engine: "lxc", transport: "local", subnet, bridge, automatic: true } });
+    await recordAudit({
+      action: "node.enrol",
+      targetType: "node",
+      targetId: node.id,
+      detail: { name: LOCAL_NODE.name, engine: "lxc", transport: "local", subnet, bridge, automatic: true },
+    });
     return { status: "enrolled", nodeId: node.id };
   } catch (error) {
     // Two panel instances starting together: the unique name decides, the other one just uses it.

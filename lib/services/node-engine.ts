@@ -33,7 +33,12 @@ export function engineConfigFor(node: NodeEngineRow): EngineNodeConfig {
   const config: EngineNodeConfig = { name: node.name, engine };
   if (engine === "lxc") {
     if (!node.lxcPath || !node.bridge) throw new Error(`node ${node.name}: an lxc node needs an lxcpath and a bridge`);
-    config.lxc = { lxcPath: node.lxcPath, bridge: node.bridge, subnetCidr: node.subnet, gatewayIp: gatewayOf(node.subnet) };
+    config.lxc = {
+      lxcPath: node.lxcPath,
+      bridge: node.bridge,
+      subnetCidr: node.subnet,
+      gatewayIp: gatewayOf(node.subnet),
+    };
   }
   if (engine === "sim") config.sim = { seed: hashSeed(node.id), latencyMs: { min: 1, max: 5 }, failureRate: 0 };
   return config;
@@ -51,7 +56,8 @@ export function knownHostsDir(): string {
 
 export function runnerFor(node: NodeEngineRow): CommandRunner {
   if (node.transport === "LOCAL") return new LocalRunner();
-  if (!node.sshHost || !node.sshKeyEncrypted || !node.hostKey) throw new Error(`node ${node.name}: SSH transport needs a host, a key and a confirmed host key`);
+  if (!node.sshHost || !node.sshKeyEncrypted || !node.hostKey)
+    throw new Error(`node ${node.name}: SSH transport needs a host, a key and a confirmed host key`);
   const [type, key] = node.hostKey.split(/\s+/);
   return new SshRunner({
     host: node.sshHost,

@@ -6,9 +6,24 @@ import path from "node:path";
 import { db } from "@/lib/db/client";
 import { AppError, isAppError } from "@/lib/errors";
 import { sealSecret } from "@/lib/crypto/secret-box";
-import { createEngine, type ContainerEngine, type EngineNodeConfig, type ProbeResult } from "@/lib/orchestrator/engines";
+import {
+  createEngine,
+  type ContainerEngine,
+  type EngineNodeConfig,
+  type ProbeResult,
+} from "@/lib/orchestrator/engines";
 import { LocalRunner, SshRunner, scanHostKey, type CommandRunner } from "@/lib/orchestrator/transport";
-import { ZDecommissionNodeInput, ZEnrolNodeInput, ZNodeConnectionInput, ZNodeIdInput, ZSetNodeStatusInput, ZUpdateNodeInput, defaultLxcPath, pickBridgeName, type NodeConnectionInput } from "@/lib/validation/nodes";
+import {
+  ZDecommissionNodeInput,
+  ZEnrolNodeInput,
+  ZNodeConnectionInput,
+  ZNodeIdInput,
+  ZSetNodeStatusInput,
+  ZUpdateNodeInput,
+  defaultLxcPath,
+  pickBridgeName,
+  type NodeConnectionInput,
+} from "@/lib/validation/nodes";
 import { cidrContains, nextFreeSubnet, parseCidr } from "@/lib/validation/regions";
 import { parseMeminfo } from "@/lib/orchestrator/engines/host-facts";
 import { engineAndRunnerFor, forgetEngine, gatewayOf, knownHostsDir } from "./node-engine";
@@ -77,7 +92,12 @@ function engineConfig(target: ProbeTarget): EngineNodeConfig {
   const config: EngineNodeConfig = { name: target.name, engine: target.engine, timeoutMs: 30_000 };
   if (target.engine === "lxc") {
     const subnet = target.subnet ?? "10.213.255.0/24";
-    config.lxc = { lxcPath: target.lxcPath ?? defaultLxcPath(target.name), bridge: target.bridge ?? "hp-probe", subnetCidr: subnet, gatewayIp: gatewayOf(subnet) };
+    config.lxc = {
+      lxcPath: target.lxcPath ?? defaultLxcPath(target.name),
+      bridge: target.bridge ?? "hp-probe",
+      subnetCidr: subnet,
+      gatewayIp: gatewayOf(subnet),
+    };
   }
   if (target.engine === "sim") config.sim = { latencyMs: { min: 0, max: 0 }, failureRate: 0 };
   return config;
@@ -146,7 +166,11 @@ async function scan(target: { sshHost?: string; sshPort: number }) {
  * the admin to compare with the node's own (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`).
  * The probe itself already pins that scanned key; nothing is stored.
  */
-export async function testNodeConnection(o: { actor: AdminActor; input: unknown; ip?: string | null }): Promise<{ hostKey: HostKeyInfo | null; facts: NodeFacts }> {
+export async function testNodeConnection(o: {
+  actor: AdminActor;
+  input: unknown;
+  ip?: string | null;
+}): Promise<{ hostKey: HostKeyInfo | null; facts: NodeFacts }> {
   return audited({ actor: o.actor, ip: o.ip, action: "node.test-connection", targetType: "node" }, async (ctx) => {
     const input = parseInput(ZNodeConnectionInput, o.input);
     ctx.detail = { name: input.name, engine: input.engine, transport: input.transport, host: input.sshHost ?? null };
@@ -163,24 +187,33 @@ export async function testNodeConnection(o: { actor: AdminActor; input: unknown;
   });
 }
 
-const conflict = (field: string, message: string) => new AppError("CONFLICT", message, { fieldErrors: { [field]: [message] } });
+const conflict = (field: string, message: string) =>
+  new AppError("CONFLICT", message, { fieldErrors: { [field]: [message] } });
 
 async function chooseSubnet(o: { regionPool: string; requested?: string }): Promise<string> {
   const used = (await db.hardwareNode.findMany({ select: { subnet: true } })).map((n) => n.subnet);
   if (o.requested) {
-    if (!cidrContains(parseCidr(o.regionPool)!, parseCidr(o.requested)!)) throw conflict("subnet", `${o.requested} is outside the region's pool ${o.regionPool}.`);
+    if (!cidrContains(parseCidr(o.regionPool)!, parseCidr(o.requested)!))
+      throw conflict("subnet", `${o.requested} is outside the region's pool ${o.regionPool}.`);
     if (used.includes(o.requested)) throw conflict("subnet", `${o.requested} already belongs to another node.`);
     return o.requested;
   }
   const free = nextFreeSubnet({ pool: o.regionPool, used });
-  if (!free) throw new AppError("NO_CAPACITY", `The region's pool ${o.regionPool} has no free /24 left. Widen the pool on the Regions page.`);
+  if (!free)
+    throw new AppError(
+      "NO_CAPACITY",
+      `The region's pool ${o.regionPool} has no free /24 left. Widen the pool on the Regions page.`,
+    );
   return free;
 }
 
 async function chooseBridge(o: { name: string; requested?: string }): Promise<string> {
-  const taken = (await db.hardwareNode.findMany({ where: { bridge: { not: null } }, select: { bridge: true } })).map((n) => n.bridge!);
+  const taken = (await db.hardwareNode.findMany({ where: { bridge: { not: null } }, select: { bridge: true } })).map(
+    (n) => n.bridge!,
+  );
   if (o.requested) {
-    if (taken.includes(o.requested)) throw conflict("bridge", `The bridge ${o.requested} already belongs to another node.`);
+    if (taken.includes(o.requested))
+      throw conflict("bridge", `The bridge ${o.requested} already belongs to another node.`);
     return o.requested;
   }
   return pickBridgeName({ name: o.name, taken });
@@ -190,11 +223,16 @@ async function chooseBridge(o: { name: string; requested?: string }): Promise<st
  * Step two: stores the node. For SSH the host key is scanned again and must match the fingerprint
  * the admin confirmed, otherwise the node is refused (a changed key may be a different machine).
  */
-export async function enrolNode(o: { actor: AdminActor; input: unknown; ip?: string | null }): Promise<{ id: string; name: string; facts: NodeFacts }> {
+export async function enrolNode(o: {
+  actor: AdminActor;
+  input: unknown;
+  ip?: string | null;
+}): Promise<{ id: string; name: string; facts: NodeFacts }> {
   return audited({ actor: o.actor, ip: o.ip, action: "node.enrol", targetType: "node" }, async (ctx) => {
     const input = parseInput(ZEnrolNodeInput, o.input);
     ctx.detail = { name: input.name, engine: input.engine, transport: input.transport, host: input.sshHost ?? null };
-    if (await db.hardwareNode.findUnique({ where: { name: input.name }, select: { id: true } })) throw conflict("name", `A node named ${input.name} already exists.`);
+    if (await db.hardwareNode.findUnique({ where: { name: input.name }, select: { id: true } }))
+      throw conflict("name", `A node named ${input.name} already exists.`);
     const region = await db.region.findUnique({ where: { id: input.regionId } });
     if (!region) throw conflict("regionId", "That region does not exist.");
 
@@ -204,7 +242,10 @@ export async function enrolNode(o: { actor: AdminActor; input: unknown; ip?: str
       if (scanned.fingerprint !== input.hostKeyFingerprint) {
         ctx.detail.expected = input.hostKeyFingerprint;
         ctx.detail.scanned = scanned.fingerprint;
-        throw conflict("hostKeyFingerprint", `The host key of ${input.sshHost}:${input.sshPort} is now ${scanned.fingerprint}, not the ${input.hostKeyFingerprint} you confirmed. Nothing was saved: find out why the key changed, then test the connection again.`);
+        throw conflict(
+          "hostKeyFingerprint",
+          `The host key of ${input.sshHost}:${input.sshPort} is now ${scanned.fingerprint}, not the ${input.hostKeyFingerprint} you confirmed. Nothing was saved: find out why the key changed, then test the connection again.`,
+        );
       }
       hostKey = { type: scanned.type, key: scanned.key, fingerprint: scanned.fingerprint };
       ctx.detail.fingerprint = scanned.fingerprint;
@@ -213,7 +254,13 @@ export async function enrolNode(o: { actor: AdminActor; input: unknown; ip?: str
     const isLxc = input.engine === "lxc";
     const bridge = isLxc ? await chooseBridge({ name: input.name, requested: input.bridge }) : null;
     const lxcPath = isLxc ? (input.lxcPath ?? defaultLxcPath(input.name)) : null;
-    const facts = await probeTarget({ ...input, lxcPath: lxcPath ?? undefined, bridge: bridge ?? undefined, subnet, hostKey: hostKey ?? undefined });
+    const facts = await probeTarget({
+      ...input,
+      lxcPath: lxcPath ?? undefined,
+      bridge: bridge ?? undefined,
+      subnet,
+      hostKey: hostKey ?? undefined,
+    });
 
     const cores = input.cores ?? facts.cores;
     const mhzPerCore = input.mhzPerCore ?? (facts.mhzPerCore > 0 ? facts.mhzPerCore : 2000);
@@ -250,7 +297,8 @@ export async function enrolNode(o: { actor: AdminActor; input: unknown; ip?: str
       Object.assign(ctx.detail, { subnet, bridge, lxcPath, region: region.name });
       return { ...node, facts };
     } catch (error) {
-      if ((error as { code?: string }).code === "P2002") throw conflict("name", "Another node took this name, subnet or bridge a moment ago. Try again.");
+      if ((error as { code?: string }).code === "P2002")
+        throw conflict("name", "Another node took this name, subnet or bridge a moment ago. Try again.");
       throw error;
     }
   });
@@ -263,79 +311,140 @@ async function requireNode(nodeId: string) {
 }
 
 /** Maintenance: running containers keep running; the scheduler places nothing new on non-ACTIVE nodes. */
-export async function setNodeStatus(o: { actor: AdminActor; nodeId: string; status: "ACTIVE" | "MAINTENANCE"; ip?: string | null }) {
-  return audited({ actor: o.actor, ip: o.ip, action: "node.status", targetType: "node", targetId: o.nodeId }, async (ctx) => {
-    const input = parseInput(ZSetNodeStatusInput, { nodeId: o.nodeId, status: o.status });
-    const node = await requireNode(input.nodeId);
-    ctx.detail = { name: node.name, from: node.status, to: input.status };
-    if (node.status === "EVACUATING") throw new AppError("CONFLICT", `${node.name} is being evacuated; wait for the evacuation to finish.`);
-    const updated = await db.hardwareNode.updateMany({ where: { id: node.id, version: node.version }, data: { status: input.status, version: { increment: 1 } } });
-    if (updated.count !== 1) throw new AppError("CONFLICT", `${node.name} changed at the same time; reload and try again.`);
-    return { id: node.id, status: input.status };
-  });
+export async function setNodeStatus(o: {
+  actor: AdminActor;
+  nodeId: string;
+  status: "ACTIVE" | "MAINTENANCE";
+  ip?: string | null;
+}) {
+  return audited(
+    { actor: o.actor, ip: o.ip, action: "node.status", targetType: "node", targetId: o.nodeId },
+    async (ctx) => {
+      const input = parseInput(ZSetNodeStatusInput, { nodeId: o.nodeId, status: o.status });
+      const node = await requireNode(input.nodeId);
+      ctx.detail = { name: node.name, from: node.status, to: input.status };
+      if (node.status === "EVACUATING")
+        throw new AppError("CONFLICT", `${node.name} is being evacuated; wait for the evacuation to finish.`);
+      const updated = await db.hardwareNode.updateMany({
+        where: { id: node.id, version: node.version },
+        data: { status: input.status, version: { increment: 1 } },
+      });
+      if (updated.count !== 1)
+        throw new AppError("CONFLICT", `${node.name} changed at the same time; reload and try again.`);
+      return { id: node.id, status: input.status };
+    },
+  );
 }
 
 /** Removes an empty node's row. Its bridge and lxcpath stay on the host (nothing of ours runs there). */
-export async function decommissionNode(o: { actor: AdminActor; nodeId: string; confirmName?: string; ip?: string | null }) {
-  return audited({ actor: o.actor, ip: o.ip, action: "node.decommission", targetType: "node", targetId: o.nodeId }, async (ctx) => {
-    const input = parseInput(ZDecommissionNodeInput, { nodeId: o.nodeId, confirmName: o.confirmName ?? "" });
-    const node = await requireNode(input.nodeId);
-    ctx.detail = { name: node.name };
-    if (o.confirmName !== undefined && input.confirmName !== node.name) {
-      throw new AppError("VALIDATION", `Type ${node.name} to confirm.`, { fieldErrors: { confirmName: [`Type ${node.name} exactly to confirm.`] } });
-    }
-    const containers = await db.container.count({ where: { hardwareNodeId: node.id } });
-    if (containers > 0) throw new AppError("CONFLICT", `${node.name} still hosts ${containers} container${containers === 1 ? "" : "s"}. Evacuate it first, then decommission.`);
-    // The guard sits in the delete itself, so a container placed in between keeps the node.
-    const deleted = await db.hardwareNode.deleteMany({ where: { id: node.id, containers: { none: {} } } });
-    if (deleted.count !== 1) throw new AppError("CONFLICT", `${node.name} received a container meanwhile; evacuate it first.`);
-    forgetEngine(node.id);
-    await unlink(path.join(knownHostsDir(), node.id)).catch(() => undefined);
-    return { id: node.id };
-  });
+export async function decommissionNode(o: {
+  actor: AdminActor;
+  nodeId: string;
+  confirmName?: string;
+  ip?: string | null;
+}) {
+  return audited(
+    { actor: o.actor, ip: o.ip, action: "node.decommission", targetType: "node", targetId: o.nodeId },
+    async (ctx) => {
+      const input = parseInput(ZDecommissionNodeInput, { nodeId: o.nodeId, confirmName: o.confirmName ?? "" });
+      const node = await requireNode(input.nodeId);
+      ctx.detail = { name: node.name };
+      if (o.confirmName !== undefined && input.confirmName !== node.name) {
+        throw new AppError("VALIDATION", `Type ${node.name} to confirm.`, {
+          fieldErrors: { confirmName: [`Type ${node.name} exactly to confirm.`] },
+        });
+      }
+      const containers = await db.container.count({ where: { hardwareNodeId: node.id } });
+      if (containers > 0)
+        throw new AppError(
+          "CONFLICT",
+          `${node.name} still hosts ${containers} container${containers === 1 ? "" : "s"}. Evacuate it first, then decommission.`,
+        );
+      // The guard sits in the delete itself, so a container placed in between keeps the node.
+      const deleted = await db.hardwareNode.deleteMany({ where: { id: node.id, containers: { none: {} } } });
+      if (deleted.count !== 1)
+        throw new AppError("CONFLICT", `${node.name} received a container meanwhile; evacuate it first.`);
+      forgetEngine(node.id);
+      await unlink(path.join(knownHostsDir(), node.id)).catch(() => undefined);
+      return { id: node.id };
+    },
+  );
 }
 
 /** Probes the node again and stores what it reports; a failure is kept in lastError. */
-export async function refreshNodeFacts(o: { actor: AdminActor; nodeId: string; ip?: string | null }): Promise<NodeFacts> {
-  return audited({ actor: o.actor, ip: o.ip, action: "node.refresh-facts", targetType: "node", targetId: o.nodeId }, async (ctx) => {
-    const { nodeId } = parseInput(ZNodeIdInput, { nodeId: o.nodeId });
-    const node = await requireNode(nodeId);
-    ctx.detail = { name: node.name };
-    let facts: NodeFacts;
-    try {
-      const { engine, runner } = engineAndRunnerFor(node);
-      facts = await probeNode({ engine, runner: node.engine === "SIM" ? null : runner });
-    } catch (error) {
-      const message = (isAppError(error) ? error.message : (error as Error).message).slice(0, 600);
-      await db.hardwareNode.update({ where: { id: node.id }, data: { lastError: message } });
-      throw new AppError("ENGINE_FAILED", `${node.name} did not answer the probe: ${message}`);
-    }
-    await db.hardwareNode.update({ where: { id: node.id }, data: observedColumns(facts) });
-    return facts;
-  });
+export async function refreshNodeFacts(o: {
+  actor: AdminActor;
+  nodeId: string;
+  ip?: string | null;
+}): Promise<NodeFacts> {
+  return audited(
+    { actor: o.actor, ip: o.ip, action: "node.refresh-facts", targetType: "node", targetId: o.nodeId },
+    async (ctx) => {
+      const { nodeId } = parseInput(ZNodeIdInput, { nodeId: o.nodeId });
+      const node = await requireNode(nodeId);
+      ctx.detail = { name: node.name };
+      let facts: NodeFacts;
+      try {
+        const { engine, runner } = engineAndRunnerFor(node);
+        facts = await probeNode({ engine, runner: node.engine === "SIM" ? null : runner });
+      } catch (error) {
+        const message = (isAppError(error) ? error.message : (error as Error).message).slice(0, 600);
+        await db.hardwareNode.update({ where: { id: node.id }, data: { lastError: message } });
+        throw new AppError("ENGINE_FAILED", `${node.name} did not answer the probe: ${message}`);
+      }
+      await db.hardwareNode.update({ where: { id: node.id }, data: observedColumns(facts) });
+      return facts;
+    },
+  );
 }
 
 /** Labels, capacity overrides and overcommit; capacity may not drop below what is already reserved. */
 export async function updateNode(o: { actor: AdminActor; input: unknown; ip?: string | null }) {
   const nodeId = (o.input as { nodeId?: string } | null)?.nodeId ?? null;
-  return audited({ actor: o.actor, ip: o.ip, action: "node.update", targetType: "node", targetId: nodeId }, async (ctx) => {
-    const input = parseInput(ZUpdateNodeInput, o.input);
-    const node = await requireNode(input.nodeId);
-    const cores = input.cores ?? node.cores;
-    const mhzPerCore = input.mhzPerCore ?? node.mhzPerCore;
-    const next = { ramMib: input.ramMib ?? node.ramMib, cpuMhz: cores * mhzPerCore, diskGib: input.diskGib ?? node.diskGib, maxContainers: input.maxContainers ?? node.maxContainers };
-    const errors: Record<string, string[]> = {};
-    if (next.ramMib < node.reservedRamMib) errors.ramMib = [`${node.reservedRamMib} MiB are already reserved.`];
-    if (next.cpuMhz < node.reservedCpuMhz) errors.cores = [`${node.reservedCpuMhz} MHz are already reserved (cores × MHz per core).`];
-    if (next.diskGib < node.reservedDiskGib) errors.diskGib = [`${node.reservedDiskGib} GiB are already reserved.`];
-    if (next.maxContainers < node.reservedContainers) errors.maxContainers = [`${node.reservedContainers} containers already run here.`];
-    if (Object.keys(errors).length > 0) throw new AppError("CONFLICT", "Capacity cannot go below what is already reserved.", { fieldErrors: errors });
-    ctx.detail = { name: node.name, ...next, cores, mhzPerCore, labels: input.labels, overcommitRatio: input.overcommitRatio };
-    const updated = await db.hardwareNode.updateMany({
-      where: { id: node.id, version: node.version },
-      data: { ...next, cores, mhzPerCore, labels: input.labels ?? undefined, overcommitRatio: input.overcommitRatio ?? undefined, version: { increment: 1 } },
-    });
-    if (updated.count !== 1) throw new AppError("CONFLICT", `${node.name} changed at the same time; reload and try again.`);
-    return { id: node.id };
-  });
+  return audited(
+    { actor: o.actor, ip: o.ip, action: "node.update", targetType: "node", targetId: nodeId },
+    async (ctx) => {
+      const input = parseInput(ZUpdateNodeInput, o.input);
+      const node = await requireNode(input.nodeId);
+      const cores = input.cores ?? node.cores;
+      const mhzPerCore = input.mhzPerCore ?? node.mhzPerCore;
+      const next = {
+        ramMib: input.ramMib ?? node.ramMib,
+        cpuMhz: cores * mhzPerCore,
+        diskGib: input.diskGib ?? node.diskGib,
+        maxContainers: input.maxContainers ?? node.maxContainers,
+      };
+      const errors: Record<string, string[]> = {};
+      if (next.ramMib < node.reservedRamMib) errors.ramMib = [`${node.reservedRamMib} MiB are already reserved.`];
+      if (next.cpuMhz < node.reservedCpuMhz)
+        errors.cores = [`${node.reservedCpuMhz} MHz are already reserved (cores × MHz per core).`];
+      if (next.diskGib < node.reservedDiskGib) errors.diskGib = [`${node.reservedDiskGib} GiB are already reserved.`];
+      if (next.maxContainers < node.reservedContainers)
+        errors.maxContainers = [`${node.reservedContainers} containers already run here.`];
+      if (Object.keys(errors).length > 0)
+        throw new AppError("CONFLICT", "Capacity cannot go below what is already reserved.", { fieldErrors: errors });
+      ctx.detail = {
+        name: node.name,
+        ...next,
+        cores,
+        mhzPerCore,
+        labels: input.labels,
+        overcommitRatio: input.overcommitRatio,
+      };
+      const updated = await db.hardwareNode.updateMany({
+        where: { id: node.id, version: node.version },
+        data: {
+          ...next,
+          cores,
+          mhzPerCore,
+          labels: input.labels ?? undefined,
+          overcommitRatio: input.overcommitRatio ?? undefined,
+          version: { increment: 1 },
+        },
+      });
+      if (updated.count !== 1)
+        throw new AppError("CONFLICT", `${node.name} changed at the same time; reload and try again.`);
+      return { id: node.id };
+    },
+  );
 }

@@ -2,7 +2,12 @@
 // the same transaction as the rows they belong to, guarded by each node's version so that two
 // concurrent requests can never overcommit a node.
 import type { HardwareNode } from "@/lib/generated/prisma/client";
-import { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB, type HardwareNodeSnapshot, type ReservedDelta } from "@/lib/orchestrator/scheduler";
+import {
+  CLOUDLET_CPU_MHZ,
+  CLOUDLET_RAM_MIB,
+  type HardwareNodeSnapshot,
+  type ReservedDelta,
+} from "@/lib/orchestrator/scheduler";
 import { AppError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 
@@ -22,8 +27,23 @@ export function toSnapshot(n: HardwareNode): HardwareNodeSnapshot {
     labels: (n.labels ?? {}) as Record<string, string>,
     status: n.status,
     capacity: { ramMib: n.ramMib, cpuMhz: n.cpuMhz, diskGib: n.diskGib, maxContainers: n.maxContainers },
-    reserved: { ramMib: n.reservedRamMib, cpuMhz: n.reservedCpuMhz, diskGib: n.reservedDiskGib, containers: n.reservedContainers, limitCloudlets: n.reservedLimitCloudlets },
-    load: { memUsedMib: n.memUsedMib, memTotalMib: n.memTotalMib, swapUsedMib: n.swapUsedMib, swapTotalMib: n.swapTotalMib, diskUsedGib: n.diskUsedGib, diskTotalGib: n.diskTotalGib, loadAvg5: n.loadAvg5, cores: n.cores },
+    reserved: {
+      ramMib: n.reservedRamMib,
+      cpuMhz: n.reservedCpuMhz,
+      diskGib: n.reservedDiskGib,
+      containers: n.reservedContainers,
+      limitCloudlets: n.reservedLimitCloudlets,
+    },
+    load: {
+      memUsedMib: n.memUsedMib,
+      memTotalMib: n.memTotalMib,
+      swapUsedMib: n.swapUsedMib,
+      swapTotalMib: n.swapTotalMib,
+      diskUsedGib: n.diskUsedGib,
+      diskTotalGib: n.diskTotalGib,
+      loadAvg5: n.loadAvg5,
+      cores: n.cores,
+    },
     overcommitRatio: n.overcommitRatio,
   };
 }
@@ -57,7 +77,10 @@ export async function commitDelta(tx: Tx, delta: ReservedDelta, version: number)
 }
 
 /** Releases one container's reservation (unconditional: releasing never overcommits). */
-export async function releaseReservation(tx: Tx, options: { nodeId: string; reservedCloudlets: number; dynamicCloudlets: number; diskGib: number }) {
+export async function releaseReservation(
+  tx: Tx,
+  options: { nodeId: string; reservedCloudlets: number; dynamicCloudlets: number; diskGib: number },
+) {
   await tx.$executeRaw`
     UPDATE "HardwareNode" SET
       "reservedRamMib" = GREATEST(0, "reservedRamMib" - ${options.reservedCloudlets * CLOUDLET_RAM_MIB}),
@@ -71,9 +94,17 @@ export async function releaseReservation(tx: Tx, options: { nodeId: string; rese
 }
 
 /** Lowest free host addresses (.2–.254) of a node's /24; the unique index on Container.ip is the final guard. */
-export async function allocateIps(tx: Tx, node: { id: string; subnet: string; name: string }, count: number): Promise<string[]> {
+export async function allocateIps(
+  tx: Tx,
+  node: { id: string; subnet: string; name: string },
+  count: number,
+): Promise<string[]> {
   const prefix = node.subnet.split("/")[0].split(".").slice(0, 3).join(".");
-  const used = new Set((await tx.container.findMany({ where: { ip: { startsWith: `${prefix}.` } }, select: { ip: true } })).map((r) => r.ip));
+  const used = new Set(
+    (await tx.container.findMany({ where: { ip: { startsWith: `${prefix}.` } }, select: { ip: true } })).map(
+      (r) => r.ip,
+    ),
+  );
   const out: string[] = [];
   for (let host = 2; host <= 254 && out.length < count; host++) {
     const ip = `${prefix}.${host}`;
@@ -89,7 +120,10 @@ export async function withReservationRetry<T>(attempt: () => Promise<T>, tries =
     try {
       return await attempt();
     } catch (error) {
-      const retryable = error instanceof ReservationConflict || (error as { code?: string }).code === "P2002" || (error as { code?: string }).code === "P2034";
+      const retryable =
+        error instanceof ReservationConflict ||
+        (error as { code?: string }).code === "P2002" ||
+        (error as { code?: string }).code === "P2034";
       if (!retryable || i >= tries - 1) {
         if (retryable) throw new AppError("CONFLICT", "The cluster is busy; please try again.");
         throw error;

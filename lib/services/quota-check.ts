@@ -4,7 +4,11 @@ import { AppError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 
 type Tx = Db.Prisma.TransactionClient;
-export type QuotaDemand = { newEnvironments: number; addedReservedCloudlets: number; layers: { name: string; count: number; dynamicCloudlets: number }[] };
+export type QuotaDemand = {
+  newEnvironments: number;
+  addedReservedCloudlets: number;
+  layers: { name: string; count: number; dynamicCloudlets: number }[];
+};
 
 /**
  * Lock order for every placing transaction: the owner's user row first, then the layer (if any),
@@ -20,17 +24,29 @@ export async function assertQuota(tx: Tx, userId: string, demand: QuotaDemand): 
   if (!quota) return;
   const problems: string[] = [];
   for (const layer of demand.layers) {
-    if (layer.dynamicCloudlets > quota.maxCloudletsPerContainer) problems.push(`layer "${layer.name}": at most ${quota.maxCloudletsPerContainer} cloudlets per container (asked ${layer.dynamicCloudlets})`);
-    if (layer.count > quota.maxContainersPerLayer) problems.push(`layer "${layer.name}": at most ${quota.maxContainersPerLayer} containers per layer (asked ${layer.count})`);
+    if (layer.dynamicCloudlets > quota.maxCloudletsPerContainer)
+      problems.push(
+        `layer "${layer.name}": at most ${quota.maxCloudletsPerContainer} cloudlets per container (asked ${layer.dynamicCloudlets})`,
+      );
+    if (layer.count > quota.maxContainersPerLayer)
+      problems.push(
+        `layer "${layer.name}": at most ${quota.maxContainersPerLayer} containers per layer (asked ${layer.count})`,
+      );
   }
   if (demand.newEnvironments > 0) {
     const count = await tx.environment.count({ where: { ownerId: userId } });
-    if (count + demand.newEnvironments > quota.maxEnvironments) problems.push(`at most ${quota.maxEnvironments} environments (you have ${count})`);
+    if (count + demand.newEnvironments > quota.maxEnvironments)
+      problems.push(`at most ${quota.maxEnvironments} environments (you have ${count})`);
   }
   if (demand.addedReservedCloudlets > 0) {
-    const used = await tx.container.aggregate({ where: { environment: { ownerId: userId }, desiredState: { not: "DELETED" } }, _sum: { reservedCloudlets: true } });
+    const used = await tx.container.aggregate({
+      where: { environment: { ownerId: userId }, desiredState: { not: "DELETED" } },
+      _sum: { reservedCloudlets: true },
+    });
     const total = (used._sum.reservedCloudlets ?? 0) + demand.addedReservedCloudlets;
-    if (total > quota.maxReservedCloudlets) problems.push(`at most ${quota.maxReservedCloudlets} reserved cloudlets in total (this would make ${total})`);
+    if (total > quota.maxReservedCloudlets)
+      problems.push(`at most ${quota.maxReservedCloudlets} reserved cloudlets in total (this would make ${total})`);
   }
-  if (problems.length) throw new AppError("QUOTA_EXCEEDED", `Over your quota: ${problems.join("; ")}.`, { details: { problems } });
+  if (problems.length)
+    throw new AppError("QUOTA_EXCEEDED", `Over your quota: ${problems.join("; ")}.`, { details: { problems } });
 }

@@ -9,8 +9,14 @@ let admin: { id: string; email: string; role: string };
 let developer: { id: string; email: string; role: string };
 
 beforeAll(async () => {
-  admin = await db.user.create({ data: { email: `admin-${run}@quotas.test`, name: "Admin", role: "ADMIN" }, select: { id: true, email: true, role: true } });
-  developer = await db.user.create({ data: { email: `dev-${run}@quotas.test`, name: "Dev", quota: { create: {} } }, select: { id: true, email: true, role: true } });
+  admin = await db.user.create({
+    data: { email: `admin-${run}@quotas.test`, name: "Admin", role: "ADMIN" },
+    select: { id: true, email: true, role: true },
+  });
+  developer = await db.user.create({
+    data: { email: `dev-${run}@quotas.test`, name: "Dev", quota: { create: {} } },
+    select: { id: true, email: true, role: true },
+  });
 });
 
 afterAll(async () => {
@@ -18,32 +24,66 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-const limits = { maxEnvironments: "2", maxCloudletsPerContainer: "4", maxContainersPerLayer: "3", maxReservedCloudlets: "12" };
+const limits = {
+  maxEnvironments: "2",
+  maxCloudletsPerContainer: "4",
+  maxContainersPerLayer: "3",
+  maxReservedCloudlets: "12",
+};
 
 describe("quotas and account settings", () => {
   it("sets a user's quota and records the change", async () => {
     await setUserQuota({ actor: admin, input: { userId: developer.id, ...limits }, ip: "10.2.2.2" });
-    expect(await db.quota.findUniqueOrThrow({ where: { userId: developer.id } })).toMatchObject({ maxEnvironments: 2, maxCloudletsPerContainer: 4, maxContainersPerLayer: 3, maxReservedCloudlets: 12 });
-    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "user.quota.change", targetId: developer.id } });
+    expect(await db.quota.findUniqueOrThrow({ where: { userId: developer.id } })).toMatchObject({
+      maxEnvironments: 2,
+      maxCloudletsPerContainer: 4,
+      maxContainersPerLayer: 3,
+      maxReservedCloudlets: 12,
+    });
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { action: "user.quota.change", targetId: developer.id },
+    });
     expect(audit).toMatchObject({ actorId: admin.id, ip: "10.2.2.2", result: "SUCCESS" });
     expect(audit.detail).toMatchObject({ from: { maxEnvironments: 10 }, to: { maxEnvironments: 2 } });
   });
 
   it("refuses bad quota input and changes nothing", async () => {
-    await expect(setUserQuota({ actor: admin, input: { userId: developer.id, ...limits, maxEnvironments: "-1" } })).rejects.toMatchObject({ code: "VALIDATION", fieldErrors: { maxEnvironments: expect.any(Array) } });
+    await expect(
+      setUserQuota({ actor: admin, input: { userId: developer.id, ...limits, maxEnvironments: "-1" } }),
+    ).rejects.toMatchObject({ code: "VALIDATION", fieldErrors: { maxEnvironments: expect.any(Array) } });
     expect((await db.quota.findUniqueOrThrow({ where: { userId: developer.id } })).maxEnvironments).toBe(2);
-    await expect(setUserQuota({ actor: admin, input: { userId: "missing", ...limits } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(setUserQuota({ actor: admin, input: { userId: "missing", ...limits } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 
   it("default quota applies to new accounts; the sign-up switch is honoured", async () => {
-    await setDefaultQuota({ actor: admin, input: { maxEnvironments: "1", maxCloudletsPerContainer: "2", maxContainersPerLayer: "2", maxReservedCloudlets: "4" } });
-    expect(await getDefaultQuota()).toEqual({ maxEnvironments: 1, maxCloudletsPerContainer: 2, maxContainersPerLayer: 2, maxReservedCloudlets: 4 });
+    await setDefaultQuota({
+      actor: admin,
+      input: {
+        maxEnvironments: "1",
+        maxCloudletsPerContainer: "2",
+        maxContainersPerLayer: "2",
+        maxReservedCloudlets: "4",
+      },
+    });
+    expect(await getDefaultQuota()).toEqual({
+      maxEnvironments: 1,
+      maxCloudletsPerContainer: 2,
+      maxContainersPerLayer: 2,
+      maxReservedCloudlets: 4,
+    });
     const fresh = await createUser({ email: `new-${run}@quotas.test`, name: "New", password: null });
-    expect(await db.quota.findUniqueOrThrow({ where: { userId: fresh.id } })).toMatchObject({ maxEnvironments: 1, maxReservedCloudlets: 4 });
+    expect(await db.quota.findUniqueOrThrow({ where: { userId: fresh.id } })).toMatchObject({
+      maxEnvironments: 1,
+      maxReservedCloudlets: 4,
+    });
 
     await setSignupEnabled({ actor: admin, enabled: false });
     expect(await isSignupEnabled()).toBe(false);
-    await expect(createUser({ email: `self-${run}@quotas.test`, name: "Self", password: "granite-otter-41", selfService: true })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      createUser({ email: `self-${run}@quotas.test`, name: "Self", password: "granite-otter-41", selfService: true }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
     await setSignupEnabled({ actor: admin, enabled: true });
     expect(await isSignupEnabled()).toBe(true);
   });
@@ -52,14 +92,22 @@ describe("quotas and account settings", () => {
     const region = (await db.region.findFirst()) ?? (await db.region.create({ data: { name: `q-${run}` } }));
     const owner = await db.user.create({ data: { email: `owner-${run}@quotas.test`, name: "Owner" } });
     const env = await db.environment.create({ data: { name: `env-${run}`, ownerId: owner.id, regionId: region.id } });
-    await expect(deleteUser({ actor: admin, userId: owner.id })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("1 environment") });
+    await expect(deleteUser({ actor: admin, userId: owner.id })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("1 environment"),
+    });
     expect(await db.user.count({ where: { id: owner.id } })).toBe(1);
     await expect(deleteUser({ actor: admin, userId: admin.id })).rejects.toMatchObject({ code: "CONFLICT" });
     await db.environment.delete({ where: { id: env.id } });
-    await expect(deleteUser({ actor: admin, userId: owner.id, confirmEmail: "someone@else" })).rejects.toMatchObject({ code: "VALIDATION", fieldErrors: { confirmEmail: expect.any(Array) } });
+    await expect(deleteUser({ actor: admin, userId: owner.id, confirmEmail: "someone@else" })).rejects.toMatchObject({
+      code: "VALIDATION",
+      fieldErrors: { confirmEmail: expect.any(Array) },
+    });
     await deleteUser({ actor: admin, userId: owner.id, confirmEmail: owner.email });
     expect(await db.user.count({ where: { id: owner.id } })).toBe(0);
-    expect(await db.auditEvent.count({ where: { action: "user.delete", targetId: owner.id, result: "SUCCESS" } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { action: "user.delete", targetId: owner.id, result: "SUCCESS" } })).toBe(
+      1,
+    );
   });
 
   it("a developer gets FORBIDDEN from every quota service and nothing changes", async () => {

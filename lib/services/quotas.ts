@@ -1,44 +1,72 @@
 // Per-user quotas, the defaults new accounts get, the sign-up switch and deleting users.
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { ZDeleteUserInput, ZQuotaLimits, ZSetSignupInput, ZSetUserQuotaInput, type QuotaLimits } from "@/lib/validation/quotas";
+import {
+  ZDeleteUserInput,
+  ZQuotaLimits,
+  ZSetSignupInput,
+  ZSetUserQuotaInput,
+  type QuotaLimits,
+} from "@/lib/validation/quotas";
 import { audited, parseInput, type AdminActor } from "./regions";
 import { writeSetting } from "./settings";
 
 /** Lowering a quota never touches what already runs; it only limits what the user may add next. */
 export async function setUserQuota(o: { actor: AdminActor; input: unknown; ip?: string | null }): Promise<QuotaLimits> {
   const userId = (o.input as { userId?: string } | null)?.userId ?? null;
-  return audited({ actor: o.actor, ip: o.ip, action: "user.quota.change", targetType: "user", targetId: userId }, async (ctx) => {
-    const { userId: id, ...limits } = parseInput(ZSetUserQuotaInput, o.input);
-    const user = await db.user.findUnique({ where: { id }, select: { email: true, quota: true } });
-    if (!user) throw new AppError("NOT_FOUND", "That user does not exist.");
-    ctx.detail = { email: user.email, from: user.quota ? pickLimits(user.quota) : null, to: limits };
-    await db.quota.upsert({ where: { userId: id }, create: { userId: id, ...limits }, update: limits });
-    return limits;
-  });
+  return audited(
+    { actor: o.actor, ip: o.ip, action: "user.quota.change", targetType: "user", targetId: userId },
+    async (ctx) => {
+      const { userId: id, ...limits } = parseInput(ZSetUserQuotaInput, o.input);
+      const user = await db.user.findUnique({ where: { id }, select: { email: true, quota: true } });
+      if (!user) throw new AppError("NOT_FOUND", "That user does not exist.");
+      ctx.detail = { email: user.email, from: user.quota ? pickLimits(user.quota) : null, to: limits };
+      await db.quota.upsert({ where: { userId: id }, create: { userId: id, ...limits }, update: limits });
+      return limits;
+    },
+  );
 }
 
 function pickLimits(q: QuotaLimits): QuotaLimits {
-  return { maxEnvironments: q.maxEnvironments, maxCloudletsPerContainer: q.maxCloudletsPerContainer, maxContainersPerLayer: q.maxContainersPerLayer, maxReservedCloudlets: q.maxReservedCloudlets };
+  return {
+    maxEnvironments: q.maxEnvironments,
+    maxCloudletsPerContainer: q.maxCloudletsPerContainer,
+    maxContainersPerLayer: q.maxContainersPerLayer,
+    maxReservedCloudlets: q.maxReservedCloudlets,
+  };
 }
 
 /** The quota new accounts start with (Setting "defaultQuota"); existing accounts keep theirs. */
-export async function setDefaultQuota(o: { actor: AdminActor; input: unknown; ip?: string | null }): Promise<QuotaLimits> {
-  return audited({ actor: o.actor, ip: o.ip, action: "settings.default-quota", targetType: "setting", targetId: "defaultQuota" }, async (ctx) => {
-    const limits = parseInput(ZQuotaLimits, o.input);
-    ctx.detail = { to: limits };
-    await writeSetting("defaultQuota", limits);
-    return limits;
-  });
+export async function setDefaultQuota(o: {
+  actor: AdminActor;
+  input: unknown;
+  ip?: string | null;
+}): Promise<QuotaLimits> {
+  return audited(
+    { actor: o.actor, ip: o.ip, action: "settings.default-quota", targetType: "setting", targetId: "defaultQuota" },
+    async (ctx) => {
+      const limits = parseInput(ZQuotaLimits, o.input);
+      ctx.detail = { to: limits };
+      await writeSetting("defaultQuota", limits);
+      return limits;
+    },
+  );
 }
 
-export async function setSignupEnabled(o: { actor: AdminActor; enabled: unknown; ip?: string | null }): Promise<{ enabled: boolean }> {
-  return audited({ actor: o.actor, ip: o.ip, action: "settings.signup", targetType: "setting", targetId: "signupEnabled" }, async (ctx) => {
-    const { enabled } = parseInput(ZSetSignupInput, { enabled: o.enabled });
-    ctx.detail = { enabled };
-    await writeSetting("signupEnabled", enabled);
-    return { enabled };
-  });
+export async function setSignupEnabled(o: {
+  actor: AdminActor;
+  enabled: unknown;
+  ip?: string | null;
+}): Promise<{ enabled: boolean }> {
+  return audited(
+    { actor: o.actor, ip: o.ip, action: "settings.signup", targetType: "setting", targetId: "signupEnabled" },
+    async (ctx) => {
+      const { enabled } = parseInput(ZSetSignupInput, { enabled: o.enabled });
+      ctx.detail = { enabled };
+      await writeSetting("signupEnabled", enabled);
+      return { enabled };
+    },
+  );
 }
 
 /**
@@ -47,20 +75,33 @@ export async function setSignupEnabled(o: { actor: AdminActor; enabled: unknown;
  * Audit events and operations keep their rows with the actor set to null.
  */
 export async function deleteUser(o: { actor: AdminActor; userId: string; confirmEmail?: string; ip?: string | null }) {
-  return audited({ actor: o.actor, ip: o.ip, action: "user.delete", targetType: "user", targetId: o.userId }, async (ctx) => {
-    const input = parseInput(ZDeleteUserInput, { userId: o.userId, confirmEmail: o.confirmEmail ?? "" });
-    if (input.userId === o.actor.id) throw new AppError("CONFLICT", "You cannot delete your own account.");
-    const user = await db.user.findUnique({ where: { id: input.userId }, select: { email: true, _count: { select: { environments: true } } } });
-    if (!user) throw new AppError("NOT_FOUND", "That user does not exist.");
-    ctx.detail = { email: user.email };
-    if (o.confirmEmail !== undefined && input.confirmEmail !== user.email) {
-      throw new AppError("VALIDATION", `Type ${user.email} to confirm.`, { fieldErrors: { confirmEmail: [`Type ${user.email} exactly to confirm.`] } });
-    }
-    const envs = user._count.environments;
-    if (envs > 0) throw new AppError("CONFLICT", `${user.email} still owns ${envs} environment${envs === 1 ? "" : "s"}. Delete them first (or suspend the account instead).`);
-    const deleted = await db.user.deleteMany({ where: { id: input.userId, environments: { none: {} } } });
-    if (deleted.count !== 1) throw new AppError("CONFLICT", `${user.email} created an environment meanwhile; nothing was deleted.`);
-    await db.loginAttempt.deleteMany({ where: { email: user.email } });
-    return { id: input.userId };
-  });
+  return audited(
+    { actor: o.actor, ip: o.ip, action: "user.delete", targetType: "user", targetId: o.userId },
+    async (ctx) => {
+      const input = parseInput(ZDeleteUserInput, { userId: o.userId, confirmEmail: o.confirmEmail ?? "" });
+      if (input.userId === o.actor.id) throw new AppError("CONFLICT", "You cannot delete your own account.");
+      const user = await db.user.findUnique({
+        where: { id: input.userId },
+        select: { email: true, _count: { select: { environments: true } } },
+      });
+      if (!user) throw new AppError("NOT_FOUND", "That user does not exist.");
+      ctx.detail = { email: user.email };
+      if (o.confirmEmail !== undefined && input.confirmEmail !== user.email) {
+        throw new AppError("VALIDATION", `Type ${user.email} to confirm.`, {
+          fieldErrors: { confirmEmail: [`Type ${user.email} exactly to confirm.`] },
+        });
+      }
+      const envs = user._count.environments;
+      if (envs > 0)
+        throw new AppError(
+          "CONFLICT",
+          `${user.email} still owns ${envs} environment${envs === 1 ? "" : "s"}. Delete them first (or suspend the account instead).`,
+        );
+      const deleted = await db.user.deleteMany({ where: { id: input.userId, environments: { none: {} } } });
+      if (deleted.count !== 1)
+        throw new AppError("CONFLICT", `${user.email} created an environment meanwhile; nothing was deleted.`);
+      await db.loginAttempt.deleteMany({ where: { email: user.email } });
+      return { id: input.userId };
+    },
+  );
 }

@@ -53,7 +53,8 @@ export async function audited<T>(
 /** Parses service input with a schema; bad input becomes a VALIDATION error with field messages. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new AppError("VALIDATION", "Check the highlighted fields.", { fieldErrors: zodFieldErrors(parsed.error) });
+  if (!parsed.success)
+    throw new AppError("VALIDATION", "Check the highlighted fields.", { fieldErrors: zodFieldErrors(parsed.error) });
   return parsed.data;
 }
 
@@ -61,7 +62,10 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === "P2002";
 }
 
-const nameTaken = (name: string) => new AppError("CONFLICT", `A region named ${name} already exists.`, { fieldErrors: { name: [`A region named ${name} already exists.`] } });
+const nameTaken = (name: string) =>
+  new AppError("CONFLICT", `A region named ${name} already exists.`, {
+    fieldErrors: { name: [`A region named ${name} already exists.`] },
+  });
 
 async function requireRegion(regionId: string) {
   const region = await db.region.findUnique({ where: { id: regionId } });
@@ -75,7 +79,10 @@ export async function createRegion(o: { actor: AdminActor; input: unknown; ip?: 
     ctx.detail = { name: input.name, subnetPool: input.subnetPool };
     try {
       const hasDefault = (await db.region.count({ where: { isDefault: true } })) > 0;
-      const region = await db.region.create({ data: { name: input.name, subnetPool: input.subnetPool, isDefault: !hasDefault }, select: { id: true, name: true } });
+      const region = await db.region.create({
+        data: { name: input.name, subnetPool: input.subnetPool, isDefault: !hasDefault },
+        select: { id: true, name: true },
+      });
       ctx.targetId = region.id;
       return region;
     } catch (error) {
@@ -92,7 +99,11 @@ export async function renameRegion(o: { actor: AdminActor; input: unknown; ip?: 
     const region = await requireRegion(input.regionId);
     ctx.detail = { from: region.name, to: input.name };
     try {
-      return await db.region.update({ where: { id: region.id }, data: { name: input.name, version: { increment: 1 } }, select: { id: true, name: true } });
+      return await db.region.update({
+        where: { id: region.id },
+        data: { name: input.name, version: { increment: 1 } },
+        select: { id: true, name: true },
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw nameTaken(input.name);
       throw error;
@@ -108,7 +119,10 @@ export async function setRegionSubnetPool(o: { actor: AdminActor; input: unknown
     const region = await requireRegion(input.regionId);
     ctx.detail = { from: region.subnetPool, to: input.subnetPool };
     const pool = parseCidr(input.subnetPool)!;
-    const nodes = await db.hardwareNode.findMany({ where: { regionId: region.id }, select: { name: true, subnet: true } });
+    const nodes = await db.hardwareNode.findMany({
+      where: { regionId: region.id },
+      select: { name: true, subnet: true },
+    });
     const outside = nodes.filter((n) => {
       const subnet = parseCidr(n.subnet);
       return !subnet || !cidrContains(pool, subnet);
@@ -117,7 +131,11 @@ export async function setRegionSubnetPool(o: { actor: AdminActor; input: unknown
       const message = `These nodes' subnets would fall outside ${input.subnetPool}: ${outside.map((n) => `${n.name} (${n.subnet})`).join(", ")}.`;
       throw new AppError("CONFLICT", message, { fieldErrors: { subnetPool: [message] } });
     }
-    return db.region.update({ where: { id: region.id }, data: { subnetPool: input.subnetPool, version: { increment: 1 } }, select: { id: true, subnetPool: true } });
+    return db.region.update({
+      where: { id: region.id },
+      data: { subnetPool: input.subnetPool, version: { increment: 1 } },
+      select: { id: true, subnetPool: true },
+    });
   });
 }
 
@@ -142,14 +160,21 @@ export async function setRegionStatus(o: { actor: AdminActor; input: unknown; ip
     ctx.targetId = input.regionId;
     const region = await requireRegion(input.regionId);
     ctx.detail = { name: region.name, from: region.status, to: input.status };
-    return db.region.update({ where: { id: region.id }, data: { status: input.status, version: { increment: 1 } }, select: { id: true, status: true } });
+    return db.region.update({
+      where: { id: region.id },
+      data: { status: input.status, version: { increment: 1 } },
+      select: { id: true, status: true },
+    });
   });
 }
 
 /** For the provisioning code: a region in maintenance accepts no new environments. */
 export async function assertRegionAcceptsEnvironments(regionId: string): Promise<void> {
   const region = await db.region.findUnique({ where: { id: regionId }, select: { name: true, status: true } });
-  if (!region) throw new AppError("NOT_FOUND", "That region does not exist.", { fieldErrors: { regionId: ["That region does not exist."] } });
+  if (!region)
+    throw new AppError("NOT_FOUND", "That region does not exist.", {
+      fieldErrors: { regionId: ["That region does not exist."] },
+    });
   if (region.status !== "ACTIVE") {
     const message = `Region ${region.name} is in maintenance and accepts no new environments. Pick another region or try later.`;
     throw new AppError("CONFLICT", message, { fieldErrors: { regionId: [message] } });

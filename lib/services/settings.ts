@@ -21,7 +21,11 @@ async function readSetting<T>(key: string): Promise<T | null> {
 }
 
 export async function writeSetting(key: string, value: unknown): Promise<void> {
-  await db.setting.upsert({ where: { key }, create: { key, value: value as object }, update: { value: value as object } });
+  await db.setting.upsert({
+    where: { key },
+    create: { key, value: value as object },
+    update: { value: value as object },
+  });
 }
 
 export async function isSignupEnabled(): Promise<boolean> {

@@ -11,19 +11,45 @@ const MAX_KEYS_PER_USER = 50;
 
 export async function addSshKey(options: { actor: Actor; input: unknown; ip?: string | null }) {
   const parsed = ZAddSshKeyInput.safeParse(options.input);
-  if (!parsed.success) throw new AppError("VALIDATION", "Check the highlighted fields.", { fieldErrors: zodFieldErrors(parsed.error) });
+  if (!parsed.success)
+    throw new AppError("VALIDATION", "Check the highlighted fields.", { fieldErrors: zodFieldErrors(parsed.error) });
   let key;
   try {
     key = parseSshPublicKey(parsed.data.publicKey);
   } catch (error) {
-    throw new AppError("VALIDATION", "This is not a usable SSH public key.", { fieldErrors: { publicKey: [(error as Error).message] } });
+    throw new AppError("VALIDATION", "This is not a usable SSH public key.", {
+      fieldErrors: { publicKey: [(error as Error).message] },
+    });
   }
   const name = parsed.data.name || key.comment || `${key.type} key`;
-  if ((await db.sshKey.count({ where: { userId: options.actor.id } })) >= MAX_KEYS_PER_USER) throw new AppError("CONFLICT", `At most ${MAX_KEYS_PER_USER} keys per account.`);
-  const existing = await db.sshKey.findUnique({ where: { userId_fingerprint: { userId: options.actor.id, fingerprint: key.fingerprint } }, select: { name: true } });
-  if (existing) throw new AppError("CONFLICT", `This key is already added as "${existing.name}".`, { fieldErrors: { publicKey: ["Already added."] } });
-  const row = await db.sshKey.create({ data: { userId: options.actor.id, name: name.slice(0, 64), publicKey: key.normalized, fingerprint: key.fingerprint }, select: { id: true } });
-  await recordAudit({ actorId: options.actor.id, actorEmail: options.actor.email, action: "sshkey.add", targetType: "sshkey", targetId: row.id, ip: options.ip, detail: { fingerprint: key.fingerprint, type: key.type } });
+  if ((await db.sshKey.count({ where: { userId: options.actor.id } })) >= MAX_KEYS_PER_USER)
+    throw new AppError("CONFLICT", `At most ${MAX_KEYS_PER_USER} keys per account.`);
+  const existing = await db.sshKey.findUnique({
+    where: { userId_fingerprint: { userId: options.actor.id, fingerprint: key.fingerprint } },
+    select: { name: true },
+  });
+  if (existing)
+    throw new AppError("CONFLICT", `This key is already added as "${existing.name}".`, {
+      fieldErrors: { publicKey: ["Already added."] },
+    });
+  const row = await db.sshKey.create({
+    data: {
+      userId: options.actor.id,
+      name: name.slice(0, 64),
+      publicKey: key.normalized,
+      fingerprint: key.fingerprint,
+    },
+    select: { id: true },
+  });
+  await recordAudit({
+    actorId: options.actor.id,
+    actorEmail: options.actor.email,
+    action: "sshkey.add",
+    targetType: "sshkey",
+    targetId: row.id,
+    ip: options.ip,
+    detail: { fingerprint: key.fingerprint, type: key.type },
+  });
   return { id: row.id, fingerprint: key.fingerprint };
 }
 
@@ -33,5 +59,12 @@ export async function removeSshKey(options: { actor: Actor; input: unknown; ip?:
   // Ownership in the query: another user's key id deletes nothing and answers not found.
   const removed = await db.sshKey.deleteMany({ where: { id: parsed.data.keyId, userId: options.actor.id } });
   if (removed.count === 0) throw new AppError("NOT_FOUND", "SSH key not found.");
-  await recordAudit({ actorId: options.actor.id, actorEmail: options.actor.email, action: "sshkey.remove", targetType: "sshkey", targetId: parsed.data.keyId, ip: options.ip });
+  await recordAudit({
+    actorId: options.actor.id,
+    actorEmail: options.actor.email,
+    action: "sshkey.remove",
+    targetType: "sshkey",
+    targetId: parsed.data.keyId,
+    ip: options.ip,
+  });
 }

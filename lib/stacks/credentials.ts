@@ -14,7 +14,10 @@ export function needsCredentials(stackId: string): boolean {
 export function generateCredentials(stackId: string, layerName: string): string | null {
   if (!needsCredentials(stackId)) return null;
   const password = randomBytes(18).toString("base64url");
-  const creds: StackCredentials = stackId === "postgresql" ? { user: `app_${layerName}`.slice(0, 30), password, database: `app_${layerName}`.slice(0, 30) } : { password };
+  const creds: StackCredentials =
+    stackId === "postgresql"
+      ? { user: `app_${layerName}`.slice(0, 30), password, database: `app_${layerName}`.slice(0, 30) }
+      : { password };
   return sealSecret(JSON.stringify(creds));
 }
 
@@ -25,13 +28,19 @@ export function readCredentials(sealed: string | null): StackCredentials | null 
 /** Env for the service container itself (what its init applies). */
 export function serviceEnv(stackId: string, creds: StackCredentials | null): Record<string, string> {
   if (!creds) return {};
-  if (stackId === "postgresql") return { HOSTPLANE_DB_USER: creds.user!, HOSTPLANE_DB_PASSWORD: creds.password, HOSTPLANE_DB_NAME: creds.database! };
+  if (stackId === "postgresql")
+    return {
+      HOSTPLANE_DB_USER: creds.user!,
+      HOSTPLANE_DB_PASSWORD: creds.password,
+      HOSTPLANE_DB_NAME: creds.database!,
+    };
   if (stackId === "redis") return { REDIS_PASSWORD: creds.password };
   return {};
 }
 
 /** Connection string of one service container, as shown to the owner and given to app containers. */
 export function connectionString(stackId: string, creds: StackCredentials, ip: string): string {
-  if (stackId === "postgresql") return `postgresql://${creds.user}:${encodeURIComponent(creds.password)}@${ip}:5432/${creds.database}`;
+  if (stackId === "postgresql")
+    return `postgresql://${creds.user}:${encodeURIComponent(creds.password)}@${ip}:5432/${creds.database}`;
   return `redis://:${encodeURIComponent(creds.password)}@${ip}:6379`;
 }

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { STACKS } from "./catalog";
-import { INIT_SCRIPT, RECIPE_STACK_IDS, getRecipe, recipeHash, renderBalancerConfig, renderStackScript, requireRecipe, stackTemplateName, templateFiles } from "./recipes";
+import {
+  INIT_SCRIPT,
+  RECIPE_STACK_IDS,
+  getRecipe,
+  recipeHash,
+  renderBalancerConfig,
+  renderStackScript,
+  requireRecipe,
+  stackTemplateName,
+  templateFiles,
+} from "./recipes";
 
 describe("stack recipes", () => {
   it("cover exactly the catalog's Debian-template stacks, with the catalog's health port", () => {
@@ -45,7 +55,10 @@ describe("stack recipes", () => {
     const empty = renderBalancerConfig([]);
     expect(empty).toContain("return 503");
     expect(empty).not.toContain("upstream ");
-    const two = renderBalancerConfig([{ ip: "10.213.5.11", port: 8080 }, { ip: "10.213.5.12", port: 8080 }]);
+    const two = renderBalancerConfig([
+      { ip: "10.213.5.11", port: 8080 },
+      { ip: "10.213.5.12", port: 8080 },
+    ]);
     expect(two).toContain("server 10.213.5.11:8080");
     expect(two).toContain("server 10.213.5.12:8080");
     expect(two).toContain("zone hostplane_app");

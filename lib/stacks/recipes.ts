@@ -111,7 +111,8 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 export function renderBalancerConfig(upstreams: readonly Upstream[]): string {
   for (const upstream of upstreams) {
     if (!IPV4.test(upstream.ip)) throw new TypeError(`invalid upstream address ${JSON.stringify(upstream.ip)}`);
-    if (!Number.isInteger(upstream.port) || upstream.port < 1 || upstream.port > 65535) throw new TypeError(`invalid upstream port ${upstream.port}`);
+    if (!Number.isInteger(upstream.port) || upstream.port < 1 || upstream.port > 65535)
+      throw new TypeError(`invalid upstream port ${upstream.port}`);
   }
   const header = "# Managed by Hostplane (writeBalancerUpstreams); rewritten when the application layer changes.\n";
   if (upstreams.length === 0) {
@@ -156,10 +157,15 @@ const RECIPES: Record<string, StackRecipe> = {
     files: [
       {
         path: "/etc/nginx/conf.d/static.conf",
-        content: "server {\n    listen 80 default_server;\n    root /var/www/html;\n    index index.html;\n    location / {\n        try_files $uri $uri/ =404;\n    }\n}\n",
+        content:
+          "server {\n    listen 80 default_server;\n    root /var/www/html;\n    index index.html;\n    location / {\n        try_files $uri $uri/ =404;\n    }\n}\n",
         mode: "0644",
       },
-      { path: "/var/www/html/index.html", content: "<!doctype html>\n<title>Hostplane</title>\n<h1>Static site served by Hostplane</h1>\n", mode: "0644" },
+      {
+        path: "/var/www/html/index.html",
+        content: "<!doctype html>\n<title>Hostplane</title>\n<h1>Static site served by Hostplane</h1>\n",
+        mode: "0644",
+      },
     ],
     removePaths: ["/etc/nginx/sites-enabled/default", "/var/www/html/index.nginx-debian.html"],
     prepare: NGINX_PID_AND_LOGS,
@@ -190,7 +196,8 @@ const RECIPES: Record<string, StackRecipe> = {
       {
         // samenet: the subnet(s) the container is attached to, i.e. its node's /24 (or its home /24 after migration).
         path: "/etc/postgresql/15/main/pg_hba.conf",
-        content: "# Managed by Hostplane\nlocal all postgres peer\nlocal all all peer\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all samenet scram-sha-256\n",
+        content:
+          "# Managed by Hostplane\nlocal all postgres peer\nlocal all all peer\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all samenet scram-sha-256\n",
         mode: "0640",
         owner: "postgres:postgres",
       },
@@ -206,7 +213,13 @@ if [ -s ${POSTGRES_INIT_SQL} ]; then
 fi`,
     service: {
       user: "postgres",
-      argv: ["/usr/lib/postgresql/15/bin/postgres", "-D", "/var/lib/postgresql/15/main", "-c", "config_file=/etc/postgresql/15/main/postgresql.conf"],
+      argv: [
+        "/usr/lib/postgresql/15/bin/postgres",
+        "-D",
+        "/var/lib/postgresql/15/main",
+        "-c",
+        "config_file=/etc/postgresql/15/main/postgresql.conf",
+      ],
       stopSignal: "INT",
     },
     healthPort: 5432,
@@ -263,7 +276,9 @@ function quote(value: string): string {
 /** The recipe-specific part of init (sourced by INIT_SCRIPT). Only recipe data goes in here. */
 export function renderStackScript(recipe: StackRecipe): string {
   const { service } = recipe;
-  const runAs = service.user ? ["setpriv", `--reuid=${service.user}`, `--regid=${service.group ?? service.user}`, "--init-groups", "--"] : [];
+  const runAs = service.user
+    ? ["setpriv", `--reuid=${service.user}`, `--regid=${service.group ?? service.user}`, "--init-groups", "--"]
+    : [];
   return `# Managed by Hostplane: stack ${recipe.stackId}, sourced by ${INIT_PATH}.
 HP_STOP_SIGNAL=${service.stopSignal}
 hp_prepare() {

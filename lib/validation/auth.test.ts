@@ -24,7 +24,11 @@ describe("auth schemas", () => {
   });
 
   it("requires the repeated new password to match", () => {
-    const r = ZChangePasswordInput.safeParse({ currentPassword: "a", newPassword: "long-enough-1", confirmPassword: "long-enough-2" });
+    const r = ZChangePasswordInput.safeParse({
+      currentPassword: "a",
+      newPassword: "long-enough-1",
+      confirmPassword: "long-enough-2",
+    });
     expect(r.success).toBe(false);
     if (!r.success) expect(zodFieldErrors(r.error).confirmPassword).toEqual(["Passwords do not match."]);
   });
@@ -33,7 +37,11 @@ describe("auth schemas", () => {
 describe("audit filter and CSV", () => {
   it("refuses action filters with odd characters", () => {
     expect(ZAuditFilter.safeParse({ action: "auth'; drop" }).success).toBe(false);
-    expect(ZAuditFilter.parse({ action: "auth.signin", result: "" })).toEqual({ action: "auth.signin", actor: undefined, result: undefined });
+    expect(ZAuditFilter.parse({ action: "auth.signin", result: "" })).toEqual({
+      action: "auth.signin",
+      actor: undefined,
+      result: undefined,
+    });
   });
 
   it("quotes CSV fields and neutralises formulas", () => {

@@ -12,7 +12,10 @@ export const ZName = z.string().trim().min(1, "Enter your name.").max(80, "Use a
 
 export const ZSignInInput = z.object({
   email: ZEmail,
-  password: z.string().min(1, "Enter your password.").max(PASSWORD_MAX * 4, "Password is too long."),
+  password: z
+    .string()
+    .min(1, "Enter your password.")
+    .max(PASSWORD_MAX * 4, "Password is too long."),
 });
 
 export const ZRegisterInput = z.object({
@@ -28,4 +31,7 @@ export const ZChangePasswordInput = z
     newPassword: z.string().max(PASSWORD_MAX * 4, "Password is too long."),
     confirmPassword: z.string(),
   })
-  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "Passwords do not match." });
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "Passwords do not match.",
+  });

@@ -8,9 +8,16 @@ export const ZDnsLabel = z
   .toLowerCase()
   .min(2, "Use at least 2 characters.")
   .max(40, "Use at most 40 characters.")
-  .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, "Use lower-case letters, digits and hyphens; start with a letter, end with a letter or digit.");
+  .regex(
+    /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    "Use lower-case letters, digits and hyphens; start with a letter, end with a letter or digit.",
+  );
 
-export const ZLayerName = z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9]{0,11}$/, "Layer names are 1–12 lower-case letters or digits, starting with a letter.");
+export const ZLayerName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z][a-z0-9]{0,11}$/, "Layer names are 1–12 lower-case letters or digits, starting with a letter.");
 
 export const ZLayerInput = z
   .object({
@@ -24,7 +31,10 @@ export const ZLayerInput = z
     diskGib: z.coerce.number().int().min(1).max(1024),
     ha: z.coerce.boolean().default(false),
   })
-  .refine((l) => l.dynamicCloudlets >= l.reservedCloudlets, { path: ["dynamicCloudlets"], message: "The dynamic limit cannot be below the reserved cloudlets." });
+  .refine((l) => l.dynamicCloudlets >= l.reservedCloudlets, {
+    path: ["dynamicCloudlets"],
+    message: "The dynamic limit cannot be below the reserved cloudlets.",
+  });
 export type LayerInput = z.infer<typeof ZLayerInput>;
 
 export const ZCreateEnvironmentInput = z
@@ -33,7 +43,10 @@ export const ZCreateEnvironmentInput = z
     regionId: z.string().min(1, "Pick a region.").max(64),
     layers: z.array(ZLayerInput).min(1, "Add at least one layer.").max(8, "At most 8 layers."),
   })
-  .refine((v) => new Set(v.layers.map((l) => l.name)).size === v.layers.length, { path: ["layers"], message: "Layer names must be unique." });
+  .refine((v) => new Set(v.layers.map((l) => l.name)).size === v.layers.length, {
+    path: ["layers"],
+    message: "Layer names must be unique.",
+  });
 export type CreateEnvironmentInput = z.infer<typeof ZCreateEnvironmentInput>;
 
 export const ZScaleLayerInput = z.object({
@@ -49,7 +62,10 @@ export const ZResizeLayerInput = z
     reservedCloudlets: z.coerce.number().int().min(1).max(64),
     dynamicCloudlets: z.coerce.number().int().min(1).max(64),
   })
-  .refine((l) => l.dynamicCloudlets >= l.reservedCloudlets, { path: ["dynamicCloudlets"], message: "The dynamic limit cannot be below the reserved cloudlets." });
+  .refine((l) => l.dynamicCloudlets >= l.reservedCloudlets, {
+    path: ["dynamicCloudlets"],
+    message: "The dynamic limit cannot be below the reserved cloudlets.",
+  });
 
 export const ZLifecycleTarget = z.object({
   environmentId: z.string().min(1).max(64),

@@ -25,7 +25,10 @@ export const ZNodeName = z
   .toLowerCase()
   .min(2, "Use at least 2 characters.")
   .max(32, "Use at most 32 characters.")
-  .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, "Use lower-case letters, digits and hyphens; start with a letter, end with a letter or digit.");
+  .regex(
+    /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    "Use lower-case letters, digits and hyphens; start with a letter, end with a letter or digit.",
+  );
 
 const LABEL_KEY = /^[a-z0-9][a-z0-9._-]{0,31}$/i;
 const LABEL_VALUE = /^[A-Za-z0-9._-]{0,63}$/;
@@ -40,8 +43,10 @@ export function parseLabels(text: string): Record<string, string> {
     if (eq <= 0) throw new Error(`"${item}" is not key=value.`);
     const key = item.slice(0, eq).trim();
     const value = item.slice(eq + 1).trim();
-    if (!LABEL_KEY.test(key)) throw new Error(`Label key "${key}": use letters, digits, dots, dashes or underscores (at most 32).`);
-    if (!LABEL_VALUE.test(value)) throw new Error(`Label value "${value}": use letters, digits, dots, dashes or underscores (at most 63).`);
+    if (!LABEL_KEY.test(key))
+      throw new Error(`Label key "${key}": use letters, digits, dots, dashes or underscores (at most 32).`);
+    if (!LABEL_VALUE.test(value))
+      throw new Error(`Label value "${value}": use letters, digits, dots, dashes or underscores (at most 63).`);
     if (key in labels) throw new Error(`Label "${key}" appears twice.`);
     labels[key] = value;
   }
@@ -55,24 +60,35 @@ export function formatLabels(labels: Record<string, string>): string {
     .join(", ");
 }
 
-export const ZLabels = z.preprocess((v) => (v === undefined || v === null ? "" : v), z.union([z.string(), z.record(z.string(), z.string())])).transform((v, ctx) => {
-  try {
-    return typeof v === "string" ? parseLabels(v) : parseLabels(formatLabels(v));
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+export const ZLabels = z
+  .preprocess((v) => (v === undefined || v === null ? "" : v), z.union([z.string(), z.record(z.string(), z.string())]))
+  .transform((v, ctx) => {
+    try {
+      return typeof v === "string" ? parseLabels(v) : parseLabels(formatLabels(v));
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
 
 export const ZLxcPath = z
   .string()
   .trim()
   .max(200, "At most 200 characters.")
   .regex(/^\/(?:[A-Za-z0-9._-]+\/)*[A-Za-z0-9._-]+$/, "Use an absolute path like /var/lib/hostplane/lxc/hn-2.")
-  .refine((p) => !p.split("/").includes("..") && p.split("/").length >= 3, "Use a dedicated directory at least two levels deep, without '..'.");
+  .refine(
+    (p) => !p.split("/").includes("..") && p.split("/").length >= 3,
+    "Use a dedicated directory at least two levels deep, without '..'.",
+  );
 
 /** Linux allows 15 characters for an interface name; the hp- prefix marks Hostplane's bridges. */
-export const ZBridgeName = z.string().trim().regex(/^hp-[a-z0-9][a-z0-9-]{0,11}$/, "Use hp- followed by 1–12 lower-case letters, digits or hyphens (15 characters at most).");
+export const ZBridgeName = z
+  .string()
+  .trim()
+  .regex(
+    /^hp-[a-z0-9][a-z0-9-]{0,11}$/,
+    "Use hp- followed by 1–12 lower-case letters, digits or hyphens (15 characters at most).",
+  );
 
 export const ZSshHost = z
   .string()
@@ -85,14 +101,31 @@ const connectionShape = {
   engine: z.enum(["lxc", "virtuozzo", "sim"], { error: "Pick an engine." }),
   transport: z.enum(["local", "ssh"], { error: "Pick a transport." }),
   sshHost: z.preprocess(blankToUndefined, ZSshHost.optional()),
-  sshPort: z.preprocess(blankToUndefined, z.coerce.number({ error: "Enter a port number." }).int("Enter a port number.").min(1, "Ports are 1–65535.").max(65535, "Ports are 1–65535.").default(22)),
-  sshUser: z.preprocess(blankToUndefined, z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "Enter a Unix user name.").default("root")),
+  sshPort: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: "Enter a port number." })
+      .int("Enter a port number.")
+      .min(1, "Ports are 1–65535.")
+      .max(65535, "Ports are 1–65535.")
+      .default(22),
+  ),
+  sshUser: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "Enter a Unix user name.")
+      .default("root"),
+  ),
   sshPrivateKey: z.preprocess(
     blankToUndefined,
     z
       .string()
       .max(16_000, "That key is too long.")
-      .refine((k) => /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(k), "Paste a private key in OpenSSH or PEM format (-----BEGIN … PRIVATE KEY-----).")
+      .refine(
+        (k) => /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(k),
+        "Paste a private key in OpenSSH or PEM format (-----BEGIN … PRIVATE KEY-----).",
+      )
       // Browsers send textarea text with CRLF; OpenSSH wants LF and a final newline.
       .transform((k) => `${k.replace(/\r\n?/g, "\n").trim()}\n`)
       .optional(),
@@ -104,11 +137,20 @@ type ConnectionFields = { engine: string; transport: string; sshHost?: string; s
 
 function refineConnection(value: ConnectionFields, ctx: z.RefinementCtx) {
   if (value.engine === "sim" && value.transport !== "local") {
-    ctx.addIssue({ code: "custom", path: ["transport"], message: "The simulated engine runs inside the panel: choose the local transport." });
+    ctx.addIssue({
+      code: "custom",
+      path: ["transport"],
+      message: "The simulated engine runs inside the panel: choose the local transport.",
+    });
   }
   if (value.transport === "ssh") {
     if (!value.sshHost) ctx.addIssue({ code: "custom", path: ["sshHost"], message: "Enter the host to connect to." });
-    if (!value.sshPrivateKey) ctx.addIssue({ code: "custom", path: ["sshPrivateKey"], message: "Paste the private key the panel logs in with." });
+    if (!value.sshPrivateKey)
+      ctx.addIssue({
+        code: "custom",
+        path: ["sshPrivateKey"],
+        message: "Paste the private key the panel logs in with.",
+      });
   }
 }
 
@@ -124,7 +166,14 @@ const capacityShape = {
   mhzPerCore: optionalInt({ min: 100, max: 10_000, unit: "MHz" }),
   diskGib: optionalInt({ min: 1, max: 1024 * 1024, unit: "GiB" }),
   maxContainers: optionalInt({ min: 1, max: 10_000, unit: "containers" }),
-  overcommitRatio: z.preprocess(blankToUndefined, z.coerce.number({ error: "Enter a number like 1.5." }).min(1, "At least 1.0 (no overcommit).").max(4, "At most 4.0.").optional()),
+  overcommitRatio: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: "Enter a number like 1.5." })
+      .min(1, "At least 1.0 (no overcommit).")
+      .max(4, "At most 4.0.")
+      .optional(),
+  ),
 };
 
 export const ZEnrolNodeInput = z
@@ -135,14 +184,30 @@ export const ZEnrolNodeInput = z
     bridge: z.preprocess(blankToUndefined, ZBridgeName.optional()),
     subnet: z.preprocess(blankToUndefined, ZNodeSubnet.optional()),
     labels: ZLabels,
-    hostKeyFingerprint: z.preprocess(blankToUndefined, z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "Test the connection to get the host key fingerprint.").optional()),
+    hostKeyFingerprint: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "Test the connection to get the host key fingerprint.")
+        .optional(),
+    ),
     confirmFingerprint: checkbox.default(false),
   })
   .superRefine((value, ctx) => {
     refineConnection(value, ctx);
     if (value.transport === "ssh") {
-      if (!value.hostKeyFingerprint) ctx.addIssue({ code: "custom", path: ["hostKeyFingerprint"], message: "Test the connection first: the host key fingerprint must be confirmed." });
-      else if (!value.confirmFingerprint) ctx.addIssue({ code: "custom", path: ["confirmFingerprint"], message: "Compare the fingerprint with the node's own and confirm it." });
+      if (!value.hostKeyFingerprint)
+        ctx.addIssue({
+          code: "custom",
+          path: ["hostKeyFingerprint"],
+          message: "Test the connection first: the host key fingerprint must be confirmed.",
+        });
+      else if (!value.confirmFingerprint)
+        ctx.addIssue({
+          code: "custom",
+          path: ["confirmFingerprint"],
+          message: "Compare the fingerprint with the node's own and confirm it.",
+        });
     }
   }, always);
 export type EnrolNodeInput = z.infer<typeof ZEnrolNodeInput>;

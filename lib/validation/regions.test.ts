@@ -8,7 +8,9 @@ describe("CIDR helpers", () => {
     ["10.213.7.0/24", { prefix: 24 }],
   ])("parses %s", (text, expected) => expect(parseCidr(text)).toMatchObject(expected));
 
-  it.each(["10.213.5.0/16", "10.300.0.0/16", "10.213.0.0", "10.213.0.0/33", "abc", " /16"])("refuses %s", (text) => expect(parseCidr(text)).toBeNull());
+  it.each(["10.213.5.0/16", "10.300.0.0/16", "10.213.0.0", "10.213.0.0/33", "abc", " /16"])("refuses %s", (text) =>
+    expect(parseCidr(text)).toBeNull(),
+  );
 
   it("knows containment", () => {
     expect(cidrContains(parseCidr("10.213.0.0/16")!, parseCidr("10.213.9.0/24")!)).toBe(true);
@@ -26,7 +28,9 @@ describe("nextFreeSubnet: the pool's /24s in order, skipping the first one", () 
     { pool: "10.20.0.0/23", used: ["10.20.1.0/24"], expected: null },
     { pool: "10.0.0.0/8", used: ["10.0.1.0/24"], expected: "10.0.2.0/24" },
     { pool: "10.1.255.0/24", used: [], expected: null },
-  ])("$pool with $used → $expected", ({ pool, used, expected }) => expect(nextFreeSubnet({ pool, used })).toBe(expected));
+  ])("$pool with $used → $expected", ({ pool, used, expected }) =>
+    expect(nextFreeSubnet({ pool, used })).toBe(expected),
+  );
 
   it("walks across the third octet into the second", () => {
     const used = Array.from({ length: 255 }, (_, i) => `10.5.${i + 1}.0/24`);

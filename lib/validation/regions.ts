@@ -7,7 +7,10 @@ export const ZRegionName = z
   .toLowerCase()
   .min(2, "Use at least 2 characters.")
   .max(32, "Use at most 32 characters.")
-  .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, "Use lower-case letters, digits and hyphens; start with a letter, end with a letter or digit.");
+  .regex(
+    /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    "Use lower-case letters, digits and hyphens; start with a letter, end with a letter or digit.",
+  );
 
 export type Cidr = { base: number; prefix: number };
 
@@ -35,7 +38,7 @@ export function formatCidr(cidr: Cidr): string {
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   if (inner.prefix < outer.prefix) return false;
   const mask = outer.prefix === 0 ? 0 : (0xffffffff << (32 - outer.prefix)) >>> 0;
-  return ((inner.base & mask) >>> 0) === outer.base;
+  return (inner.base & mask) >>> 0 === outer.base;
 }
 
 const PRIVATE_10 = { base: ipToInt([10, 0, 0, 0]), prefix: 8 };
@@ -49,9 +52,12 @@ export const ZSubnetPool = z
   .trim()
   .superRefine((value, ctx) => {
     const cidr = parseCidr(value);
-    if (!cidr) return void ctx.addIssue({ code: "custom", message: "Write a network like 10.213.0.0/16 (no host bits set)." });
-    if (!cidrContains(PRIVATE_10, cidr)) return void ctx.addIssue({ code: "custom", message: "The pool must lie inside 10.0.0.0/8." });
-    if (cidr.prefix > 23) ctx.addIssue({ code: "custom", message: "The pool must hold at least two /24 networks (prefix /8 to /23)." });
+    if (!cidr)
+      return void ctx.addIssue({ code: "custom", message: "Write a network like 10.213.0.0/16 (no host bits set)." });
+    if (!cidrContains(PRIVATE_10, cidr))
+      return void ctx.addIssue({ code: "custom", message: "The pool must lie inside 10.0.0.0/8." });
+    if (cidr.prefix > 23)
+      ctx.addIssue({ code: "custom", message: "The pool must hold at least two /24 networks (prefix /8 to /23)." });
   });
 
 /** A node subnet: exactly one /24 inside 10.0.0.0/8. */
@@ -60,8 +66,10 @@ export const ZNodeSubnet = z
   .trim()
   .superRefine((value, ctx) => {
     const cidr = parseCidr(value);
-    if (!cidr || cidr.prefix !== 24) return void ctx.addIssue({ code: "custom", message: "Write a /24 network like 10.213.7.0/24." });
-    if (!cidrContains(PRIVATE_10, cidr)) ctx.addIssue({ code: "custom", message: "The subnet must lie inside 10.0.0.0/8." });
+    if (!cidr || cidr.prefix !== 24)
+      return void ctx.addIssue({ code: "custom", message: "Write a /24 network like 10.213.7.0/24." });
+    if (!cidrContains(PRIVATE_10, cidr))
+      ctx.addIssue({ code: "custom", message: "The subnet must lie inside 10.0.0.0/8." });
   });
 
 /**

@@ -11,7 +11,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function generate(type: string, bits?: number) {
   const file = path.join(dir, `k-${type}-${bits ?? 0}-${n++}`);
-  execFileSync("ssh-keygen", ["-q", "-t", type, ...(bits ? ["-b", String(bits)] : []), "-N", "", "-C", `me@${type}`, "-f", file]);
+  execFileSync("ssh-keygen", [
+    "-q",
+    "-t",
+    type,
+    ...(bits ? ["-b", String(bits)] : []),
+    "-N",
+    "",
+    "-C",
+    `me@${type}`,
+    "-f",
+    file,
+  ]);
   const pub = readFileSync(`${file}.pub`, "utf8");
   const listed = execFileSync("ssh-keygen", ["-lf", `${file}.pub`], { encoding: "utf8" }).trim();
   return { pub, listed };
@@ -59,7 +70,9 @@ describe("parseSshPublicKey", () => {
 
   it("refuses trailing data", () => {
     const { pub } = generate("ed25519");
-    const blob = Buffer.concat([Buffer.from(pub.split(" ")[1], "base64"), Buffer.from([0, 0, 0, 0])]).toString("base64");
+    const blob = Buffer.concat([Buffer.from(pub.split(" ")[1], "base64"), Buffer.from([0, 0, 0, 0])]).toString(
+      "base64",
+    );
     expect(() => parseSshPublicKey(`ssh-ed25519 ${blob}`)).toThrow(/trailing data/);
   });
 });

@@ -4,10 +4,23 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 
-export const SSH_KEY_TYPES = ["ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"] as const;
+export const SSH_KEY_TYPES = [
+  "ssh-ed25519",
+  "ssh-rsa",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+] as const;
 export type SshKeyType = (typeof SSH_KEY_TYPES)[number];
 
-export type ParsedSshKey = { type: SshKeyType; bits: number; blob: Buffer; comment: string; fingerprint: string; normalized: string };
+export type ParsedSshKey = {
+  type: SshKeyType;
+  bits: number;
+  blob: Buffer;
+  comment: string;
+  fingerprint: string;
+  normalized: string;
+};
 
 /** Reads SSH wire-format `string`s (uint32 length + bytes) from a blob. */
 class WireReader {
@@ -45,17 +58,24 @@ export function sshFingerprint(blob: Buffer): string {
 /** Parses and verifies one public key line; throws an Error whose message a user can read. */
 export function parseSshPublicKey(line: string): ParsedSshKey {
   const parts = line.trim().split(/\s+/);
-  if (parts.length < 2 || !parts[0] || !parts[1]) throw new Error("Paste one public key line: type, key and an optional comment (e.g. the contents of ~/.ssh/id_ed25519.pub).");
+  if (parts.length < 2 || !parts[0] || !parts[1])
+    throw new Error(
+      "Paste one public key line: type, key and an optional comment (e.g. the contents of ~/.ssh/id_ed25519.pub).",
+    );
   const [type, b64, ...rest] = parts;
   if (/PRIVATE KEY/.test(line)) throw new Error("This is a private key. Paste the public key (the .pub file) instead.");
-  if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) throw new Error(`Unsupported key type "${type.slice(0, 40)}": use ssh-ed25519, ssh-rsa (2048 bits or more) or ecdsa-sha2-nistp256/384/521.`);
+  if (!(SSH_KEY_TYPES as readonly string[]).includes(type))
+    throw new Error(
+      `Unsupported key type "${type.slice(0, 40)}": use ssh-ed25519, ssh-rsa (2048 bits or more) or ecdsa-sha2-nistp256/384/521.`,
+    );
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) throw new Error("The key is not valid base64.");
   const blob = Buffer.from(b64, "base64");
   let bits: number;
   try {
     const r = new WireReader(blob);
     const inner = r.string().toString("latin1");
-    if (inner !== type) throw new Error(`The key says "${type}" but its data is a ${inner.slice(0, 40) || "different"} key.`);
+    if (inner !== type)
+      throw new Error(`The key says "${type}" but its data is a ${inner.slice(0, 40) || "different"} key.`);
     if (type === "ssh-ed25519") {
       if (r.string().length !== 32) throw new Error("An ed25519 key is 32 bytes.");
       bits = 256;
@@ -69,7 +89,8 @@ export function parseSshPublicKey(line: string): ParsedSshKey {
       const curve = type.slice("ecdsa-sha2-".length);
       if (r.string().toString("latin1") !== curve) throw new Error(`The key's curve does not match ${curve}.`);
       const q = r.string();
-      if (q.length !== ECDSA_POINT_BYTES[curve] || q[0] !== 4) throw new Error(`The ${curve} point has the wrong size.`);
+      if (q.length !== ECDSA_POINT_BYTES[curve] || q[0] !== 4)
+        throw new Error(`The ${curve} point has the wrong size.`);
       bits = ECDSA_BITS[curve];
     }
     if (!r.done) throw new Error("The key has trailing data.");
@@ -78,7 +99,14 @@ export function parseSshPublicKey(line: string): ParsedSshKey {
     throw new Error(message === "truncated" ? "The key data is truncated." : message);
   }
   const comment = rest.join(" ").slice(0, 200);
-  return { type: type as SshKeyType, bits, blob, comment, fingerprint: sshFingerprint(blob), normalized: [type, b64, comment].filter(Boolean).join(" ") };
+  return {
+    type: type as SshKeyType,
+    bits,
+    blob,
+    comment,
+    fingerprint: sshFingerprint(blob),
+    normalized: [type, b64, comment].filter(Boolean).join(" "),
+  };
 }
 
 export const ZAddSshKeyInput = z.object({

@@ -7,7 +7,16 @@ import { stopBoss } from "@/lib/worker/queue";
 import { deleteEnvironment } from "@/lib/services/environment-ops";
 import { cleanLxcNode, makeLxcNode, makeRegion, makeUser, waitFor } from "../../scripts/test/cluster-fixture";
 import { checkInvariants } from "../../scripts/test/invariants";
-import { crashAt, crashInput, CREATE_STEPS, DELETE_STEPS, killAllChildren, openOperations, recover, startChild } from "../../scripts/test/crash-harness";
+import {
+  crashAt,
+  crashInput,
+  CREATE_STEPS,
+  DELETE_STEPS,
+  killAllChildren,
+  openOperations,
+  recover,
+  startChild,
+} from "../../scripts/test/crash-harness";
 
 const LXC = { lxcPath: "/var/lib/hostplane-test/crash", bridge: "hp-tcr", subnet: "10.213.248.0/24" };
 const KILLS_PER_STEP = Number(process.env.HOSTPLANE_CRASH_KILLS ?? 3);
@@ -38,9 +47,12 @@ afterAll(async () => {
 
 describe("crash safety (SIGKILL at every named step, real LXC)", () => {
   const plan: { create: [string, number]; del: [string, number] | null }[] = [];
-  for (const [step] of CREATE_STEPS) for (let i = 0; i < KILLS_PER_STEP; i++) plan.push({ create: [step, (i % CREATE_STEPS.find((s) => s[0] === step)![1]) + 1], del: null });
+  for (const [step] of CREATE_STEPS)
+    for (let i = 0; i < KILLS_PER_STEP; i++)
+      plan.push({ create: [step, (i % CREATE_STEPS.find((s) => s[0] === step)![1]) + 1], del: null });
   let d = 0;
-  for (const [step, occurrences] of DELETE_STEPS) for (let i = 0; i < KILLS_PER_STEP; i++) plan[d++ % plan.length].del = [step, (i % occurrences) + 1];
+  for (const [step, occurrences] of DELETE_STEPS)
+    for (let i = 0; i < KILLS_PER_STEP; i++) plan[d++ % plan.length].del = [step, (i % occurrences) + 1];
 
   it(`survives ${plan.length} kills during creation and ${plan.filter((p) => p.del).length} during deletion`, async () => {
     const tally: Record<string, number> = {};
@@ -60,8 +72,13 @@ describe("crash safety (SIGKILL at every named step, real LXC)", () => {
         tally[round.del[0]] = (tally[round.del[0]] ?? 0) + 1;
       }
       await recover();
-      expect(await db.environment.findUnique({ where: { id: env.id } }), `after a kill at ${round.del?.join("#") ?? "none"}`).toBeNull();
-      expect(await checkInvariants({ nodeIds: [nodeId] }), `after a kill at ${round.del?.join("#") ?? "none"}`).toEqual([]);
+      expect(
+        await db.environment.findUnique({ where: { id: env.id } }),
+        `after a kill at ${round.del?.join("#") ?? "none"}`,
+      ).toBeNull();
+      expect(await checkInvariants({ nodeIds: [nodeId] }), `after a kill at ${round.del?.join("#") ?? "none"}`).toEqual(
+        [],
+      );
     }
     console.log(`[crash] kills per step: ${JSON.stringify(tally)}`);
     for (const [step] of [...CREATE_STEPS, ...DELETE_STEPS]) expect(tally[step]).toBe(KILLS_PER_STEP);
@@ -72,12 +89,50 @@ describe("crash safety (SIGKILL at every named step, real LXC)", () => {
     const envs = [];
     for (let i = 0; i < 6; i++) {
       const name = `pair-${i}`;
-      envs.push({ name, ...(await (await import("@/lib/services/environments")).createEnvironment({ actor, input: { name, regionId, layers: [{ name: "web", stack: "busybox", count: 1 + (i % 2), reservedCloudlets: 1, dynamicCloudlets: 1, diskGib: 1, ha: false }] } })) });
+      envs.push({
+        name,
+        ...(await (
+          await import("@/lib/services/environments")
+        ).createEnvironment({
+          actor,
+          input: {
+            name,
+            regionId,
+            layers: [
+              {
+                name: "web",
+                stack: "busybox",
+                count: 1 + (i % 2),
+                reservedCloudlets: 1,
+                dynamicCloudlets: 1,
+                diskGib: 1,
+                ha: false,
+              },
+            ],
+          },
+        })),
+      });
     }
-    await waitFor("all environments running", async () => (await db.environment.count({ where: { name: { startsWith: "pair-" }, status: "RUNNING" } })) === envs.length, 90_000, 250);
+    await waitFor(
+      "all environments running",
+      async () =>
+        (await db.environment.count({ where: { name: { startsWith: "pair-" }, status: "RUNNING" } })) === envs.length,
+      90_000,
+      250,
+    );
     for (const e of envs) await deleteEnvironment({ actor, environmentId: e.environmentId, confirmName: e.name });
-    await waitFor("all environments deleted", async () => (await db.environment.count({ where: { name: { startsWith: "pair-" } } })) === 0 && (await openOperations()) === 0, 90_000, 250);
-    const ops = await db.operation.findMany({ where: { id: { in: envs.map((e) => e.operationId) } }, include: { steps: true } });
+    await waitFor(
+      "all environments deleted",
+      async () =>
+        (await db.environment.count({ where: { name: { startsWith: "pair-" } } })) === 0 &&
+        (await openOperations()) === 0,
+      90_000,
+      250,
+    );
+    const ops = await db.operation.findMany({
+      where: { id: { in: envs.map((e) => e.operationId) } },
+      include: { steps: true },
+    });
     expect(ops.every((o) => o.status === "SUCCEEDED")).toBe(true);
     const twice = ops.flatMap((o) => o.steps).filter((st) => st.attempts !== 1 || st.status !== "SUCCEEDED");
     expect(twice).toEqual([]);

@@ -21,7 +21,11 @@ export async function processEnvironment(environmentId: string): Promise<void> {
   if (!lock) throw new RetryLater(`environment ${environmentId} is being processed by another worker`);
   try {
     for (let guard = 0; guard < 100; guard++) {
-      const op = await db.operation.findFirst({ where: { environmentId, status: { in: ["PENDING", "RUNNING"] } }, orderBy: { createdAt: "asc" }, select: { id: true } });
+      const op = await db.operation.findFirst({
+        where: { environmentId, status: { in: ["PENDING", "RUNNING"] } },
+        orderBy: { createdAt: "asc" },
+        select: { id: true },
+      });
       if (!op) return;
       await runOperation(op.id);
     }
@@ -32,20 +36,42 @@ export async function processEnvironment(environmentId: string): Promise<void> {
 
 type Planned = { kind: StepKind; containerId?: string; target: string; toNodeId?: string };
 
-async function planSteps(op: { id: string; kind: string; environmentId: string | null; input: unknown }): Promise<Planned[]> {
+async function planSteps(op: {
+  id: string;
+  kind: string;
+  environmentId: string | null;
+  input: unknown;
+}): Promise<Planned[]> {
   if (!op.environmentId) return [];
   if (op.kind === "MIGRATE") {
-    const moves = ((op.input as { moves?: { containerId: string; toNodeId: string }[] }).moves ?? []);
-    return [...moves.map((m) => ({ kind: "migrate" as const, containerId: m.containerId, toNodeId: m.toNodeId, target: `hp-${m.containerId} → ${m.toNodeId}` })), { kind: "mark-running" as const, target: `environment ${op.environmentId}` }];
+    const moves = (op.input as { moves?: { containerId: string; toNodeId: string }[] }).moves ?? [];
+    return [
+      ...moves.map((m) => ({
+        kind: "migrate" as const,
+        containerId: m.containerId,
+        toNodeId: m.toNodeId,
+        target: `hp-${m.containerId} → ${m.toNodeId}`,
+      })),
+      { kind: "mark-running" as const, target: `environment ${op.environmentId}` },
+    ];
   }
   const state = await loadEnvironmentState(op.environmentId);
   if (!state) return [];
   const restart = new Set(((op.input as { restart?: string[] })?.restart ?? []) as string[]);
-  return planEnvironment({ environment: { id: state.env.id, desired: state.env.desiredState }, containers: state.desired, observed: state.observed, restart, nodeNames: state.nodeNames });
+  return planEnvironment({
+    environment: { id: state.env.id, desired: state.env.desiredState },
+    containers: state.desired,
+    observed: state.observed,
+    restart,
+    nodeNames: state.nodeNames,
+  });
 }
 
 async function runOperation(operationId: string): Promise<void> {
-  let op = await db.operation.findUniqueOrThrow({ where: { id: operationId }, include: { steps: { orderBy: { position: "asc" } } } });
+  let op = await db.operation.findUniqueOrThrow({
+    where: { id: operationId },
+    include: { steps: { orderBy: { position: "asc" } } },
+  });
   if (op.steps.length === 0) {
     let planned;
     try {
@@ -55,19 +81,42 @@ async function runOperation(operationId: string): Promise<void> {
       throw error;
     }
     await db.$transaction([
-      db.operationStep.createMany({ data: planned.map((s, position) => ({ operationId: op.id, position, kind: s.kind, target: s.target, input: { containerId: s.containerId ?? null, toNodeId: s.toNodeId ?? null } })) }),
-      db.operation.update({ where: { id: op.id }, data: { status: "RUNNING", startedAt: new Date(), attempts: { increment: 1 } } }),
+      db.operationStep.createMany({
+        data: planned.map((s, position) => ({
+          operationId: op.id,
+          position,
+          kind: s.kind,
+          target: s.target,
+          input: { containerId: s.containerId ?? null, toNodeId: s.toNodeId ?? null },
+        })),
+      }),
+      db.operation.update({
+        where: { id: op.id },
+        data: { status: "RUNNING", startedAt: new Date(), attempts: { increment: 1 } },
+      }),
     ]);
-    op = await db.operation.findUniqueOrThrow({ where: { id: operationId }, include: { steps: { orderBy: { position: "asc" } } } });
+    op = await db.operation.findUniqueOrThrow({
+      where: { id: operationId },
+      include: { steps: { orderBy: { position: "asc" } } },
+    });
   } else if (op.status === "PENDING") {
-    await db.operation.update({ where: { id: op.id }, data: { status: "RUNNING", startedAt: new Date(), attempts: { increment: 1 } } });
+    await db.operation.update({
+      where: { id: op.id },
+      data: { status: "RUNNING", startedAt: new Date(), attempts: { increment: 1 } },
+    });
   }
 
   // Consecutive steps of one kind act on different containers: run them as one parallel wave.
   const pending = op.steps.filter((s) => s.status !== "SUCCEEDED" && s.status !== "SKIPPED");
-  for (let i = 0; i < pending.length; ) {
+  for (let i = 0; i < pending.length;) {
     const wave = [pending[i]];
-    while (PARALLEL_KINDS.has(pending[i].kind) && i + wave.length < pending.length && pending[i + wave.length].kind === pending[i].kind && wave.length < MAX_WAVE) wave.push(pending[i + wave.length]);
+    while (
+      PARALLEL_KINDS.has(pending[i].kind) &&
+      i + wave.length < pending.length &&
+      pending[i + wave.length].kind === pending[i].kind &&
+      wave.length < MAX_WAVE
+    )
+      wave.push(pending[i + wave.length]);
     i += wave.length;
     const outcomes = await Promise.allSettled(wave.map((step) => runStep(op, step)));
     const failed = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult | undefined;
@@ -77,18 +126,37 @@ async function runOperation(operationId: string): Promise<void> {
       throw failed.reason;
     }
   }
-  await db.operation.update({ where: { id: op.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), error: null } });
+  await db.operation.update({
+    where: { id: op.id },
+    data: { status: "SUCCEEDED", finishedAt: new Date(), error: null },
+  });
   if (op.kind === "MIGRATE") await finishEvacuation((op.input as { parentId?: string | null }).parentId ?? null);
 }
 
 /** The node's EVACUATE operation succeeds when its last MIGRATE operation has. */
 async function finishEvacuation(parentId: string | null) {
   if (!parentId) return;
-  const open = await db.operation.count({ where: { kind: "MIGRATE", status: { in: ["PENDING", "RUNNING"] }, input: { path: ["parentId"], equals: parentId } } });
-  if (open === 0) await db.operation.updateMany({ where: { id: parentId, status: "RUNNING" }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
+  const open = await db.operation.count({
+    where: { kind: "MIGRATE", status: { in: ["PENDING", "RUNNING"] }, input: { path: ["parentId"], equals: parentId } },
+  });
+  if (open === 0)
+    await db.operation.updateMany({
+      where: { id: parentId, status: "RUNNING" },
+      data: { status: "SUCCEEDED", finishedAt: new Date() },
+    });
 }
 
-const PARALLEL_KINDS = new Set(["create", "configure", "start", "stop", "restart", "set-limits", "destroy", "release", "migrate"]);
+const PARALLEL_KINDS = new Set([
+  "create",
+  "configure",
+  "start",
+  "stop",
+  "restart",
+  "set-limits",
+  "destroy",
+  "release",
+  "migrate",
+]);
 const MAX_WAVE = Number(process.env.HOSTPLANE_STEP_PARALLELISM ?? 6);
 
 class OperationFailed extends Error {}
@@ -97,21 +165,46 @@ type StepRow = { id: string; kind: string; attempts: number; input: unknown };
 type OpRow = { id: string; kind: string; environmentId: string | null; input: unknown; userId: string | null };
 
 async function runStep(op: OpRow, step: StepRow): Promise<void> {
-  const { containerId = null, toNodeId = null } = (step.input ?? {}) as { containerId?: string | null; toNodeId?: string | null };
+  const { containerId = null, toNodeId = null } = (step.input ?? {}) as {
+    containerId?: string | null;
+    toNodeId?: string | null;
+  };
   const attempts = step.attempts + 1;
-  await db.operationStep.update({ where: { id: step.id }, data: { status: "RUNNING", startedAt: new Date(), finishedAt: null, attempts } });
+  await db.operationStep.update({
+    where: { id: step.id },
+    data: { status: "RUNNING", startedAt: new Date(), finishedAt: null, attempts },
+  });
   try {
-    const message = await executeStep({ environmentId: op.environmentId, containerId, kind: step.kind as StepKind, operationId: op.id, stepId: step.id, toNodeId });
+    const message = await executeStep({
+      environmentId: op.environmentId,
+      containerId,
+      kind: step.kind as StepKind,
+      operationId: op.id,
+      stepId: step.id,
+      toNodeId,
+    });
     failpoint(step.kind);
-    await db.operationStep.update({ where: { id: step.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), message } });
+    await db.operationStep.update({
+      where: { id: step.id },
+      data: { status: "SUCCEEDED", finishedAt: new Date(), message },
+    });
   } catch (error) {
     const message = describe(error);
     const transient = isTransientError(error) || error instanceof StepRetryLater;
     if (transient && attempts < MAX_STEP_ATTEMPTS) {
-      await db.operationStep.update({ where: { id: step.id }, data: { status: "PENDING", message: `retrying: ${message}` } });
+      await db.operationStep.update({
+        where: { id: step.id },
+        data: { status: "PENDING", message: `retrying: ${message}` },
+      });
       throw new RetryLater(message);
     }
-    await failOperation({ op, stepId: step.id, stepKind: step.kind, message, permanentReason: error instanceof TemplateUnavailableError ? message : null });
+    await failOperation({
+      op,
+      stepId: step.id,
+      stepKind: step.kind,
+      message,
+      permanentReason: error instanceof TemplateUnavailableError ? message : null,
+    });
     throw new OperationFailed(message);
   }
 }
@@ -129,26 +222,62 @@ function describe(error: unknown): string {
  * created is rolled back (its containers are marked for deletion and a ROLLBACK operation destroys
  * them and releases their reservations), leaving an environment the user can retry or delete.
  */
-async function failOperation(options: { op: { id: string; kind: string; environmentId: string | null; input: unknown; userId: string | null }; stepId: string; stepKind: string; message: string; permanentReason: string | null }) {
+async function failOperation(options: {
+  op: { id: string; kind: string; environmentId: string | null; input: unknown; userId: string | null };
+  stepId: string;
+  stepKind: string;
+  message: string;
+  permanentReason: string | null;
+}) {
   const { op } = options;
-  const summary = `${options.stepKind} failed: ${options.permanentReason ?? options.message.split(" — ")[0]}`.slice(0, 300);
+  const summary = `${options.stepKind} failed: ${options.permanentReason ?? options.message.split(" — ")[0]}`.slice(
+    0,
+    300,
+  );
   const created = ((op.input as { containerIds?: string[] })?.containerIds ?? []) as string[];
   const first = await db.$transaction(async (tx) => {
-    await tx.operationStep.update({ where: { id: options.stepId }, data: { status: "FAILED", finishedAt: new Date(), message: options.message } });
+    await tx.operationStep.update({
+      where: { id: options.stepId },
+      data: { status: "FAILED", finishedAt: new Date(), message: options.message },
+    });
     // Several steps of one parallel wave may fail: only the first one fails the operation.
-    const claimed = await tx.operation.updateMany({ where: { id: op.id, status: "RUNNING" }, data: { status: "FAILED", finishedAt: new Date(), error: summary } });
+    const claimed = await tx.operation.updateMany({
+      where: { id: op.id, status: "RUNNING" },
+      data: { status: "FAILED", finishedAt: new Date(), error: summary },
+    });
     if (claimed.count === 0) return false;
-    await tx.operationStep.updateMany({ where: { operationId: op.id, status: "PENDING" }, data: { status: "SKIPPED" } });
+    await tx.operationStep.updateMany({
+      where: { operationId: op.id, status: "PENDING" },
+      data: { status: "SKIPPED" },
+    });
     if (!op.environmentId) return true;
     const env = await tx.environment.findUnique({ where: { id: op.environmentId } });
     if (!env) return true;
     if (created.length && (op.kind === "CREATE" || op.kind === "SCALE")) {
       await tx.container.updateMany({ where: { id: { in: created } }, data: { desiredState: "DELETED" } });
-      await tx.operation.create({ data: { kind: "ROLLBACK", environmentId: env.id, userId: op.userId, input: { rollbackOf: op.id, containerIds: created } } });
+      await tx.operation.create({
+        data: {
+          kind: "ROLLBACK",
+          environmentId: env.id,
+          userId: op.userId,
+          input: { rollbackOf: op.id, containerIds: created },
+        },
+      });
     }
-    if (env.desiredState !== "DELETED") await tx.environment.update({ where: { id: env.id }, data: { status: op.kind === "CREATE" ? "FAILED" : "DEGRADED" } });
+    if (env.desiredState !== "DELETED")
+      await tx.environment.update({
+        where: { id: env.id },
+        data: { status: op.kind === "CREATE" ? "FAILED" : "DEGRADED" },
+      });
     return true;
   });
   if (!first) return;
-  await recordAudit({ actorId: op.userId, action: "operation.failed", targetType: "operation", targetId: op.id, result: "FAILURE", detail: { kind: op.kind, environmentId: op.environmentId, error: options.message.slice(0, 500) } });
+  await recordAudit({
+    actorId: op.userId,
+    action: "operation.failed",
+    targetType: "operation",
+    targetId: op.id,
+    result: "FAILURE",
+    detail: { kind: op.kind, environmentId: op.environmentId, error: options.message.slice(0, 500) },
+  });
 }

@@ -8,11 +8,18 @@ import { getStack } from "@/lib/stacks/catalog";
 import { probeStackService } from "@/lib/orchestrator/engines/lxc/templates";
 import { runStackHook } from "./stack-hooks";
 
-export async function healthCheckOnce(options: { failThreshold?: number } = {}): Promise<{ checked: number; unhealthy: number; restarted: number }> {
+export async function healthCheckOnce(
+  options: { failThreshold?: number } = {},
+): Promise<{ checked: number; unhealthy: number; restarted: number }> {
   const threshold = options.failThreshold ?? 3;
   const rows = await db.container.findMany({
     // Real engines only: simulated containers have no network to probe.
-    where: { observedState: "RUNNING", desiredState: "RUNNING", ip: { not: null }, hardwareNode: { engine: { in: ["LXC", "VIRTUOZZO"] } } },
+    where: {
+      observedState: "RUNNING",
+      desiredState: "RUNNING",
+      ip: { not: null },
+      hardwareNode: { engine: { in: ["LXC", "VIRTUOZZO"] } },
+    },
     include: { layer: { select: { stack: true, role: true } }, environment: { select: { id: true, name: true } } },
   });
   const tally = { checked: 0, unhealthy: 0, restarted: 0 };
@@ -37,11 +44,28 @@ export async function healthCheckOnce(options: { failThreshold?: number } = {}):
         await db.container.updateMany({ where: { id: c.id }, data: { health: "UNHEALTHY", healthFailures: failures } });
         return;
       }
-      const busy = await db.operation.count({ where: { environmentId: c.environmentId, status: { in: ["PENDING", "RUNNING"] } } });
-      await db.container.updateMany({ where: { id: c.id }, data: { health: "UNHEALTHY", healthFailures: busy ? failures : 0 } });
+      const busy = await db.operation.count({
+        where: { environmentId: c.environmentId, status: { in: ["PENDING", "RUNNING"] } },
+      });
+      await db.container.updateMany({
+        where: { id: c.id },
+        data: { health: "UNHEALTHY", healthFailures: busy ? failures : 0 },
+      });
       if (busy) return;
-      await db.operation.create({ data: { kind: "REPAIR", environmentId: c.environmentId, input: { restart: [c.id], reason: `port ${port} did not answer ${failures} times` } } });
-      await recordAudit({ action: "container.unhealthy.restart", targetType: "container", targetId: c.id, result: "FAILURE", detail: { environment: c.environment.name, port, failures } });
+      await db.operation.create({
+        data: {
+          kind: "REPAIR",
+          environmentId: c.environmentId,
+          input: { restart: [c.id], reason: `port ${port} did not answer ${failures} times` },
+        },
+      });
+      await recordAudit({
+        action: "container.unhealthy.restart",
+        targetType: "container",
+        targetId: c.id,
+        result: "FAILURE",
+        detail: { environment: c.environment.name, port, failures },
+      });
       await dispatch(c.environmentId);
       tally.restarted++;
     }),

@@ -40,18 +40,26 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
 
   for (let i = 0; i < concurrency; i++) {
     workIds.push(
-      await boss.work<{ environmentId: string }>(RECONCILE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-        try {
-          await processEnvironment(job.data.environmentId);
-        } catch (error) {
-          if (!(error instanceof RetryLater)) log(`environment ${job.data.environmentId}: ${(error as Error).message}`);
-          throw error;
-        }
-      }),
+      await boss.work<{ environmentId: string }>(
+        RECONCILE_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: 0.5 },
+        async ([job]) => {
+          try {
+            await processEnvironment(job.data.environmentId);
+          } catch (error) {
+            if (!(error instanceof RetryLater))
+              log(`environment ${job.data.environmentId}: ${(error as Error).message}`);
+            throw error;
+          }
+        },
+      ),
     );
   }
 
-  const beat = () => db.workerHeartbeat.upsert({ where: { id }, create: { id, host: hostname(), pid: process.pid }, update: { lastBeat: new Date() } }).catch(() => {});
+  const beat = () =>
+    db.workerHeartbeat
+      .upsert({ where: { id }, create: { id, host: hostname(), pid: process.pid }, update: { lastBeat: new Date() } })
+      .catch(() => {});
   await beat();
 
   // A job whose worker died stays "active" in the queue; the environment's advisory lock is the
@@ -62,9 +70,13 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   const recover = async () => {
     const exists = await recoveryClient.query("SELECT to_regclass('pgboss.job') AS t");
     if (exists.rows[0]?.t) {
-      const active = await recoveryClient.query("SELECT id, data->>'environmentId' AS env FROM pgboss.job WHERE name = $1 AND state = 'active' AND started_on < now() - make_interval(secs => $2)", [RECONCILE_QUEUE, ORPHAN_JOB_SECONDS]);
+      const active = await recoveryClient.query(
+        "SELECT id, data->>'environmentId' AS env FROM pgboss.job WHERE name = $1 AND state = 'active' AND started_on < now() - make_interval(secs => $2)",
+        [RECONCILE_QUEUE, ORPHAN_JOB_SECONDS],
+      );
       for (const row of active.rows) {
-        if (row.env && (await isEnvironmentUnlocked(recoveryClient, row.env))) await boss.fail(RECONCILE_QUEUE, row.id, { reason: "worker died" }).catch(() => {});
+        if (row.env && (await isEnvironmentUnlocked(recoveryClient, row.env)))
+          await boss.fail(RECONCILE_QUEUE, row.id, { reason: "worker died" }).catch(() => {});
       }
     }
     await redispatchOpenOperations();
@@ -88,7 +100,9 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   every(recoveryMs, "recovery", recover);
   every(resyncMs, "resync", () => resyncOnce({ orphanGraceMs }));
   every(metricsMs, "metrics", () => sampleMetricsOnce());
-  every(options.healthIntervalMs ?? Number(process.env.HOSTPLANE_HEALTH_INTERVAL_MS ?? 5_000), "health", () => healthCheckOnce());
+  every(options.healthIntervalMs ?? Number(process.env.HOSTPLANE_HEALTH_INTERVAL_MS ?? 5_000), "health", () =>
+    healthCheckOnce(),
+  );
   every(10 * 60_000, "prune", () => pruneMetrics());
   void recover().catch((error) => log(`recovery: ${(error as Error).message}`));
 

@@ -25,7 +25,8 @@ export async function loadEnvironmentState(environmentId: string) {
   await Promise.all(
     [...nodes.values()].map(async (node) => {
       // An incompletely created container counts as absent: the plan creates it, and create() cleans up first.
-      for (const o of await engineFor(node).list()) if (wanted.has(o.name) && !o.incomplete) observed.set(o.name, { state: o.state, limits: o.limits });
+      for (const o of await engineFor(node).list())
+        if (wanted.has(o.name) && !o.incomplete) observed.set(o.name, { state: o.state, limits: o.limits });
     }),
   );
   return { env, desired, observed, nodeNames: new Map([...nodes.values()].map((n) => [n.id, n.name])) };

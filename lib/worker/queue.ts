@@ -21,9 +21,18 @@ export function getBoss(): Promise<PgBoss> {
       monitorStateIntervalSeconds: 60,
       schedule: false,
     });
-    boss.on("error", (error) => console.error("[hostplane] queue error", error instanceof Error ? error.message : error));
+    boss.on("error", (error) =>
+      console.error("[hostplane] queue error", error instanceof Error ? error.message : error),
+    );
     await boss.start();
-    await boss.createQueue(RECONCILE_QUEUE, { name: RECONCILE_QUEUE, policy: "stately", retryLimit: 8, retryDelay: 1, retryBackoff: true, expireInSeconds: JOB_EXPIRE_SECONDS });
+    await boss.createQueue(RECONCILE_QUEUE, {
+      name: RECONCILE_QUEUE,
+      policy: "stately",
+      retryLimit: 8,
+      retryDelay: 1,
+      retryBackoff: true,
+      expireInSeconds: JOB_EXPIRE_SECONDS,
+    });
     return boss;
   })();
   return globalForBoss.hostplaneBoss;
@@ -32,7 +41,17 @@ export function getBoss(): Promise<PgBoss> {
 /** Asks a worker to converge this environment; a job already queued for it makes this a no-op. */
 export async function enqueueEnvironment(environmentId: string): Promise<void> {
   const boss = await getBoss();
-  await boss.send(RECONCILE_QUEUE, { environmentId }, { singletonKey: environmentId, retryLimit: 8, retryDelay: 1, retryBackoff: true, expireInSeconds: JOB_EXPIRE_SECONDS });
+  await boss.send(
+    RECONCILE_QUEUE,
+    { environmentId },
+    {
+      singletonKey: environmentId,
+      retryLimit: 8,
+      retryDelay: 1,
+      retryBackoff: true,
+      expireInSeconds: JOB_EXPIRE_SECONDS,
+    },
+  );
 }
 
 export async function stopBoss(): Promise<void> {

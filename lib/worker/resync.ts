@@ -13,13 +13,19 @@ const firstSeenOrphans = new Map<string, number>();
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-export async function resyncOnce(options: { orphanGraceMs: number; now?: number }): Promise<{ nodes: number; repaired: number; orphansDestroyed: number; offline: number }> {
+export async function resyncOnce(options: {
+  orphanGraceMs: number;
+  now?: number;
+}): Promise<{ nodes: number; repaired: number; orphansDestroyed: number; offline: number }> {
   const now = options.now ?? Date.now();
   const tally = { nodes: 0, repaired: 0, orphansDestroyed: 0, offline: 0 };
   const nodes = await db.hardwareNode.findMany();
@@ -34,10 +40,19 @@ export async function resyncOnce(options: { orphanGraceMs: number; now?: number 
       tally.offline++;
       if (node.status !== "OFFLINE") {
         await db.$transaction([
-          db.hardwareNode.update({ where: { id: node.id }, data: { status: "OFFLINE", lastError: (error as Error).message.slice(0, 500) } }),
+          db.hardwareNode.update({
+            where: { id: node.id },
+            data: { status: "OFFLINE", lastError: (error as Error).message.slice(0, 500) },
+          }),
           db.container.updateMany({ where: { hardwareNodeId: node.id }, data: { observedState: "UNKNOWN" } }),
         ]);
-        await recordAudit({ action: "node.offline", targetType: "node", targetId: node.id, result: "FAILURE", detail: { node: node.name, error: (error as Error).message.slice(0, 300) } });
+        await recordAudit({
+          action: "node.offline",
+          targetType: "node",
+          targetId: node.id,
+          result: "FAILURE",
+          detail: { node: node.name, error: (error as Error).message.slice(0, 300) },
+        });
       }
       continue;
     }
@@ -47,33 +62,68 @@ export async function resyncOnce(options: { orphanGraceMs: number; now?: number 
     }
     await db.hardwareNode.update({ where: { id: node.id }, data: { lastSeenAt: new Date(now) } });
 
-    const rows = await db.container.findMany({ where: { hardwareNodeId: node.id }, include: { environment: { select: { id: true, name: true } } } });
+    const rows = await db.container.findMany({
+      where: { hardwareNodeId: node.id },
+      include: { environment: { select: { id: true, name: true } } },
+    });
     const byName = new Map(observed.map((o) => [o.name, o]));
     const known = new Set(rows.map((r) => containerNameFor(r.id)));
-    const busy = new Set((await db.operation.findMany({ where: { status: { in: ["PENDING", "RUNNING"] }, environmentId: { in: [...new Set(rows.map((r) => r.environmentId))] } }, select: { environmentId: true } })).map((o) => o.environmentId));
+    const busy = new Set(
+      (
+        await db.operation.findMany({
+          where: {
+            status: { in: ["PENDING", "RUNNING"] },
+            environmentId: { in: [...new Set(rows.map((r) => r.environmentId))] },
+          },
+          select: { environmentId: true },
+        })
+      ).map((o) => o.environmentId),
+    );
 
     for (const row of rows) {
       const seen = byName.get(containerNameFor(row.id));
-      const state = !seen ? null : seen.state === "running" ? "RUNNING" : seen.state === "stopped" ? "STOPPED" : "UNKNOWN";
+      const state = !seen
+        ? null
+        : seen.state === "running"
+          ? "RUNNING"
+          : seen.state === "stopped"
+            ? "STOPPED"
+            : "UNKNOWN";
       if (busy.has(row.environmentId)) continue;
       if (row.desiredState === "RUNNING" && state !== "RUNNING") {
-        const reason = state === null ? "missing (deleted outside Hostplane): recreating" : "not running (died): restarting";
+        const reason =
+          state === null ? "missing (deleted outside Hostplane): recreating" : "not running (died): restarting";
         await db.$transaction([
           db.container.update({ where: { id: row.id }, data: { observedState: state ?? "FAILED", lastError: reason } }),
           db.environment.update({ where: { id: row.environmentId }, data: { status: "DEGRADED" } }),
-          db.operation.create({ data: { kind: "REPAIR", environmentId: row.environmentId, input: { containerId: row.id, reason } } }),
+          db.operation.create({
+            data: { kind: "REPAIR", environmentId: row.environmentId, input: { containerId: row.id, reason } },
+          }),
         ]);
         busy.add(row.environmentId);
-        await recordAudit({ action: "container.repair", targetType: "container", targetId: row.id, result: "FAILURE", detail: { environment: row.environment.name, node: node.name, reason } });
+        await recordAudit({
+          action: "container.repair",
+          targetType: "container",
+          targetId: row.id,
+          result: "FAILURE",
+          detail: { environment: row.environment.name, node: node.name, reason },
+        });
         await dispatch(row.environmentId);
         tally.repaired++;
       } else if (state && state !== row.observedState && row.observedState !== "DELETING") {
-        await db.container.updateMany({ where: { id: row.id }, data: { observedState: state, lastObservedAt: new Date(now) } });
+        await db.container.updateMany({
+          where: { id: row.id },
+          data: { observedState: state, lastObservedAt: new Date(now) },
+        });
       }
     }
 
     // Orphans: managed names in this node's lxcpath without a row here (and not being moved here).
-    const migrating = new Set((await db.container.findMany({ where: { observedState: "MIGRATING" }, select: { id: true } })).map((c) => containerNameFor(c.id)));
+    const migrating = new Set(
+      (await db.container.findMany({ where: { observedState: "MIGRATING" }, select: { id: true } })).map((c) =>
+        containerNameFor(c.id),
+      ),
+    );
     for (const o of observed) {
       if (!isManagedName(o.name) || known.has(o.name) || migrating.has(o.name)) continue;
       const key = `${node.id}/${o.name}`;
@@ -83,7 +133,12 @@ export async function resyncOnce(options: { orphanGraceMs: number; now?: number 
       await engine.destroy(o.name);
       firstSeenOrphans.delete(key);
       tally.orphansDestroyed++;
-      await recordAudit({ action: "container.orphan.destroy", targetType: "container", targetId: o.name, detail: { node: node.name, graceMs: options.orphanGraceMs } });
+      await recordAudit({
+        action: "container.orphan.destroy",
+        targetType: "container",
+        targetId: o.name,
+        detail: { node: node.name, graceMs: options.orphanGraceMs },
+      });
     }
   }
   return tally;
@@ -93,8 +148,20 @@ export async function resyncOnce(options: { orphanGraceMs: number; now?: number 
 export async function redispatchOpenOperations(): Promise<number> {
   // An open operation whose environment is gone cannot run again: close it (defensive; deletion
   // completes its operation in the same transaction).
-  await db.operation.updateMany({ where: { status: { in: ["PENDING", "RUNNING"] }, environmentId: null, hardwareNodeId: null, kind: { in: ["CREATE", "START", "STOP", "RESTART", "SCALE", "RESIZE", "DELETE", "RETRY", "REPAIR", "ROLLBACK"] } }, data: { status: "CANCELLED", finishedAt: new Date(), error: "environment no longer exists" } });
-  const envs = await db.operation.findMany({ where: { status: { in: ["PENDING", "RUNNING"] }, environmentId: { not: null } }, select: { environmentId: true }, distinct: ["environmentId"] });
+  await db.operation.updateMany({
+    where: {
+      status: { in: ["PENDING", "RUNNING"] },
+      environmentId: null,
+      hardwareNodeId: null,
+      kind: { in: ["CREATE", "START", "STOP", "RESTART", "SCALE", "RESIZE", "DELETE", "RETRY", "REPAIR", "ROLLBACK"] },
+    },
+    data: { status: "CANCELLED", finishedAt: new Date(), error: "environment no longer exists" },
+  });
+  const envs = await db.operation.findMany({
+    where: { status: { in: ["PENDING", "RUNNING"] }, environmentId: { not: null } },
+    select: { environmentId: true },
+    distinct: ["environmentId"],
+  });
   for (const e of envs) await dispatch(e.environmentId!);
   return envs.length;
 }

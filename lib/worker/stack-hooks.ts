@@ -3,7 +3,16 @@
 import type { ContainerEngine } from "@/lib/orchestrator/engines";
 
 export type StackHookContext =
-  | { phase: "configure" | "started"; container: { id: string; ip: string | null; layer: { stack: string; environmentId: string }; hardwareNode: { id: string; name: string } | null }; engine: ContainerEngine }
+  | {
+      phase: "configure" | "started";
+      container: {
+        id: string;
+        ip: string | null;
+        layer: { stack: string; environmentId: string };
+        hardwareNode: { id: string; name: string } | null;
+      };
+      engine: ContainerEngine;
+    }
   | { phase: "topology"; environmentId: string };
 
 export type StackHook = (ctx: StackHookContext) => Promise<string | null | void>;

@@ -3,7 +3,11 @@
 // balancer's upstream list regenerated whenever the app layer's healthy running set changes.
 import { db } from "@/lib/db/client";
 import { containerNameFor } from "@/lib/orchestrator/engines";
-import { configureStackContainer, ensureStackTemplate, writeBalancerUpstreams } from "@/lib/orchestrator/engines/lxc/templates";
+import {
+  configureStackContainer,
+  ensureStackTemplate,
+  writeBalancerUpstreams,
+} from "@/lib/orchestrator/engines/lxc/templates";
 import { getStack } from "@/lib/stacks/catalog";
 import { engineAndRunnerFor } from "@/lib/services/node-engine";
 import { connectionString, readCredentials, serviceEnv } from "@/lib/stacks/credentials";
@@ -14,7 +18,10 @@ setTemplateResolver(async ({ stackId, node }) => {
   const stack = getStack(stackId);
   if (!stack) throw new TemplateUnavailableError(`unknown stack ${stackId}`);
   if (!stack.debianTemplate || node.engine === "SIM") return { kind: "busybox" };
-  if (node.engine !== "LXC") throw new TemplateUnavailableError(`${stack.displayName} needs an lxc hardware node (${node.name} runs ${node.engine.toLowerCase()})`);
+  if (node.engine !== "LXC")
+    throw new TemplateUnavailableError(
+      `${stack.displayName} needs an lxc hardware node (${node.name} runs ${node.engine.toLowerCase()})`,
+    );
   const row = await db.hardwareNode.findUniqueOrThrow({ where: { id: node.id } });
   const { engine, runner } = engineAndRunnerFor(row);
   let op: { id: string } | null = null;
@@ -28,21 +35,58 @@ setTemplateResolver(async ({ stackId, node }) => {
       // the developer waiting on it) can follow.
       void (async () => {
         if (p.phase === "lock") return;
-        op ??= await db.operation.create({ data: { kind: "TEMPLATE", status: "RUNNING", startedAt: new Date(), hardwareNodeId: node.id, input: { stackId } } });
-        await db.operationStep.create({ data: { operationId: op.id, position: position++, kind: p.phase, target: `${stack.displayName} on ${node.name}`, status: "SUCCEEDED", message: p.message, startedAt: new Date(), finishedAt: new Date() } }).catch(() => {});
+        op ??= await db.operation.create({
+          data: {
+            kind: "TEMPLATE",
+            status: "RUNNING",
+            startedAt: new Date(),
+            hardwareNodeId: node.id,
+            input: { stackId },
+          },
+        });
+        await db.operationStep
+          .create({
+            data: {
+              operationId: op.id,
+              position: position++,
+              kind: p.phase,
+              target: `${stack.displayName} on ${node.name}`,
+              status: "SUCCEEDED",
+              message: p.message,
+              startedAt: new Date(),
+              finishedAt: new Date(),
+            },
+          })
+          .catch(() => {});
       })();
     },
   });
-  if (op) await db.operation.update({ where: { id: (op as { id: string }).id }, data: { status: "SUCCEEDED", finishedAt: new Date(), input: { stackId, buildMs: result.durationMs } } }).catch(() => {});
+  if (op)
+    await db.operation
+      .update({
+        where: { id: (op as { id: string }).id },
+        data: { status: "SUCCEEDED", finishedAt: new Date(), input: { stackId, buildMs: result.durationMs } },
+      })
+      .catch(() => {});
   return { kind: "clone", source: result.templateName, snapshot: true };
 });
 
-async function envForContainer(container: { id: string; environmentId: string; layer: { stack: string; secretsEncrypted?: string | null; name: string } }) {
-  const env: Record<string, string> = { HOSTPLANE_CONTAINER: containerNameFor(container.id), HOSTPLANE_LAYER: container.layer.name };
+async function envForContainer(container: {
+  id: string;
+  environmentId: string;
+  layer: { stack: string; secretsEncrypted?: string | null; name: string };
+}) {
+  const env: Record<string, string> = {
+    HOSTPLANE_CONTAINER: containerNameFor(container.id),
+    HOSTPLANE_LAYER: container.layer.name,
+  };
   Object.assign(env, serviceEnv(container.layer.stack, readCredentials(container.layer.secretsEncrypted ?? null)));
   if (getStack(container.layer.stack)?.role === "APP") {
     // App containers receive the environment's database and cache connection strings.
-    const services = await db.layer.findMany({ where: { environmentId: container.environmentId, secretsEncrypted: { not: null } }, include: { containers: { where: { desiredState: { not: "DELETED" } }, orderBy: { ordinal: "asc" }, take: 1 } } });
+    const services = await db.layer.findMany({
+      where: { environmentId: container.environmentId, secretsEncrypted: { not: null } },
+      include: { containers: { where: { desiredState: { not: "DELETED" } }, orderBy: { ordinal: "asc" }, take: 1 } },
+    });
     // The first database layer is DATABASE_URL, the first cache REDIS_URL; further ones get the layer name appended.
     for (const layer of services.sort((a, b) => a.position - b.position)) {
       const creds = readCredentials(layer.secretsEncrypted);
@@ -56,11 +100,23 @@ async function envForContainer(container: { id: string; environmentId: string; l
 }
 
 async function refreshBalancers(environmentId: string): Promise<string | null> {
-  const containers = await db.container.findMany({ where: { environmentId, desiredState: { not: "DELETED" } }, include: { layer: true, hardwareNode: true } });
-  const balancers = containers.filter((c) => c.layer.stack === "nginx" && c.observedState === "RUNNING" && c.hardwareNode?.engine === "LXC");
+  const containers = await db.container.findMany({
+    where: { environmentId, desiredState: { not: "DELETED" } },
+    include: { layer: true, hardwareNode: true },
+  });
+  const balancers = containers.filter(
+    (c) => c.layer.stack === "nginx" && c.observedState === "RUNNING" && c.hardwareNode?.engine === "LXC",
+  );
   if (balancers.length === 0) return null;
   const upstreams = containers
-    .filter((c) => getStack(c.layer.stack)?.role === "APP" && c.observedState === "RUNNING" && c.desiredState === "RUNNING" && c.health !== "UNHEALTHY" && c.ip)
+    .filter(
+      (c) =>
+        getStack(c.layer.stack)?.role === "APP" &&
+        c.observedState === "RUNNING" &&
+        c.desiredState === "RUNNING" &&
+        c.health !== "UNHEALTHY" &&
+        c.ip,
+    )
     .map((c) => ({ ip: c.ip!, port: getStack(c.layer.stack)!.ports[0] ?? 8080 }));
   for (const b of balancers) {
     const { engine, runner } = engineAndRunnerFor(b.hardwareNode!);
@@ -75,9 +131,18 @@ registerStackHook(async (ctx) => {
   const stack = getStack(container.layer.stack);
   if (!stack?.debianTemplate || ctx.engine.kind !== "lxc" || !container.hardwareNode) return null;
   if (ctx.phase === "configure") {
-    const full = await db.container.findUniqueOrThrow({ where: { id: container.id }, include: { layer: true, hardwareNode: true } });
+    const full = await db.container.findUniqueOrThrow({
+      where: { id: container.id },
+      include: { layer: true, hardwareNode: true },
+    });
     const { runner } = engineAndRunnerFor(full.hardwareNode!);
-    await configureStackContainer({ runner, node: ctx.engine.node, name: containerNameFor(container.id), stackId: stack.id, env: await envForContainer(full) });
+    await configureStackContainer({
+      runner,
+      node: ctx.engine.node,
+      name: containerNameFor(container.id),
+      stackId: stack.id,
+      env: await envForContainer(full),
+    });
     return `configured ${stack.displayName}`;
   }
   return null;

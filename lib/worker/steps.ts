@@ -13,7 +13,14 @@ async function loadContainer(containerId: string) {
   return db.container.findUnique({ where: { id: containerId }, include: { hardwareNode: true, layer: true } });
 }
 
-type Ctx = { environmentId: string | null; containerId: string | null; kind: StepKind; operationId?: string; stepId?: string; toNodeId?: string | null };
+type Ctx = {
+  environmentId: string | null;
+  containerId: string | null;
+  kind: StepKind;
+  operationId?: string;
+  stepId?: string;
+  toNodeId?: string | null;
+};
 
 /** Runs the step's action and returns a short message for the timeline. */
 export async function executeStep(ctx: Ctx): Promise<string> {
@@ -31,7 +38,10 @@ async function executeContainerStep(ctx: Ctx & { containerId: string }): Promise
   const name = containerNameFor(c.id);
   const limits = { reservedCloudlets: c.reservedCloudlets, dynamicCloudlets: c.dynamicCloudlets, diskGib: c.diskGib };
   const mark = (observedState: "STOPPED" | "RUNNING" | "DELETING", extra: Record<string, unknown> = {}) =>
-    db.container.update({ where: { id: c.id }, data: { observedState, lastObservedAt: new Date(), lastError: null, ...extra } });
+    db.container.update({
+      where: { id: c.id },
+      data: { observedState, lastObservedAt: new Date(), lastError: null, ...extra },
+    });
   switch (ctx.kind) {
     case "create": {
       const template = await resolveTemplate({ stackId: c.layer.stack, node: c.hardwareNode });
@@ -82,7 +92,14 @@ async function migrateContainerStep(containerId: string, toNodeId: string | null
   const source = c.hardwareNode!;
   const { engine: targetEngine, runner } = engineAndRunnerFor(target);
   await engineFor(source).migrate(name, { node: targetEngine.node, runner });
-  await db.container.update({ where: { id: c.id }, data: { hardwareNodeId: target.id, observedState: c.desiredState === "STOPPED" ? "STOPPED" : "RUNNING", lastObservedAt: new Date() } });
+  await db.container.update({
+    where: { id: c.id },
+    data: {
+      hardwareNodeId: target.id,
+      observedState: c.desiredState === "STOPPED" ? "STOPPED" : "RUNNING",
+      lastObservedAt: new Date(),
+    },
+  });
   return `migrated ${name} (${c.ip}) from ${source.name} to ${target.name}`;
 }
 
@@ -92,14 +109,23 @@ async function releaseContainer(containerId: string): Promise<string> {
     const c = await tx.container.findUnique({ where: { id: containerId } });
     if (!c) return "already released";
     await tx.container.delete({ where: { id: c.id } });
-    if (c.hardwareNodeId) await releaseReservation(tx, { nodeId: c.hardwareNodeId, reservedCloudlets: c.reservedCloudlets, dynamicCloudlets: c.dynamicCloudlets, diskGib: c.diskGib });
+    if (c.hardwareNodeId)
+      await releaseReservation(tx, {
+        nodeId: c.hardwareNodeId,
+        reservedCloudlets: c.reservedCloudlets,
+        dynamicCloudlets: c.dynamicCloudlets,
+        diskGib: c.diskGib,
+      });
     return `released ${containerNameFor(c.id)} (${c.reservedCloudlets} cloudlets)`;
   });
 }
 
 async function executeEnvironmentStep(ctx: Ctx): Promise<string> {
   if (!ctx.environmentId) return "environment no longer exists";
-  const env = await db.environment.findUnique({ where: { id: ctx.environmentId }, include: { containers: { select: { desiredState: true, observedState: true } } } });
+  const env = await db.environment.findUnique({
+    where: { id: ctx.environmentId },
+    include: { containers: { select: { desiredState: true, observedState: true } } },
+  });
   if (!env) return "environment no longer exists";
   switch (ctx.kind) {
     case "mark-running": {
@@ -121,9 +147,25 @@ async function executeEnvironmentStep(ctx: Ctx): Promise<string> {
       const message = `environment ${env.name} deleted`;
       const now = new Date();
       await db.$transaction([
-        db.operation.updateMany({ where: { environmentId: env.id, status: "PENDING", ...(ctx.operationId ? { id: { not: ctx.operationId } } : {}) }, data: { status: "CANCELLED", finishedAt: now, error: "environment deleted" } }),
-        ...(ctx.stepId ? [db.operationStep.update({ where: { id: ctx.stepId }, data: { status: "SUCCEEDED", finishedAt: now, message } })] : []),
-        ...(ctx.operationId ? [db.operation.update({ where: { id: ctx.operationId }, data: { status: "SUCCEEDED", finishedAt: now } })] : []),
+        db.operation.updateMany({
+          where: {
+            environmentId: env.id,
+            status: "PENDING",
+            ...(ctx.operationId ? { id: { not: ctx.operationId } } : {}),
+          },
+          data: { status: "CANCELLED", finishedAt: now, error: "environment deleted" },
+        }),
+        ...(ctx.stepId
+          ? [
+              db.operationStep.update({
+                where: { id: ctx.stepId },
+                data: { status: "SUCCEEDED", finishedAt: now, message },
+              }),
+            ]
+          : []),
+        ...(ctx.operationId
+          ? [db.operation.update({ where: { id: ctx.operationId }, data: { status: "SUCCEEDED", finishedAt: now } })]
+          : []),
         db.environment.delete({ where: { id: env.id } }),
       ]);
       return message;

@@ -5,7 +5,10 @@ import { getStack } from "@/lib/stacks/catalog";
 
 export class TemplateUnavailableError extends Error {}
 
-export type TemplateResolver = (options: { stackId: string; node: { id: string; name: string; engine: string } }) => Promise<ContainerTemplate>;
+export type TemplateResolver = (options: {
+  stackId: string;
+  node: { id: string; name: string; engine: string };
+}) => Promise<ContainerTemplate>;
 
 let resolver: TemplateResolver = async ({ stackId, node }) => {
   const stack = getStack(stackId);

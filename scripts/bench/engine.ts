@@ -37,7 +37,11 @@ async function measure(options: { engine: LxcEngine; octet: number }): Promise<R
   await engine.probe(); // warms the MHz cache, as a long-lived worker would have it
   for (let i = 0; i < RUNS; i++) {
     const name = `hp-bench-${i}`;
-    samples.create.push(await timed(() => engine.create({ name, ip: `10.213.${options.octet}.${10 + i}`, template: { kind: "busybox" }, limits })));
+    samples.create.push(
+      await timed(() =>
+        engine.create({ name, ip: `10.213.${options.octet}.${10 + i}`, template: { kind: "busybox" }, limits }),
+      ),
+    );
     samples.start.push(await timed(() => engine.start(name)));
     samples.stop.push(await timed(() => engine.stop(name)));
     samples.destroy.push(await timed(() => engine.destroy(name)));
@@ -51,7 +55,16 @@ function summarise(samples: Record<Operation, number[]>, targets: Partial<Record
       const sorted = [...samples[op]].sort((a, b) => a - b);
       const target = targets[op];
       const p95 = percentile(sorted, 95);
-      return [op, { p50Ms: percentile(sorted, 50), p95Ms: p95, runs: sorted.length, targetP95Ms: target ?? null, meetsTarget: target === undefined ? null : p95 <= target }];
+      return [
+        op,
+        {
+          p50Ms: percentile(sorted, 50),
+          p95Ms: p95,
+          runs: sorted.length,
+          targetP95Ms: target ?? null,
+          meetsTarget: target === undefined ? null : p95 <= target,
+        },
+      ];
     }),
   );
 }
@@ -65,7 +78,13 @@ async function main(): Promise<void> {
   try {
     const local = await measure({ engine: new LxcEngine(localNode, new LocalRunner()), octet: 246 });
     sshd = await startSshd();
-    sshRunner = new SshRunner({ host: sshd.host, port: sshd.port, privateKey: sshd.privateKey, hostKey: sshd.hostKey, knownHostsFile: path.join(sshd.dir, "app_known_hosts") });
+    sshRunner = new SshRunner({
+      host: sshd.host,
+      port: sshd.port,
+      privateKey: sshd.privateKey,
+      hostKey: sshd.hostKey,
+      knownHostsFile: path.join(sshd.dir, "app_known_hosts"),
+    });
     const ssh = await measure({ engine: new LxcEngine(sshNode, sshRunner as CommandRunner), octet: 247 });
     const cpuModel = os.cpus()[0]?.model ?? "unknown";
     const result = {

@@ -133,7 +133,9 @@ function singleLatencies(nodes: HardwareNodeSnapshot[] | PreparedCluster, sample
     const request: PlacementRequest = {
       requestId: `single-${s}`,
       regionId: "r1",
-      layers: [{ id: "one", count: 1, ha: false, resources: { reservedCloudlets: 2, dynamicCloudlets: 8, diskGib: 5 } }],
+      layers: [
+        { id: "one", count: 1, ha: false, resources: { reservedCloudlets: 2, dynamicCloudlets: 8, diskGib: 5 } },
+      ],
     };
     const start = nowMs();
     const result = placeEnvironment({ request, nodes });
@@ -227,7 +229,10 @@ function main() {
   singleLatencies(filledCluster, 200);
   const preparedP99s = Array.from({ length: RUNS }, () => percentile(singleLatencies(filledCluster, 1_000), 99));
 
-  const fills = Array.from({ length: RUNS }, (_, r) => ({ pack: fillUntilRejection("pack", 100 + r), spread: fillUntilRejection("spread", 100 + r) }));
+  const fills = Array.from({ length: RUNS }, (_, r) => ({
+    pack: fillUntilRejection("pack", 100 + r),
+    spread: fillUntilRejection("spread", 100 + r),
+  }));
   const packDominant = median(fills.map((f) => f.pack.dominant));
   const spreadDominant = median(fills.map((f) => f.spread.dominant));
   const gap = median(fills.map((f) => f.pack.dominant - f.spread.dominant));
@@ -265,8 +270,19 @@ function main() {
         strategy: "spread",
         scansEveryNode: true,
         stateCarriedForward: "PreparedCluster + applyPlacement",
-        filters: ["status", "region", "labels", "ram", "cpu", "disk", "slots", "dynamic-limit overcommit", "HA anti-affinity"],
-        baselines: "vsKubeSchedulerAntiAffinity = placements/s ÷ 60 pods/s; vsReferenceFilterScan = same job through the object-based reference filters (200 containers, extrapolated)",
+        filters: [
+          "status",
+          "region",
+          "labels",
+          "ram",
+          "cpu",
+          "disk",
+          "slots",
+          "dynamic-limit overcommit",
+          "HA anti-affinity",
+        ],
+        baselines:
+          "vsKubeSchedulerAntiAffinity = placements/s ÷ 60 pods/s; vsReferenceFilterScan = same job through the object-based reference filters (200 containers, extrapolated)",
       },
     },
     singlePlacement: {
@@ -299,7 +315,8 @@ function main() {
       conditions: {
         nodes: 200,
         nodeShapes: "16/32/64 GiB RAM with 51/102/205 GHz (cloudlet ratio), 1/2/4 TB disk",
-        workload: "environments of 1–3 layers × 1–3 containers, 1–64 reserved cloudlets (small more likely), 5–80 GiB disk, 30 % HA",
+        workload:
+          "environments of 1–3 layers × 1–3 containers, 1–64 reserved cloudlets (small more likely), 5–80 GiB disk, 30 % HA",
         atomic: true,
         dominant: "max of the cluster-wide RAM, CPU and disk shares",
       },
@@ -316,6 +333,10 @@ function main() {
   console.log(JSON.stringify(report, null, 2));
 }
 
-const roundShares = (s: { ram: number; cpu: number; disk: number }) => ({ ram: round(s.ram), cpu: round(s.cpu), disk: round(s.disk) });
+const roundShares = (s: { ram: number; cpu: number; disk: number }) => ({
+  ram: round(s.ram),
+  cpu: round(s.cpu),
+  disk: round(s.disk),
+});
 
 main();

@@ -17,7 +17,15 @@ import os from "node:os";
 import { LocalRunner } from "../../lib/orchestrator/transport/local-runner";
 import type { EngineNodeConfig } from "../../lib/orchestrator/engines/types";
 import { LxcEngine } from "../../lib/orchestrator/engines/lxc/engine";
-import { DEFAULT_TEMPLATE_CACHE_DIR, configureStackContainer, ensureOsTemplate, ensureStackTemplate, listStackTemplates, waitForService, writeBalancerUpstreams } from "../../lib/orchestrator/engines/lxc/templates";
+import {
+  DEFAULT_TEMPLATE_CACHE_DIR,
+  configureStackContainer,
+  ensureOsTemplate,
+  ensureStackTemplate,
+  listStackTemplates,
+  waitForService,
+  writeBalancerUpstreams,
+} from "../../lib/orchestrator/engines/lxc/templates";
 import { NodeCommands } from "../../lib/orchestrator/engines/command";
 import { RECIPE_STACK_IDS } from "../../lib/stacks/recipes";
 
@@ -26,7 +34,12 @@ const ENV_RUNS = Number(process.env.BENCH_ENV_RUNS ?? 5);
 const node: EngineNodeConfig = {
   name: "bench-stacks",
   engine: "lxc",
-  lxc: { lxcPath: "/var/lib/hostplane-test/bench-stacks", bridge: "hp-tsb", subnetCidr: "10.213.254.0/24", gatewayIp: "10.213.254.1" },
+  lxc: {
+    lxcPath: "/var/lib/hostplane-test/bench-stacks",
+    bridge: "hp-tsb",
+    subnetCidr: "10.213.254.0/24",
+    gatewayIp: "10.213.254.1",
+  },
 };
 const lxcPath = node.lxc!.lxcPath;
 const runner = new LocalRunner();
@@ -35,7 +48,8 @@ const limits = { reservedCloudlets: 1, dynamicCloudlets: 4, diskGib: 2 };
 
 function percentiles(samples: number[]): { p50: number; p95: number; n: number } {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => Math.round(sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))]! * 10) / 10;
+  const at = (p: number) =>
+    Math.round(sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))]! * 10) / 10;
   return { p50: at(50), p95: at(95), n: sorted.length };
 }
 
@@ -65,8 +79,21 @@ const CREDENTIALS: Record<string, Record<string, string>> = {
 async function templateBuildTimes(): Promise<Record<string, unknown>> {
   const progress = () => {};
   const commands = new NodeCommands({ engine: "lxc", node: node.name, runner, defaultTimeoutMs: 60_000 });
-  const osTemplate = await ensureOsTemplate({ commands, settings: node.lxc!, cacheDir: DEFAULT_TEMPLATE_CACHE_DIR, onProgress: progress });
-  const tarRecord = readdirSync(DEFAULT_TEMPLATE_CACHE_DIR).filter((file) => file.endsWith(".tar.json")).map((file) => JSON.parse(readFileSync(`${DEFAULT_TEMPLATE_CACHE_DIR}/${file}`, "utf8")) as { durationMs: number; builtAt: string });
+  const osTemplate = await ensureOsTemplate({
+    commands,
+    settings: node.lxc!,
+    cacheDir: DEFAULT_TEMPLATE_CACHE_DIR,
+    onProgress: progress,
+  });
+  const tarRecord = readdirSync(DEFAULT_TEMPLATE_CACHE_DIR)
+    .filter((file) => file.endsWith(".tar.json"))
+    .map(
+      (file) =>
+        JSON.parse(readFileSync(`${DEFAULT_TEMPLATE_CACHE_DIR}/${file}`, "utf8")) as {
+          durationMs: number;
+          builtAt: string;
+        },
+    );
   const stacks: Record<string, { ms: number | null; source: "measured" | "recorded" }> = {};
   for (const stackId of RECIPE_STACK_IDS) {
     const result = await ensureStackTemplate({ engineNode: node, runner, stackId });
@@ -76,8 +103,14 @@ async function templateBuildTimes(): Promise<Record<string, unknown>> {
     stacks[template.stackId] ??= { ms: template.buildMs, source: "recorded" };
   }
   return {
-    osDebootstrapMs: osTemplate.durationMs.debootstrap !== undefined ? { ms: osTemplate.durationMs.debootstrap, source: "measured" } : { ms: tarRecord[0]?.durationMs ?? null, source: "recorded", builtAt: tarRecord[0]?.builtAt },
-    osUnpackIntoNodeMs: osTemplate.durationMs.unpack !== undefined ? { ms: osTemplate.durationMs.unpack, source: "measured" } : { ms: null, source: "already unpacked on this node" },
+    osDebootstrapMs:
+      osTemplate.durationMs.debootstrap !== undefined
+        ? { ms: osTemplate.durationMs.debootstrap, source: "measured" }
+        : { ms: tarRecord[0]?.durationMs ?? null, source: "recorded", builtAt: tarRecord[0]?.builtAt },
+    osUnpackIntoNodeMs:
+      osTemplate.durationMs.unpack !== undefined
+        ? { ms: osTemplate.durationMs.unpack, source: "measured" }
+        : { ms: null, source: "already unpacked on this node" },
     stacks,
     note: "stack build = copy of the OS template + apt-get install from the Debian mirror + configuration; excludes the one-off debootstrap",
   };
@@ -103,19 +136,33 @@ async function containerFromTemplate(): Promise<Record<string, unknown>> {
       const name = `hp-b-${stackId.slice(0, 5)}-${i}`;
       const ip = `10.213.254.${octet++}`;
       const began = performance.now();
-      create.push(await timed(() => engine.create({ name, ip, template: { kind: "clone", source, snapshot: true }, limits })));
+      create.push(
+        await timed(() => engine.create({ name, ip, template: { kind: "clone", source, snapshot: true }, limits })),
+      );
       await configureStackContainer({ runner, node, name, stackId, env: CREDENTIALS[stackId] ?? {} });
       start.push(await timed(() => engine.start(name)));
       createStart.push(create.at(-1)! + start.at(-1)!);
-      if (!(await waitForService({ ip, stackId, timeoutMs: 20_000 }))) throw new Error(`${name} (${stackId}) never answered`);
+      if (!(await waitForService({ ip, stackId, timeoutMs: 20_000 })))
+        throw new Error(`${name} (${stackId}) never answered`);
       ready.push(performance.now() - began);
       await engine.destroy(name);
     }
     all.push(...createStart);
-    perStack[stackId] = { createMs: percentiles(create), startMs: percentiles(start), createPlusStartMs: percentiles(createStart), untilServiceAnswersMs: percentiles(ready) };
+    perStack[stackId] = {
+      createMs: percentiles(create),
+      startMs: percentiles(start),
+      createPlusStartMs: percentiles(createStart),
+      untilServiceAnswersMs: percentiles(ready),
+    };
   }
   const overall = percentiles(all);
-  return { what: "engine.create (lxc-copy -s -B overlayfs of the cached template) + engine.start, per container", overallCreatePlusStartMs: overall, targetP95Ms: 1000, met: overall.p95 <= 1000, perStack };
+  return {
+    what: "engine.create (lxc-copy -s -B overlayfs of the cached template) + engine.start, per container",
+    overallCreatePlusStartMs: overall,
+    targetP95Ms: 1000,
+    met: overall.p95 <= 1000,
+    perStack,
+  };
 }
 
 async function environmentApproximation(): Promise<Record<string, unknown>> {
@@ -133,11 +180,32 @@ async function environmentApproximation(): Promise<Record<string, unknown>> {
       layout.map(async (container) => {
         const ip = `10.213.254.${container.host}`;
         const { templateName } = await ensureStackTemplate({ engineNode: node, runner, stackId: container.stackId });
-        await engine.create({ name: container.name, ip, template: { kind: "clone", source: templateName, snapshot: true }, limits });
-        await configureStackContainer({ runner, node, name: container.name, stackId: container.stackId, env: CREDENTIALS[container.stackId] ?? {} });
+        await engine.create({
+          name: container.name,
+          ip,
+          template: { kind: "clone", source: templateName, snapshot: true },
+          limits,
+        });
+        await configureStackContainer({
+          runner,
+          node,
+          name: container.name,
+          stackId: container.stackId,
+          env: CREDENTIALS[container.stackId] ?? {},
+        });
         await engine.start(container.name);
-        if (container.stackId === "nginx") await writeBalancerUpstreams({ runner, node, name: container.name, upstreams: [{ ip: "10.213.254.201", port: 8080 }, { ip: "10.213.254.202", port: 8080 }] });
-        if (!(await waitForService({ ip, stackId: container.stackId, timeoutMs: 30_000 }))) throw new Error(`${container.name} never answered`);
+        if (container.stackId === "nginx")
+          await writeBalancerUpstreams({
+            runner,
+            node,
+            name: container.name,
+            upstreams: [
+              { ip: "10.213.254.201", port: 8080 },
+              { ip: "10.213.254.202", port: 8080 },
+            ],
+          });
+        if (!(await waitForService({ ip, stackId: container.stackId, timeoutMs: 30_000 })))
+          throw new Error(`${container.name} never answered`);
       }),
     );
     samples.push(performance.now() - began);
@@ -145,7 +213,8 @@ async function environmentApproximation(): Promise<Record<string, unknown>> {
   }
   const result = percentiles(samples);
   return {
-    label: "ENGINE-LEVEL APPROXIMATION (no provisioning worker, database or placement): create + configure + start all five containers in parallel, write the balancer's upstreams, wait until every service port answers (PostgreSQL: accepts sessions)",
+    label:
+      "ENGINE-LEVEL APPROXIMATION (no provisioning worker, database or placement): create + configure + start all five containers in parallel, write the balancer's upstreams, wait until every service port answers (PostgreSQL: accepts sessions)",
     layout: "NGINX ×1, Node.js ×2, PostgreSQL ×1, Redis ×1 (templates cached)",
     submitToAllHealthyMs: result,
     targetP95Ms: 10_000,
@@ -159,8 +228,21 @@ async function main(): Promise<void> {
     const templateBuild = await templateBuildTimes();
     const fromTemplate = await containerFromTemplate();
     const environment = await environmentApproximation();
-    const conditions = { machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, engine: "lxc (LocalRunner)", lxcPath, debootstrapCache: DEFAULT_TEMPLATE_CACHE_DIR, runsPerStack: RUNS, environmentRuns: ENV_RUNS };
-    console.log(JSON.stringify({ benchmark: "stacks", conditions, templateBuild, containerFromTemplate: fromTemplate, environment }, null, 2));
+    const conditions = {
+      machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+      engine: "lxc (LocalRunner)",
+      lxcPath,
+      debootstrapCache: DEFAULT_TEMPLATE_CACHE_DIR,
+      runsPerStack: RUNS,
+      environmentRuns: ENV_RUNS,
+    };
+    console.log(
+      JSON.stringify(
+        { benchmark: "stacks", conditions, templateBuild, containerFromTemplate: fromTemplate, environment },
+        null,
+        2,
+      ),
+    );
   } finally {
     cleanup();
   }

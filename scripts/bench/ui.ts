@@ -20,8 +20,18 @@ import { hashPassword } from "../../lib/auth/hash";
 import { findFreePort } from "../../lib/db/embedded";
 
 // autocannon ships no types (and @types/autocannon is not a dependency): the part used here.
-type CannonResult = { latency: { p50: number; p97_5: number; p99: number }; requests: { average: number }; non2xx: number; errors: number };
-async function runAutocannon(options: { url: string; connections: number; duration: number; headers: Record<string, string> }): Promise<CannonResult> {
+type CannonResult = {
+  latency: { p50: number; p97_5: number; p99: number };
+  requests: { average: number };
+  non2xx: number;
+  errors: number;
+};
+async function runAutocannon(options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers: Record<string, string>;
+}): Promise<CannonResult> {
   const mod = (await import("autocannon" as string)) as { default: (o: typeof options) => Promise<CannonResult> };
   return mod.default(options);
 }
@@ -34,7 +44,9 @@ const DEV = { email: "bench-dev@bench.local", password: "bench-passphrase-4821" 
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))] * 10) / 10;
+  return (
+    Math.round(sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))] * 10) / 10
+  );
 };
 
 async function waitForHealth(base: string, child: ChildProcess, timeoutMs = 120_000) {
@@ -54,32 +66,154 @@ async function waitForHealth(base: string, child: ChildProcess, timeoutMs = 120_
 async function seed(url: string) {
   const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
   try {
-    const region = (await db.region.findFirst({ where: { isDefault: true } })) ?? (await db.region.create({ data: { name: "default", isDefault: true } }));
-    const node = await db.hardwareNode.create({ data: { name: "sim-bench-1", regionId: region.id, engine: "SIM", subnet: "10.214.0.0/24", ramMib: 1_000_000, cpuMhz: 4_000_000, diskGib: 100_000, maxContainers: 10_000 } });
-    const user = await db.user.create({ data: { email: DEV.email, name: "Bench Developer", passwordHash: await hashPassword(DEV.password), quota: { create: { maxEnvironments: 2000, maxReservedCloudlets: 100_000 } } } });
+    const region =
+      (await db.region.findFirst({ where: { isDefault: true } })) ??
+      (await db.region.create({ data: { name: "default", isDefault: true } }));
+    const node = await db.hardwareNode.create({
+      data: {
+        name: "sim-bench-1",
+        regionId: region.id,
+        engine: "SIM",
+        subnet: "10.214.0.0/24",
+        ramMib: 1_000_000,
+        cpuMhz: 4_000_000,
+        diskGib: 100_000,
+        maxContainers: 10_000,
+      },
+    });
+    const user = await db.user.create({
+      data: {
+        email: DEV.email,
+        name: "Bench Developer",
+        passwordHash: await hashPassword(DEV.password),
+        quota: { create: { maxEnvironments: 2000, maxReservedCloudlets: 100_000 } },
+      },
+    });
     const statuses = ["RUNNING", "RUNNING", "RUNNING", "STOPPED", "FAILED", "UPDATING"] as const;
     const t0 = Date.now() - ENVIRONMENTS * 60_000;
-    const envs = Array.from({ length: ENVIRONMENTS }, (_, i) => ({ id: `benchenv${String(i).padStart(5, "0")}`, name: `app-${String(i).padStart(4, "0")}`, ownerId: user.id, regionId: region.id, status: statuses[i % statuses.length], createdAt: new Date(t0 + i * 60_000) }));
+    const envs = Array.from({ length: ENVIRONMENTS }, (_, i) => ({
+      id: `benchenv${String(i).padStart(5, "0")}`,
+      name: `app-${String(i).padStart(4, "0")}`,
+      ownerId: user.id,
+      regionId: region.id,
+      status: statuses[i % statuses.length],
+      createdAt: new Date(t0 + i * 60_000),
+    }));
     await db.environment.createMany({ data: envs });
-    await db.layer.createMany({ data: envs.flatMap((e) => [
-      { id: `${e.id}bl`, environmentId: e.id, name: "bl", role: "BALANCER" as const, stack: "nginx", count: 1, reservedCloudlets: 1, dynamicCloudlets: 4, diskGib: 2, position: 0 },
-      { id: `${e.id}cp`, environmentId: e.id, name: "cp", role: "APP" as const, stack: "nodejs", count: 2, reservedCloudlets: 2, dynamicCloudlets: 8, diskGib: 4, position: 1, ha: true },
-    ]) });
+    await db.layer.createMany({
+      data: envs.flatMap((e) => [
+        {
+          id: `${e.id}bl`,
+          environmentId: e.id,
+          name: "bl",
+          role: "BALANCER" as const,
+          stack: "nginx",
+          count: 1,
+          reservedCloudlets: 1,
+          dynamicCloudlets: 4,
+          diskGib: 2,
+          position: 0,
+        },
+        {
+          id: `${e.id}cp`,
+          environmentId: e.id,
+          name: "cp",
+          role: "APP" as const,
+          stack: "nodejs",
+          count: 2,
+          reservedCloudlets: 2,
+          dynamicCloudlets: 8,
+          diskGib: 4,
+          position: 1,
+          ha: true,
+        },
+      ]),
+    });
     let ipSeq = 0;
-    const ip = () => { ipSeq++; return `10.${214 + Math.floor(ipSeq / 65_000)}.${Math.floor((ipSeq % 65_000) / 250)}.${(ipSeq % 250) + 2}`; };
-    await db.container.createMany({ data: envs.flatMap((e) => [
-      { id: `${e.id}c0`, environmentId: e.id, layerId: `${e.id}bl`, ordinal: 0, hardwareNodeId: node.id, ip: ip(), observedState: "RUNNING" as const, reservedCloudlets: 1, dynamicCloudlets: 4, diskGib: 2 },
-      { id: `${e.id}c1`, environmentId: e.id, layerId: `${e.id}cp`, ordinal: 0, hardwareNodeId: node.id, ip: ip(), observedState: "RUNNING" as const, reservedCloudlets: 2, dynamicCloudlets: 8, diskGib: 4 },
-      { id: `${e.id}c2`, environmentId: e.id, layerId: `${e.id}cp`, ordinal: 1, hardwareNodeId: node.id, ip: ip(), observedState: "RUNNING" as const, reservedCloudlets: 2, dynamicCloudlets: 8, diskGib: 4 },
-    ]) });
+    const ip = () => {
+      ipSeq++;
+      return `10.${214 + Math.floor(ipSeq / 65_000)}.${Math.floor((ipSeq % 65_000) / 250)}.${(ipSeq % 250) + 2}`;
+    };
+    await db.container.createMany({
+      data: envs.flatMap((e) => [
+        {
+          id: `${e.id}c0`,
+          environmentId: e.id,
+          layerId: `${e.id}bl`,
+          ordinal: 0,
+          hardwareNodeId: node.id,
+          ip: ip(),
+          observedState: "RUNNING" as const,
+          reservedCloudlets: 1,
+          dynamicCloudlets: 4,
+          diskGib: 2,
+        },
+        {
+          id: `${e.id}c1`,
+          environmentId: e.id,
+          layerId: `${e.id}cp`,
+          ordinal: 0,
+          hardwareNodeId: node.id,
+          ip: ip(),
+          observedState: "RUNNING" as const,
+          reservedCloudlets: 2,
+          dynamicCloudlets: 8,
+          diskGib: 4,
+        },
+        {
+          id: `${e.id}c2`,
+          environmentId: e.id,
+          layerId: `${e.id}cp`,
+          ordinal: 1,
+          hardwareNodeId: node.id,
+          ip: ip(),
+          observedState: "RUNNING" as const,
+          reservedCloudlets: 2,
+          dynamicCloudlets: 8,
+          diskGib: 4,
+        },
+      ]),
+    });
     // The measured environment: a history of operations with steps and an hour of samples.
     const target = envs[envs.length - 1].id;
     for (let k = 0; k < 10; k++) {
       const at = new Date(Date.now() - (10 - k) * 300_000);
-      await db.operation.create({ data: { kind: k === 0 ? "CREATE" : k % 2 ? "STOP" : "START", status: "SUCCEEDED", environmentId: target, userId: user.id, startedAt: at, finishedAt: new Date(at.getTime() + 2500), createdAt: at,
-        steps: { create: [0, 1, 2].map((p) => ({ position: p, kind: k === 0 ? "create" : "start", target: `hp-${target}c${p} on sim-bench-1`, status: "SUCCEEDED" as const, startedAt: at, finishedAt: new Date(at.getTime() + 800), input: { containerId: `${target}c${p}` } })) } } });
+      await db.operation.create({
+        data: {
+          kind: k === 0 ? "CREATE" : k % 2 ? "STOP" : "START",
+          status: "SUCCEEDED",
+          environmentId: target,
+          userId: user.id,
+          startedAt: at,
+          finishedAt: new Date(at.getTime() + 2500),
+          createdAt: at,
+          steps: {
+            create: [0, 1, 2].map((p) => ({
+              position: p,
+              kind: k === 0 ? "create" : "start",
+              target: `hp-${target}c${p} on sim-bench-1`,
+              status: "SUCCEEDED" as const,
+              startedAt: at,
+              finishedAt: new Date(at.getTime() + 800),
+              input: { containerId: `${target}c${p}` },
+            })),
+          },
+        },
+      });
     }
-    await db.containerMetric.createMany({ data: [0, 1, 2].flatMap((c) => Array.from({ length: 240 }, (_, s) => ({ containerId: `${target}c${c}`, at: new Date(Date.now() - (240 - s) * 15_000), cpuMhz: 100 + 50 * Math.sin(s / 10), ramMib: 60 + c * 10, diskMib: 20, netRxBytes: BigInt(s * 1000), netTxBytes: BigInt(s * 800) }))) });
+    await db.containerMetric.createMany({
+      data: [0, 1, 2].flatMap((c) =>
+        Array.from({ length: 240 }, (_, s) => ({
+          containerId: `${target}c${c}`,
+          at: new Date(Date.now() - (240 - s) * 15_000),
+          cpuMhz: 100 + 50 * Math.sin(s / 10),
+          ramMib: 60 + c * 10,
+          diskMib: 20,
+          netRxBytes: BigInt(s * 1000),
+          netTxBytes: BigInt(s * 800),
+        })),
+      ),
+    });
     return { targetEnvironmentId: target };
   } finally {
     await db.$disconnect();
@@ -90,11 +224,22 @@ async function seed(url: string) {
 async function signIn(base: string): Promise<string> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
   const jar = new Map<string, string>();
-  const keep = (r: Response) => { for (const c of r.headers.getSetCookie()) { const [kv] = c.split(";"); const i = kv.indexOf("="); jar.set(kv.slice(0, i), kv.slice(i + 1)); } };
+  const keep = (r: Response) => {
+    for (const c of r.headers.getSetCookie()) {
+      const [kv] = c.split(";");
+      const i = kv.indexOf("=");
+      jar.set(kv.slice(0, i), kv.slice(i + 1));
+    }
+  };
   keep(csrf);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const res = await fetch(`${base}/api/auth/callback/credentials`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() }, body: new URLSearchParams({ csrfToken, email: DEV.email, password: DEV.password, json: "true" }) });
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
+    body: new URLSearchParams({ csrfToken, email: DEV.email, password: DEV.password, json: "true" }),
+  });
   keep(res);
   if (!jar.has("next-auth.session-token")) throw new Error(`sign-in failed (HTTP ${res.status})`);
   return cookie();
@@ -119,27 +264,54 @@ async function main() {
   const port = await findFreePort(3290);
   const base = `http://localhost:${port}`;
   const server = spawn(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["scripts/serve.ts"], {
-    env: { ...process.env, PORT: String(port), HOSTPLANE_DATA_DIR: dataDir, HOSTPLANE_LOCAL_NODE: "off", HOSTPLANE_WORKER: "off", HOSTPLANE_ADMIN_EMAIL: "admin@bench.local", HOSTPLANE_ADMIN_PASSWORD: "bench-admin-passphrase-77", NEXTAUTH_URL: base, DATABASE_URL: "" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOSTPLANE_DATA_DIR: dataDir,
+      HOSTPLANE_LOCAL_NODE: "off",
+      HOSTPLANE_WORKER: "off",
+      HOSTPLANE_ADMIN_EMAIL: "admin@bench.local",
+      HOSTPLANE_ADMIN_PASSWORD: "bench-admin-passphrase-77",
+      NEXTAUTH_URL: base,
+      DATABASE_URL: "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
-  server.stdout!.on("data", (d) => { log += d; });
-  server.stderr!.on("data", (d) => { log += d; });
+  server.stdout!.on("data", (d) => {
+    log += d;
+  });
+  server.stderr!.on("data", (d) => {
+    log += d;
+  });
   const stop = async () => {
     if (server.exitCode === null) {
       server.kill("SIGTERM");
-      await new Promise((r) => { const t = setTimeout(() => { if (server.exitCode === null) server.kill("SIGKILL"); r(null); }, 20_000); server.once("exit", () => { clearTimeout(t); r(null); }); });
+      await new Promise((r) => {
+        const t = setTimeout(() => {
+          if (server.exitCode === null) server.kill("SIGKILL");
+          r(null);
+        }, 20_000);
+        server.once("exit", () => {
+          clearTimeout(t);
+          r(null);
+        });
+      });
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     await waitForHealth(base, server);
-    const { port: pgPort, password } = JSON.parse(readFileSync(path.join(dataDir, "postgres.json"), "utf8")) as { port: number; password: string };
+    const { port: pgPort, password } = JSON.parse(readFileSync(path.join(dataDir, "postgres.json"), "utf8")) as {
+      port: number;
+      password: string;
+    };
     const seeded = await seed(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/hostplane`);
     const cookie = await signIn(base);
 
     const listUrl = `${base}/environments`;
-    for (let i = 0; i < 30; i++) if ((await ttfb(listUrl, cookie)).status !== 200) throw new Error("environments page did not answer 200");
+    for (let i = 0; i < 30; i++)
+      if ((await ttfb(listUrl, cookie)).status !== 200) throw new Error("environments page did not answer 200");
     const samples: number[] = [];
     for (let i = 0; i < TTFB_RUNS; i++) samples.push((await ttfb(listUrl, cookie)).ms);
     const filtered: number[] = [];
@@ -147,21 +319,40 @@ async function main() {
 
     const cannon = await runAutocannon({ url: listUrl, connections: 2, duration: 10, headers: { cookie } });
 
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+      ],
+    });
     const lcps: number[] = [];
     try {
-      const [name, value] = cookie.split("; ").find((c) => c.startsWith("next-auth.session-token="))!.split(/=(.*)/s);
+      const [name, value] = cookie
+        .split("; ")
+        .find((c) => c.startsWith("next-auth.session-token="))!
+        .split(/=(.*)/s);
       const envUrl = `${base}/environments/${seeded.targetEnvironmentId}`;
       for (let i = 0; i < LCP_RUNS + 1; i++) {
         const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
         await context.addCookies([{ name, value, url: base }]);
         const page = await context.newPage();
         await page.goto(envUrl, { waitUntil: "load" });
-        const lcp = await page.evaluate(() => new Promise<number>((resolve) => {
-          let last = 0;
-          new PerformanceObserver((list) => { for (const e of list.getEntries()) last = e.startTime; }).observe({ type: "largest-contentful-paint", buffered: true });
-          setTimeout(() => resolve(last), 1000);
-        }));
+        const lcp = await page.evaluate(
+          () =>
+            new Promise<number>((resolve) => {
+              let last = 0;
+              new PerformanceObserver((list) => {
+                for (const e of list.getEntries()) last = e.startTime;
+              }).observe({ type: "largest-contentful-paint", buffered: true });
+              setTimeout(() => resolve(last), 1000);
+            }),
+        );
         if (i > 0) lcps.push(lcp); // the first load warms the server's route and chunk caches
         await context.close();
       }
@@ -173,13 +364,34 @@ async function main() {
       benchmark: "ui",
       figures: {
         environmentsPageTtfbMs: { p50: percentile(samples, 50), p95: percentile(samples, 95), runs: samples.length },
-        environmentsPageFilteredTtfbMs: { p50: percentile(filtered, 50), p95: percentile(filtered, 95), runs: filtered.length, query: "?status=RUNNING&q=app-0&page=3" },
-        environmentsPageAutocannon: { connections: 2, durationS: 10, latencyMs: { p50: cannon.latency.p50, p97_5: cannon.latency.p97_5, p99: cannon.latency.p99 }, requestsPerSecond: cannon.requests.average, non2xx: cannon.non2xx, errors: cannon.errors },
+        environmentsPageFilteredTtfbMs: {
+          p50: percentile(filtered, 50),
+          p95: percentile(filtered, 95),
+          runs: filtered.length,
+          query: "?status=RUNNING&q=app-0&page=3",
+        },
+        environmentsPageAutocannon: {
+          connections: 2,
+          durationS: 10,
+          latencyMs: { p50: cannon.latency.p50, p97_5: cannon.latency.p97_5, p99: cannon.latency.p99 },
+          requestsPerSecond: cannon.requests.average,
+          non2xx: cannon.non2xx,
+          errors: cannon.errors,
+        },
         environmentPageLcpMs: { median: percentile(lcps, 50), max: Math.max(...lcps), runs: lcps.length },
       },
       targets: { environmentsPageTtfbP95Ms: TARGETS.ttfbP95Ms, environmentPageLcpMs: TARGETS.lcpMs },
       pass: { ttfb: percentile(samples, 95) <= TARGETS.ttfbP95Ms, lcp: percentile(lcps, 50) <= TARGETS.lcpMs },
-      conditions: { environments: ENVIRONMENTS, containers: ENVIRONMENTS * 3, pageSize: 25, server: "next start (production build) via scripts/serve.ts, embedded PostgreSQL, worker off", warm: true, cpus: os.cpus().length, node: process.version, browser: "Debian Chromium (playwright-core), 1360×900, localhost" },
+      conditions: {
+        environments: ENVIRONMENTS,
+        containers: ENVIRONMENTS * 3,
+        pageSize: 25,
+        server: "next start (production build) via scripts/serve.ts, embedded PostgreSQL, worker off",
+        warm: true,
+        cpus: os.cpus().length,
+        node: process.version,
+        browser: "Debian Chromium (playwright-core), 1360×900, localhost",
+      },
     };
     console.log(JSON.stringify(result, null, 2));
   } catch (error) {

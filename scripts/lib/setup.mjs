@@ -57,14 +57,18 @@ function dpkgInstalled(pkg) {
 export function ensureDebianPackages(packages, purpose) {
   const isDebian = existsSync("/etc/debian_version") && existsSync("/usr/bin/dpkg-query");
   if (!isDebian) {
-    console.error(`[hostplane] ${purpose} needs: ${packages.join(", ")}. Install them with your package manager, then re-run.`);
+    console.error(
+      `[hostplane] ${purpose} needs: ${packages.join(", ")}. Install them with your package manager, then re-run.`,
+    );
     process.exit(1);
   }
   const missing = packages.filter((p) => !dpkgInstalled(p));
   if (missing.length === 0) return;
   const command = ["apt-get", "install", "-y", "--no-install-recommends", ...missing];
   if (process.getuid?.() !== 0) {
-    console.error(`[hostplane] ${purpose} needs packages that are missing. Run:\n  sudo apt-get update && sudo ${command.join(" ")}`);
+    console.error(
+      `[hostplane] ${purpose} needs packages that are missing. Run:\n  sudo apt-get update && sudo ${command.join(" ")}`,
+    );
     process.exit(1);
   }
   console.log(`[hostplane] installing Debian packages for ${purpose}: ${missing.join(" ")}`);
@@ -84,7 +88,8 @@ export function gitTrackedNewest(dirs) {
     if (st.isDirectory()) {
       const base = path.basename(p);
       if (base === "node_modules" || base === ".next" || base === "generated" || base.startsWith(".")) return;
-      for (const entry of execFileSync("ls", ["-A", p], { encoding: "utf8" }).split("\n").filter(Boolean)) walk(path.join(p, entry));
+      for (const entry of execFileSync("ls", ["-A", p], { encoding: "utf8" }).split("\n").filter(Boolean))
+        walk(path.join(p, entry));
     } else if (st.mtimeMs > newest) newest = st.mtimeMs;
   };
   for (const d of dirs) walk(path.join(root, d));

@@ -13,10 +13,34 @@ export async function makeRegion(name = `r-${uniq()}`) {
   return db.region.create({ data: { name } });
 }
 
-export async function makeUser(options: { role?: "ADMIN" | "DEVELOPER"; quota?: Partial<{ maxEnvironments: number; maxCloudletsPerContainer: number; maxContainersPerLayer: number; maxReservedCloudlets: number }> } = {}) {
+export async function makeUser(
+  options: {
+    role?: "ADMIN" | "DEVELOPER";
+    quota?: Partial<{
+      maxEnvironments: number;
+      maxCloudletsPerContainer: number;
+      maxContainersPerLayer: number;
+      maxReservedCloudlets: number;
+    }>;
+  } = {},
+) {
   const email = `u-${uniq()}@test.local`;
   const user = await db.user.create({
-    data: { email, name: email, passwordHash: await hashPassword("fixture-password-1"), role: options.role ?? "DEVELOPER", quota: { create: { maxEnvironments: 1000, maxCloudletsPerContainer: 64, maxContainersPerLayer: 64, maxReservedCloudlets: 100_000, ...options.quota } } },
+    data: {
+      email,
+      name: email,
+      passwordHash: await hashPassword("fixture-password-1"),
+      role: options.role ?? "DEVELOPER",
+      quota: {
+        create: {
+          maxEnvironments: 1000,
+          maxCloudletsPerContainer: 64,
+          maxContainersPerLayer: 64,
+          maxReservedCloudlets: 100_000,
+          ...options.quota,
+        },
+      },
+    },
   });
   return { id: user.id, email: user.email, role: user.role };
 }
@@ -24,7 +48,14 @@ export async function makeUser(options: { role?: "ADMIN" | "DEVELOPER"; quota?: 
 export type LxcTestNode = { lxcPath: string; bridge: string; subnet: string };
 
 /** A real LXC hardware node on this machine with its own lxcpath, bridge and /24. */
-export async function makeLxcNode(options: { regionId: string; name: string; lxc: LxcTestNode; ramMib?: number; cpuMhz?: number; maxContainers?: number }) {
+export async function makeLxcNode(options: {
+  regionId: string;
+  name: string;
+  lxc: LxcTestNode;
+  ramMib?: number;
+  cpuMhz?: number;
+  maxContainers?: number;
+}) {
   return db.hardwareNode.create({
     data: {
       name: options.name,
@@ -44,9 +75,29 @@ export async function makeLxcNode(options: { regionId: string; name: string; lxc
   });
 }
 
-export async function makeSimNode(options: { regionId: string; name?: string; ramMib: number; cpuMhz: number; diskGib?: number; maxContainers?: number; subnetIndex: number }) {
+export async function makeSimNode(options: {
+  regionId: string;
+  name?: string;
+  ramMib: number;
+  cpuMhz: number;
+  diskGib?: number;
+  maxContainers?: number;
+  subnetIndex: number;
+}) {
   return db.hardwareNode.create({
-    data: { name: options.name ?? `sim-${uniq()}`, regionId: options.regionId, engine: "SIM", transport: "LOCAL", subnet: `10.${200 + Math.floor(options.subnetIndex / 256)}.${options.subnetIndex % 256}.0/24`, ramMib: options.ramMib, cpuMhz: options.cpuMhz, diskGib: options.diskGib ?? 1000, maxContainers: options.maxContainers ?? 100, cores: 4, mhzPerCore: 2000 },
+    data: {
+      name: options.name ?? `sim-${uniq()}`,
+      regionId: options.regionId,
+      engine: "SIM",
+      transport: "LOCAL",
+      subnet: `10.${200 + Math.floor(options.subnetIndex / 256)}.${options.subnetIndex % 256}.0/24`,
+      ramMib: options.ramMib,
+      cpuMhz: options.cpuMhz,
+      diskGib: options.diskGib ?? 1000,
+      maxContainers: options.maxContainers ?? 100,
+      cores: 4,
+      mhzPerCore: 2000,
+    },
   });
 }
 
@@ -69,7 +120,12 @@ export function cleanLxcNode(node: LxcTestNode) {
   }
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 200,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {

@@ -5,7 +5,13 @@ import { startWorker } from "../../lib/worker";
 
 async function main() {
   const submit = process.env.CRASH_SUBMIT ? JSON.parse(process.env.CRASH_SUBMIT) : null;
-  await startWorker({ concurrency: 2, resyncIntervalMs: 3_600_000, metricsIntervalMs: 3_600_000, recoveryIntervalMs: 1_000, log: () => {} });
+  await startWorker({
+    concurrency: 2,
+    resyncIntervalMs: 3_600_000,
+    metricsIntervalMs: 3_600_000,
+    recoveryIntervalMs: 1_000,
+    log: () => {},
+  });
   if (submit?.kind === "create") {
     const { createEnvironment } = await import("../../lib/services/environments");
     const actor = await db.user.findUniqueOrThrow({ where: { id: submit.actorId } });

@@ -5,8 +5,18 @@ import path from "node:path";
 import { db } from "../../lib/db/client";
 import { waitFor } from "./cluster-fixture";
 
-export const CREATE_STEPS: [string, number][] = [["reserve", 1], ["create", 3], ["configure", 3], ["start", 3], ["mark-running", 1]];
-export const DELETE_STEPS: [string, number][] = [["destroy", 3], ["release", 3], ["finalize-delete", 1]];
+export const CREATE_STEPS: [string, number][] = [
+  ["reserve", 1],
+  ["create", 3],
+  ["configure", 3],
+  ["start", 3],
+  ["mark-running", 1],
+];
+export const DELETE_STEPS: [string, number][] = [
+  ["destroy", 3],
+  ["release", 3],
+  ["finalize-delete", 1],
+];
 export const crashInput = (name: string, regionId: string) => ({
   name,
   regionId,
@@ -51,8 +61,13 @@ export async function recover(timeoutMs = 60_000) {
   try {
     await waitFor("convergence after a crash", async () => (await openOperations()) === 0, timeoutMs, 250);
   } catch (error) {
-    const open = await db.operation.findMany({ where: { status: { in: ["PENDING", "RUNNING"] } }, include: { steps: { orderBy: { position: "asc" } } } });
-    throw new Error(`${(error as Error).message}; open: ${JSON.stringify(open.map((o) => ({ kind: o.kind, status: o.status, steps: o.steps.map((s) => `${s.kind}:${s.status}:${s.message ?? ""}`) })))}`);
+    const open = await db.operation.findMany({
+      where: { status: { in: ["PENDING", "RUNNING"] } },
+      include: { steps: { orderBy: { position: "asc" } } },
+    });
+    throw new Error(
+      `${(error as Error).message}; open: ${JSON.stringify(open.map((o) => ({ kind: o.kind, status: o.status, steps: o.steps.map((s) => `${s.kind}:${s.status}:${s.message ?? ""}`) })))}`,
+    );
   } finally {
     child.kill("SIGTERM");
     await exited;
@@ -61,7 +76,10 @@ export async function recover(timeoutMs = 60_000) {
 
 /** Runs a worker with a failpoint; resolves with how it ended (SIGKILL when the failpoint fired). */
 export async function crashAt(failpoint: string, submit?: object) {
-  const { child, exited } = startChild({ HOSTPLANE_FAILPOINT: failpoint, ...(submit ? { CRASH_SUBMIT: JSON.stringify(submit) } : {}) });
+  const { child, exited } = startChild({
+    HOSTPLANE_FAILPOINT: failpoint,
+    ...(submit ? { CRASH_SUBMIT: JSON.stringify(submit) } : {}),
+  });
   const result = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 60_000))]);
   if (!result) child.kill("SIGKILL");
   return result;

@@ -14,17 +14,41 @@ export async function checkInvariants(options: { nodeIds: string[] }): Promise<s
     for (const row of rows) {
       const o = observed.get(containerNameFor(row.id));
       if (!o) problems.push(`${node.name}: row ${row.id} has no container`);
-      else if (row.desiredState === "RUNNING" && o.state !== "running") problems.push(`${node.name}: ${o.name} is ${o.state}, desired running`);
+      else if (row.desiredState === "RUNNING" && o.state !== "running")
+        problems.push(`${node.name}: ${o.name} is ${o.state}, desired running`);
     }
     const names = new Set(rows.map((r) => containerNameFor(r.id)));
-    for (const name of observed.keys()) if (isManagedName(name) && !names.has(name)) problems.push(`${node.name}: orphan container ${name}`);
-    const sum = rows.reduce((s, r) => ({ ram: s.ram + r.reservedCloudlets * CLOUDLET_RAM_MIB, cpu: s.cpu + r.reservedCloudlets * CLOUDLET_CPU_MHZ, disk: s.disk + r.diskGib, n: s.n + 1, lim: s.lim + r.dynamicCloudlets }), { ram: 0, cpu: 0, disk: 0, n: 0, lim: 0 });
-    const got = { ram: node.reservedRamMib, cpu: node.reservedCpuMhz, disk: node.reservedDiskGib, n: node.reservedContainers, lim: node.reservedLimitCloudlets };
-    if (JSON.stringify(sum) !== JSON.stringify(got)) problems.push(`${node.name}: reserved ${JSON.stringify(got)} != sum of live containers ${JSON.stringify(sum)}`);
+    for (const name of observed.keys())
+      if (isManagedName(name) && !names.has(name)) problems.push(`${node.name}: orphan container ${name}`);
+    const sum = rows.reduce(
+      (s, r) => ({
+        ram: s.ram + r.reservedCloudlets * CLOUDLET_RAM_MIB,
+        cpu: s.cpu + r.reservedCloudlets * CLOUDLET_CPU_MHZ,
+        disk: s.disk + r.diskGib,
+        n: s.n + 1,
+        lim: s.lim + r.dynamicCloudlets,
+      }),
+      { ram: 0, cpu: 0, disk: 0, n: 0, lim: 0 },
+    );
+    const got = {
+      ram: node.reservedRamMib,
+      cpu: node.reservedCpuMhz,
+      disk: node.reservedDiskGib,
+      n: node.reservedContainers,
+      lim: node.reservedLimitCloudlets,
+    };
+    if (JSON.stringify(sum) !== JSON.stringify(got))
+      problems.push(`${node.name}: reserved ${JSON.stringify(got)} != sum of live containers ${JSON.stringify(sum)}`);
   }
-  const open = await db.operation.findMany({ where: { status: { in: ["PENDING", "RUNNING"] } }, select: { id: true, kind: true, status: true } });
+  const open = await db.operation.findMany({
+    where: { status: { in: ["PENDING", "RUNNING"] } },
+    select: { id: true, kind: true, status: true },
+  });
   for (const op of open) problems.push(`operation ${op.kind} ${op.id} is still ${op.status}`);
-  const unfinished = await db.operationStep.findMany({ where: { status: { notIn: ["SUCCEEDED"] }, operation: { status: "SUCCEEDED" } }, select: { kind: true, status: true, operationId: true } });
+  const unfinished = await db.operationStep.findMany({
+    where: { status: { notIn: ["SUCCEEDED"] }, operation: { status: "SUCCEEDED" } },
+    select: { kind: true, status: true, operationId: true },
+  });
   for (const s of unfinished) problems.push(`step ${s.kind} of ${s.operationId} is ${s.status}`);
   const failed = await db.operation.findMany({ where: { status: "FAILED" }, select: { kind: true, error: true } });
   for (const f of failed) problems.push(`operation ${f.kind} failed: ${f.error}`);

@@ -21,9 +21,18 @@ const RULES: { name: string; pattern: RegExp }[] = [
   { name: SHELL_OPTION, pattern: /\bshell\s*:\s*(true|["'`][^"'`]*["'`])/ },
   { name: "template string given to exec/execSync", pattern: /\b(?:exec|execSync)\s*\(\s*`/ },
   { name: "concatenation given to exec/execSync", pattern: /\b(?:exec|execSync)\s*\(\s*(?:["'][^"'\n]*["']|\w+)\s*\+/ },
-  { name: "template string given to a shell -c", pattern: /["'](?:\/bin\/)?(?:ba|da)?sh["']\s*,\s*(?:\[\s*)?["']-c["']\s*,\s*`/ },
-  { name: "concatenation given to a shell -c", pattern: /["'](?:\/bin\/)?(?:ba|da)?sh["']\s*,\s*(?:\[\s*)?["']-c["']\s*,\s*(?:["'][^"'\n]*["']|\w+)\s*\+/ },
-  { name: "template string given to spawn/execFile with a shell", pattern: /\b(?:spawn|spawnSync|execFile|execFileSync)\s*\(\s*`/ },
+  {
+    name: "template string given to a shell -c",
+    pattern: /["'](?:\/bin\/)?(?:ba|da)?sh["']\s*,\s*(?:\[\s*)?["']-c["']\s*,\s*`/,
+  },
+  {
+    name: "concatenation given to a shell -c",
+    pattern: /["'](?:\/bin\/)?(?:ba|da)?sh["']\s*,\s*(?:\[\s*)?["']-c["']\s*,\s*(?:["'][^"'\n]*["']|\w+)\s*\+/,
+  },
+  {
+    name: "template string given to spawn/execFile with a shell",
+    pattern: /\b(?:spawn|spawnSync|execFile|execFileSync)\s*\(\s*`/,
+  },
 ];
 
 function sourceFiles(dir: string): string[] {
@@ -47,7 +56,9 @@ export function findShellStrings(source: string): string[] {
 
 describe("no shell command strings", () => {
   it("detects the forbidden shapes", () => {
-    expect(findShellStrings(`child_process.${EXEC}(\`rm -rf \${dir}\`)`)).toContain("template string given to exec/execSync");
+    expect(findShellStrings(`child_process.${EXEC}(\`rm -rf \${dir}\`)`)).toContain(
+      "template string given to exec/execSync",
+    );
     expect(findShellStrings('execSync("ls " + dir)')).toContain("concatenation given to exec/execSync");
     expect(findShellStrings(`spawn(cmd, args, { ${SHELL_OPTION} })`)).toEqual([SHELL_OPTION]);
     expect(findShellStrings('execFile("sh", ["-c", `echo ${x}`])')).toContain("template string given to a shell -c");

@@ -106,7 +106,17 @@ export async function startSshd(options: StartSshdOptions = {}): Promise<TestSsh
     writeFileSync(path.join(dir, "client"), privateKey, { mode: 0o600 });
     publicKey = execFileSync("ssh-keygen", ["-y", "-f", path.join(dir, "client")]).toString();
   } else {
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "hostplane-test-client", "-f", path.join(dir, "client")]);
+    execFileSync("ssh-keygen", [
+      "-q",
+      "-t",
+      "ed25519",
+      "-N",
+      "",
+      "-C",
+      "hostplane-test-client",
+      "-f",
+      path.join(dir, "client"),
+    ]);
     privateKey = readFileSync(path.join(dir, "client"), "utf8");
     publicKey = readFileSync(path.join(dir, "client.pub"), "utf8");
   }

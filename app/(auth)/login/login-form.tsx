@@ -6,7 +6,15 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 
-export function LoginForm({ initialError, github, callbackUrl }: { initialError: string | null; github: boolean; callbackUrl: string }) {
+export function LoginForm({
+  initialError,
+  github,
+  callbackUrl,
+}: {
+  initialError: string | null;
+  github: boolean;
+  callbackUrl: string;
+}) {
   const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
   const router = useRouter();
@@ -16,7 +24,11 @@ export function LoginForm({ initialError, github, callbackUrl }: { initialError:
     const form = new FormData(event.currentTarget);
     setPending(true);
     setError(null);
-    const result = await signIn("credentials", { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), redirect: false });
+    const result = await signIn("credentials", {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      redirect: false,
+    });
     if (!result || result.error) {
       setPending(false);
       setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong email or password.");
@@ -32,10 +44,14 @@ export function LoginForm({ initialError, github, callbackUrl }: { initialError:
         <FormMessage error={error} />
         <Field label="Email" name="email" type="email" autoComplete="email" required />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required />
-        <Button type="submit" pending={pending}>{pending ? "Signing in…" : "Sign in"}</Button>
+        <Button type="submit" pending={pending}>
+          {pending ? "Signing in…" : "Sign in"}
+        </Button>
       </form>
       {github && (
-        <Button type="button" variant="secondary" onClick={() => void signIn("github", { callbackUrl })}>Sign in with GitHub</Button>
+        <Button type="button" variant="secondary" onClick={() => void signIn("github", { callbackUrl })}>
+          Sign in with GitHub
+        </Button>
       )}
     </div>
   );

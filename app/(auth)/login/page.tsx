@@ -13,7 +13,11 @@ const errorMessages: Record<string, string> = {
   GitHubEmail: "Your GitHub account has no public email address.",
 };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   if (await getSessionUser()) redirect("/environments");
   const params = await searchParams;
   const signup = await isSignupEnabled();
@@ -22,10 +26,17 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     <>
       <h1 className="mb-4 text-lg font-semibold">Sign in</h1>
       {params.ended && <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">Please sign in to continue.</p>}
-      <LoginForm initialError={params.error ? (errorMessages[params.error] ?? null) : null} github={github} callbackUrl={safeCallback(params.callbackUrl)} />
+      <LoginForm
+        initialError={params.error ? (errorMessages[params.error] ?? null) : null}
+        github={github}
+        callbackUrl={safeCallback(params.callbackUrl)}
+      />
       {signup && (
         <p className="mt-4 text-center text-sm text-slate-600 dark:text-slate-400">
-          New here? <Link href="/register" className="text-brand-600 underline">Create an account</Link>
+          New here?{" "}
+          <Link href="/register" className="text-brand-600 underline">
+            Create an account
+          </Link>
         </p>
       )}
     </>

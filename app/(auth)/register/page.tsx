@@ -13,9 +13,18 @@ export default async function RegisterPage() {
   return (
     <>
       <h1 className="mb-4 text-lg font-semibold">Create an account</h1>
-      {enabled ? <RegisterForm /> : <p className="text-sm text-slate-600 dark:text-slate-400">Sign-up is switched off on this panel. Ask an administrator for an account.</p>}
+      {enabled ? (
+        <RegisterForm />
+      ) : (
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Sign-up is switched off on this panel. Ask an administrator for an account.
+        </p>
+      )}
       <p className="mt-4 text-center text-sm text-slate-600 dark:text-slate-400">
-        Already have an account? <Link href="/login" className="text-brand-600 underline">Sign in</Link>
+        Already have an account?{" "}
+        <Link href="/login" className="text-brand-600 underline">
+          Sign in
+        </Link>
       </p>
     </>
   );

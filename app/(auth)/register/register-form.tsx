@@ -24,12 +24,32 @@ export function RegisterForm() {
 
   const fieldErrors = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form action={action} className="flex flex-col gap-4" noValidate onSubmit={(e) => { password.current = String(new FormData(e.currentTarget).get("password") ?? ""); }}>
-      <FormMessage error={state && !state.ok ? state.error : null} success={state?.ok ? "Account created. Signing you in…" : null} />
+    <form
+      action={action}
+      className="flex flex-col gap-4"
+      noValidate
+      onSubmit={(e) => {
+        password.current = String(new FormData(e.currentTarget).get("password") ?? "");
+      }}
+    >
+      <FormMessage
+        error={state && !state.ok ? state.error : null}
+        success={state?.ok ? "Account created. Signing you in…" : null}
+      />
       <Field label="Name" name="name" autoComplete="name" required errors={fieldErrors?.name} />
       <Field label="Email" name="email" type="email" autoComplete="email" required errors={fieldErrors?.email} />
-      <Field label="Password" name="password" type="password" autoComplete="new-password" required errors={fieldErrors?.password} hint="At least 8 characters; common passwords are refused." />
-      <Button type="submit" pending={pending || state?.ok}>{pending ? "Creating…" : "Create account"}</Button>
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        errors={fieldErrors?.password}
+        hint="At least 8 characters; common passwords are refused."
+      />
+      <Button type="submit" pending={pending || state?.ok}>
+        {pending ? "Creating…" : "Create account"}
+      </Button>
     </form>
   );
 }

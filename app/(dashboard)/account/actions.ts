@@ -12,19 +12,39 @@ export async function changePasswordAction(_prev: unknown, formData: FormData): 
   try {
     const user = await requireUser();
     const parsed = ZChangePasswordInput.safeParse(Object.fromEntries(formData));
-    if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", code: "VALIDATION", fieldErrors: zodFieldErrors(parsed.error) };
-    await changePassword({ userId: user.id, currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, ip: await clientIp() });
+    if (!parsed.success)
+      return {
+        ok: false,
+        error: "Check the highlighted fields.",
+        code: "VALIDATION",
+        fieldErrors: zodFieldErrors(parsed.error),
+      };
+    await changePassword({
+      userId: user.id,
+      currentPassword: parsed.data.currentPassword,
+      newPassword: parsed.data.newPassword,
+      ip: await clientIp(),
+    });
     return { ok: true, data: undefined };
   } catch (error) {
     return toActionError(error);
   }
 }
 
-export async function addSshKeyAction(_prev: unknown, formData: FormData): Promise<ActionResult<{ fingerprint: string }>> {
+export async function addSshKeyAction(
+  _prev: unknown,
+  formData: FormData,
+): Promise<ActionResult<{ fingerprint: string }>> {
   try {
     const actor = await requireUser();
     const parsed = ZAddSshKeyInput.safeParse(Object.fromEntries(formData));
-    if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", code: "VALIDATION", fieldErrors: zodFieldErrors(parsed.error) };
+    if (!parsed.success)
+      return {
+        ok: false,
+        error: "Check the highlighted fields.",
+        code: "VALIDATION",
+        fieldErrors: zodFieldErrors(parsed.error),
+      };
     const added = await addSshKey({ actor, input: parsed.data, ip: await clientIp() });
     revalidatePath("/account");
     return { ok: true, data: { fingerprint: added.fingerprint } };

@@ -19,11 +19,35 @@ export function ChangePasswordForm() {
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form action={action} className="flex max-w-sm flex-col gap-4" noValidate>
-      <FormMessage error={state && !state.ok ? state.error : null} success={state?.ok ? "Password changed. Every session has ended; sign in again." : null} />
-      <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" errors={errors?.currentPassword} />
-      <Field label="New password" name="newPassword" type="password" autoComplete="new-password" errors={errors?.newPassword} hint="At least 8 characters; common passwords are refused." />
-      <Field label="Repeat new password" name="confirmPassword" type="password" autoComplete="new-password" errors={errors?.confirmPassword} />
-      <Button type="submit" pending={pending}>Change password</Button>
+      <FormMessage
+        error={state && !state.ok ? state.error : null}
+        success={state?.ok ? "Password changed. Every session has ended; sign in again." : null}
+      />
+      <Field
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        errors={errors?.currentPassword}
+      />
+      <Field
+        label="New password"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        errors={errors?.newPassword}
+        hint="At least 8 characters; common passwords are refused."
+      />
+      <Field
+        label="Repeat new password"
+        name="confirmPassword"
+        type="password"
+        autoComplete="new-password"
+        errors={errors?.confirmPassword}
+      />
+      <Button type="submit" pending={pending}>
+        Change password
+      </Button>
     </form>
   );
 }

@@ -17,26 +17,42 @@ export default async function AccountPage() {
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Profile">
           <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
-            <dt className="text-slate-500">Name</dt><dd>{user.name}</dd>
-            <dt className="text-slate-500">Email</dt><dd>{user.email}</dd>
-            <dt className="text-slate-500">Role</dt><dd>{user.role === "ADMIN" ? "Administrator" : "Developer"}</dd>
-            <dt className="text-slate-500">Member since</dt><dd>{account?.createdAt.toISOString().slice(0, 10)}</dd>
+            <dt className="text-slate-500">Name</dt>
+            <dd>{user.name}</dd>
+            <dt className="text-slate-500">Email</dt>
+            <dd>{user.email}</dd>
+            <dt className="text-slate-500">Role</dt>
+            <dd>{user.role === "ADMIN" ? "Administrator" : "Developer"}</dd>
+            <dt className="text-slate-500">Member since</dt>
+            <dd>{account?.createdAt.toISOString().slice(0, 10)}</dd>
           </dl>
         </Card>
         <Card title="Quota">
           {account?.quota ? (
             <dl className="grid grid-cols-[1fr_auto] gap-y-2 text-sm">
-              <dt className="text-slate-500">Environments</dt><dd>{account.environments} / {account.quota.maxEnvironments}</dd>
-              <dt className="text-slate-500">Reserved cloudlets</dt><dd>{account.reservedCloudlets} / {account.quota.maxReservedCloudlets}</dd>
-              <dt className="text-slate-500">Cloudlets per container</dt><dd>≤ {account.quota.maxCloudletsPerContainer}</dd>
-              <dt className="text-slate-500">Containers per layer</dt><dd>≤ {account.quota.maxContainersPerLayer}</dd>
+              <dt className="text-slate-500">Environments</dt>
+              <dd>
+                {account.environments} / {account.quota.maxEnvironments}
+              </dd>
+              <dt className="text-slate-500">Reserved cloudlets</dt>
+              <dd>
+                {account.reservedCloudlets} / {account.quota.maxReservedCloudlets}
+              </dd>
+              <dt className="text-slate-500">Cloudlets per container</dt>
+              <dd>≤ {account.quota.maxCloudletsPerContainer}</dd>
+              <dt className="text-slate-500">Containers per layer</dt>
+              <dd>≤ {account.quota.maxContainersPerLayer}</dd>
             </dl>
           ) : (
             <p className="text-sm text-slate-500">No quota set.</p>
           )}
         </Card>
-        <Card title="Change password"><ChangePasswordForm /></Card>
-        <Card title="SSH public keys"><SshKeys keys={keys} /></Card>
+        <Card title="Change password">
+          <ChangePasswordForm />
+        </Card>
+        <Card title="SSH public keys">
+          <SshKeys keys={keys} />
+        </Card>
       </div>
     </>
   );

@@ -10,7 +10,10 @@ export async function GET() {
   try {
     const pending = await listPendingMigrations(url);
     const ok = pending.length === 0;
-    return NextResponse.json({ ok, database: "reachable", migrations: ok ? "current" : "pending", pending }, { status: ok ? 200 : 503 });
+    return NextResponse.json(
+      { ok, database: "reachable", migrations: ok ? "current" : "pending", pending },
+      { status: ok ? 200 : 503 },
+    );
   } catch {
     return NextResponse.json({ ok: false, database: "unreachable" }, { status: 503 });
   }

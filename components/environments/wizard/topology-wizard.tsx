@@ -1,13 +1,25 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState, useTransition } from "react";
-import { checkNameAction, createEnvironmentAction, previewPlacementAction, type PlacementPreview } from "@/app/(dashboard)/environments/new/actions";
+import {
+  checkNameAction,
+  createEnvironmentAction,
+  previewPlacementAction,
+  type PlacementPreview,
+} from "@/app/(dashboard)/environments/new/actions";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { useToast } from "@/components/ui/toast";
 import { STACKS } from "@/lib/stacks/catalog";
 import { ROLE_LABELS } from "../format";
-import { nameProblem, nextLayerName, summarizeTopology, type QuotaView, type UsageView, type WizardLayer } from "../wizard-math";
+import {
+  nameProblem,
+  nextLayerName,
+  summarizeTopology,
+  type QuotaView,
+  type UsageView,
+  type WizardLayer,
+} from "../wizard-math";
 import { LayerEditor } from "./layer-editor";
 import { PlacementPreviewView } from "./placement-preview";
 import { TopologySummaryView } from "./topology-summary";
@@ -15,19 +27,56 @@ import { TopologySummaryView } from "./topology-summary";
 type Region = { id: string; name: string; active: boolean; isDefault: boolean; nodes: number };
 
 // Roles offered by "Add layer", each with its usual stack; any layer may switch to any stack.
-const ROLE_DEFAULT_STACK: [string, string][] = [["BALANCER", "nginx"], ["APP", "nodejs"], ["CACHE", "redis"], ["SQL", "postgresql"], ["NOSQL", "redis"], ["STATIC", "static"], ["CUSTOM", "busybox"]];
+const ROLE_DEFAULT_STACK: [string, string][] = [
+  ["BALANCER", "nginx"],
+  ["APP", "nodejs"],
+  ["CACHE", "redis"],
+  ["SQL", "postgresql"],
+  ["NOSQL", "redis"],
+  ["STATIC", "static"],
+  ["CUSTOM", "busybox"],
+];
 
 let keySeq = 0;
 function newLayer(role: string, stackId: string, taken: string[]): WizardLayer {
   const s = STACKS.find((x) => x.id === stackId)!;
-  return { key: `l${++keySeq}`, name: nextLayerName(role, taken), role, stack: s.id, count: 1, reservedCloudlets: s.defaultCloudlets.reserved, dynamicCloudlets: s.defaultCloudlets.dynamic, diskGib: s.defaultDiskGib, ha: false };
+  return {
+    key: `l${++keySeq}`,
+    name: nextLayerName(role, taken),
+    role,
+    stack: s.id,
+    count: 1,
+    reservedCloudlets: s.defaultCloudlets.reserved,
+    dynamicCloudlets: s.defaultCloudlets.dynamic,
+    diskGib: s.defaultDiskGib,
+    ha: false,
+  };
 }
 
 const toInput = (name: string, regionId: string, layers: WizardLayer[]) => ({
-  name, regionId, layers: layers.map((l) => ({ name: l.name, role: l.role, stack: l.stack, count: l.count, reservedCloudlets: l.reservedCloudlets, dynamicCloudlets: l.dynamicCloudlets, diskGib: l.diskGib, ha: l.ha })),
+  name,
+  regionId,
+  layers: layers.map((l) => ({
+    name: l.name,
+    role: l.role,
+    stack: l.stack,
+    count: l.count,
+    reservedCloudlets: l.reservedCloudlets,
+    dynamicCloudlets: l.dynamicCloudlets,
+    diskGib: l.diskGib,
+    ha: l.ha,
+  })),
 });
 
-export function TopologyWizard({ regions, quota, usage }: { regions: Region[]; quota: QuotaView | null; usage: UsageView }) {
+export function TopologyWizard({
+  regions,
+  quota,
+  usage,
+}: {
+  regions: Region[];
+  quota: QuotaView | null;
+  usage: UsageView;
+}) {
   const router = useRouter();
   const toast = useToast();
   const [idempotencyKey] = useState(() => crypto.randomUUID());
@@ -35,9 +84,14 @@ export function TopologyWizard({ regions, quota, usage }: { regions: Region[]; q
   const [nameCheck, setNameCheck] = useState<{ name: string; message: string | null; available: boolean } | null>(null);
   const [regionId, setRegionId] = useState(regions.find((r) => r.active)?.id ?? "");
   const [layers, setLayers] = useState<WizardLayer[]>([]);
-  const [preview, setPreview] = useState<{ data: PlacementPreview | null; error: string | null }>({ data: null, error: null });
+  const [preview, setPreview] = useState<{ data: PlacementPreview | null; error: string | null }>({
+    data: null,
+    error: null,
+  });
   const [previewPending, setPreviewPending] = useState(false);
-  const [submitError, setSubmitError] = useState<{ message: string; fieldErrors?: Record<string, string[]> } | null>(null);
+  const [submitError, setSubmitError] = useState<{ message: string; fieldErrors?: Record<string, string[]> } | null>(
+    null,
+  );
   const [submitting, startSubmit] = useTransition();
   const previewSeq = useRef(0);
 
@@ -60,10 +114,17 @@ export function TopologyWizard({ regions, quota, usage }: { regions: Region[]; q
     const seq = ++previewSeq.current;
     const t = setTimeout(async () => {
       setPreviewPending(true);
-      const r = await previewPlacementAction({ idempotencyKey, input: toInput(name && !nameProblem(name) ? name : "preview", regionId, layers) });
+      const r = await previewPlacementAction({
+        idempotencyKey,
+        input: toInput(name && !nameProblem(name) ? name : "preview", regionId, layers),
+      });
       if (seq !== previewSeq.current) return;
       setPreviewPending(false);
-      setPreview(r.ok ? { data: r.data, error: null } : { data: null, error: r.error + (r.fieldErrors ? ` ${Object.values(r.fieldErrors).flat().join(" ")}` : "") });
+      setPreview(
+        r.ok
+          ? { data: r.data, error: null }
+          : { data: null, error: r.error + (r.fieldErrors ? ` ${Object.values(r.fieldErrors).flat().join(" ")}` : "") },
+      );
     }, 400);
     return () => clearTimeout(t);
     // The name does not change placement; leaving it out avoids a preview per keystroke.
@@ -100,17 +161,49 @@ export function TopologyWizard({ regions, quota, usage }: { regions: Region[]; q
       <div className="flex min-w-0 flex-col gap-6">
         <div className="grid gap-4 sm:grid-cols-2">
           <div className="flex flex-col gap-1">
-            <label htmlFor="env-name" className="text-sm font-medium text-slate-700 dark:text-slate-300">Environment name</label>
-            <input id="env-name" value={name} autoComplete="off" spellCheck={false} onChange={(e) => setName(e.target.value.toLowerCase())} aria-invalid={nameMessage || serverFieldError("name") ? true : undefined} aria-describedby="env-name-hint" className="rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900" placeholder="e.g. shop-prod" />
-            <p id="env-name-hint" aria-live="polite" className={`text-xs ${nameMessage || serverFieldError("name") ? "text-red-600 dark:text-red-400" : "text-slate-500"}`}>
-              {nameMessage ?? serverFieldError("name")?.join(" ") ?? (name && nameCheck?.name === name && nameCheck.available ? "✓ Available." : "Lower-case letters, digits and hyphens (a DNS label).")}
+            <label htmlFor="env-name" className="text-sm font-medium text-slate-700 dark:text-slate-300">
+              Environment name
+            </label>
+            <input
+              id="env-name"
+              value={name}
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => setName(e.target.value.toLowerCase())}
+              aria-invalid={nameMessage || serverFieldError("name") ? true : undefined}
+              aria-describedby="env-name-hint"
+              className="rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"
+              placeholder="e.g. shop-prod"
+            />
+            <p
+              id="env-name-hint"
+              aria-live="polite"
+              className={`text-xs ${nameMessage || serverFieldError("name") ? "text-red-600 dark:text-red-400" : "text-slate-500"}`}
+            >
+              {nameMessage ??
+                serverFieldError("name")?.join(" ") ??
+                (name && nameCheck?.name === name && nameCheck.available
+                  ? "✓ Available."
+                  : "Lower-case letters, digits and hyphens (a DNS label).")}
             </p>
           </div>
           <div className="flex flex-col gap-1">
-            <label htmlFor="env-region" className="text-sm font-medium text-slate-700 dark:text-slate-300">Region</label>
-            <select id="env-region" value={regionId} onChange={(e) => setRegionId(e.target.value)} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900">
+            <label htmlFor="env-region" className="text-sm font-medium text-slate-700 dark:text-slate-300">
+              Region
+            </label>
+            <select
+              id="env-region"
+              value={regionId}
+              onChange={(e) => setRegionId(e.target.value)}
+              className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900"
+            >
               {regions.length === 0 && <option value="">No region available</option>}
-              {regions.map((r) => <option key={r.id} value={r.id} disabled={!r.active}>{r.name} ({r.nodes} {r.nodes === 1 ? "node" : "nodes"}{r.active ? "" : ", maintenance"})</option>)}
+              {regions.map((r) => (
+                <option key={r.id} value={r.id} disabled={!r.active}>
+                  {r.name} ({r.nodes} {r.nodes === 1 ? "node" : "nodes"}
+                  {r.active ? "" : ", maintenance"})
+                </option>
+              ))}
             </select>
           </div>
         </div>
@@ -119,17 +212,41 @@ export function TopologyWizard({ regions, quota, usage }: { regions: Region[]; q
           <h2 className="mb-2 text-sm font-semibold">Layers</h2>
           <div role="group" aria-label="Add a layer" className="mb-4 flex flex-wrap gap-2">
             {ROLE_DEFAULT_STACK.map(([role, stack]) => (
-              <Button key={role} type="button" variant="secondary" disabled={layers.length >= 8} onClick={() => setLayers((ls) => [...ls, newLayer(role, stack, ls.map((l) => l.name))])}>
+              <Button
+                key={role}
+                type="button"
+                variant="secondary"
+                disabled={layers.length >= 8}
+                onClick={() =>
+                  setLayers((ls) => [
+                    ...ls,
+                    newLayer(
+                      role,
+                      stack,
+                      ls.map((l) => l.name),
+                    ),
+                  ])
+                }
+              >
                 + {ROLE_LABELS[role]}
               </Button>
             ))}
           </div>
           {layers.length === 0 ? (
-            <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-500 dark:border-slate-700">No layers yet: add a load balancer, application servers, a database…</p>
+            <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-sm text-slate-500 dark:border-slate-700">
+              No layers yet: add a load balancer, application servers, a database…
+            </p>
           ) : (
             <div className="flex flex-col gap-4">
               {layers.map((l, i) => (
-                <LayerEditor key={l.key} layer={l} index={i} errors={serverFieldError} onChange={(next) => setLayers((ls) => ls.map((x) => (x.key === l.key ? next : x)))} onRemove={() => setLayers((ls) => ls.filter((x) => x.key !== l.key))} />
+                <LayerEditor
+                  key={l.key}
+                  layer={l}
+                  index={i}
+                  errors={serverFieldError}
+                  onChange={(next) => setLayers((ls) => ls.map((x) => (x.key === l.key ? next : x)))}
+                  onRemove={() => setLayers((ls) => ls.filter((x) => x.key !== l.key))}
+                />
               ))}
             </div>
           )}
@@ -138,10 +255,23 @@ export function TopologyWizard({ regions, quota, usage }: { regions: Region[]; q
 
       <aside className="flex flex-col gap-4 lg:sticky lg:top-4 lg:self-start">
         <TopologySummaryView summary={summary} quota={quota} />
-        <PlacementPreviewView preview={layers.length ? preview.data : null} pending={previewPending} error={layers.length ? preview.error : null} />
+        <PlacementPreviewView
+          preview={layers.length ? preview.data : null}
+          pending={previewPending}
+          error={layers.length ? preview.error : null}
+        />
         <FormMessage error={submitError?.message} />
-        {blockers.length > 0 && <p className="text-xs text-slate-500" id="create-blockers">Before creating: {blockers[0]}</p>}
-        <Button type="submit" pending={submitting} disabled={blockers.length > 0} aria-describedby={blockers.length ? "create-blockers" : undefined}>
+        {blockers.length > 0 && (
+          <p className="text-xs text-slate-500" id="create-blockers">
+            Before creating: {blockers[0]}
+          </p>
+        )}
+        <Button
+          type="submit"
+          pending={submitting}
+          disabled={blockers.length > 0}
+          aria-describedby={blockers.length ? "create-blockers" : undefined}
+        >
           {submitting ? "Creating…" : "Create environment"}
         </Button>
       </aside>

@@ -10,11 +10,19 @@ export const SHARES_PER_8_CLOUDLETS = 1024;
 export function assertLimits(limits: ContainerLimits): ContainerLimits {
   const { reservedCloudlets, dynamicCloudlets, diskGib } = limits;
   const ok =
-    Number.isInteger(reservedCloudlets) && reservedCloudlets >= 0 &&
-    Number.isInteger(dynamicCloudlets) && dynamicCloudlets >= 1 && dynamicCloudlets <= 4096 &&
+    Number.isInteger(reservedCloudlets) &&
+    reservedCloudlets >= 0 &&
+    Number.isInteger(dynamicCloudlets) &&
+    dynamicCloudlets >= 1 &&
+    dynamicCloudlets <= 4096 &&
     reservedCloudlets <= dynamicCloudlets &&
-    Number.isFinite(diskGib) && diskGib > 0 && diskGib <= 65536;
-  if (!ok) throw new InvalidInputError(`invalid limits ${JSON.stringify(limits)}: need integers 0 ≤ reserved ≤ dynamic ≥ 1 and disk > 0`);
+    Number.isFinite(diskGib) &&
+    diskGib > 0 &&
+    diskGib <= 65536;
+  if (!ok)
+    throw new InvalidInputError(
+      `invalid limits ${JSON.stringify(limits)}: need integers 0 ≤ reserved ≤ dynamic ≥ 1 and disk > 0`,
+    );
   return limits;
 }
 

@@ -2,13 +2,7 @@ import { CommandTimeoutError, HostKeyMismatchError, TransportError, excerpt } fr
 import type { EngineKind } from "./types";
 
 export type EngineErrorReason =
-  | "command_failed"
-  | "timeout"
-  | "connection"
-  | "host_key"
-  | "not_found"
-  | "invalid_input"
-  | "unsupported";
+  "command_failed" | "timeout" | "connection" | "host_key" | "not_found" | "invalid_input" | "unsupported";
 
 /** Elements after these flags carry KEY=VALUE environment values, which may be secrets. */
 const ENV_FLAGS = new Set(["-v", "--set-var", "--env", "-e"]);
@@ -65,7 +59,13 @@ export class EngineError extends Error {
 export class EngineTimeoutError extends EngineError {
   readonly timeoutMs: number;
   constructor(options: Omit<EngineErrorOptions, "reason" | "transient" | "exitCode"> & { timeoutMs: number }) {
-    super({ ...options, exitCode: null, reason: "timeout", transient: true, message: options.message ?? `timed out after ${options.timeoutMs} ms` });
+    super({
+      ...options,
+      exitCode: null,
+      reason: "timeout",
+      transient: true,
+      message: options.message ?? `timed out after ${options.timeoutMs} ms`,
+    });
     this.name = "EngineTimeoutError";
     this.timeoutMs = options.timeoutMs;
   }
@@ -78,15 +78,32 @@ export function isTransientError(error: unknown): boolean {
 }
 
 /** Turns a transport failure into the engine's typed error, keeping the cause. */
-export function wrapTransportError(error: unknown, context: { engine: EngineKind; node: string; argv: readonly string[] }): unknown {
+export function wrapTransportError(
+  error: unknown,
+  context: { engine: EngineKind; node: string; argv: readonly string[] },
+): unknown {
   if (error instanceof CommandTimeoutError) {
     return new EngineTimeoutError({ ...context, timeoutMs: error.timeoutMs, cause: error });
   }
   if (error instanceof HostKeyMismatchError) {
-    return new EngineError({ ...context, exitCode: 255, reason: "host_key", transient: false, message: error.message, cause: error });
+    return new EngineError({
+      ...context,
+      exitCode: 255,
+      reason: "host_key",
+      transient: false,
+      message: error.message,
+      cause: error,
+    });
   }
   if (error instanceof TransportError) {
-    return new EngineError({ ...context, exitCode: 255, reason: "connection", transient: error.transient, message: error.message, cause: error });
+    return new EngineError({
+      ...context,
+      exitCode: 255,
+      reason: "connection",
+      transient: error.transient,
+      message: error.message,
+      cause: error,
+    });
   }
   return error;
 }

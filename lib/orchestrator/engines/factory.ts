@@ -17,6 +17,8 @@ export function createEngine(node: EngineNodeConfig, runner: CommandRunner): Con
     case "sim":
       return new SimEngine(node);
     default:
-      throw new TypeError(`unknown engine kind ${JSON.stringify((node as { engine?: unknown }).engine)} for node ${node.name}`);
+      throw new TypeError(
+        `unknown engine kind ${JSON.stringify((node as { engine?: unknown }).engine)} for node ${node.name}`,
+      );
   }
 }

@@ -29,7 +29,10 @@ export function parseDf(stdout: string): { total: number; free: number } {
 }
 
 /** CPU, memory, load and disk of a Linux host, in three commands. */
-export async function readHostFacts(options: { commands: NodeCommands; diskPath: string }): Promise<Omit<ProbeResult, "engine" | "engineVersion" | "simulated">> {
+export async function readHostFacts(options: {
+  commands: NodeCommands;
+  diskPath: string;
+}): Promise<Omit<ProbeResult, "engine" | "engineVersion" | "simulated">> {
   const { commands } = options;
   const cpuinfo = await commands.check(["cat", "/proc/cpuinfo"]);
   const memAndLoad = await commands.check(["cat", "/proc/meminfo", "/proc/loadavg"]);

@@ -4,10 +4,33 @@ import { createEngine } from "./factory";
 import { RecordingRunner } from "./test-support";
 import type { ContainerEngine, EngineNodeConfig } from "./types";
 
-const BAD_NAMES = ["", "HP-1", "hp_1", "-hp", "1hp", "hp-1;id", "hp-1 x", "hp-$(id)", "a".repeat(64), "hp-" + "a".repeat(61), "../hp-1", "web-1", "hp-1\n"];
+const BAD_NAMES = [
+  "",
+  "HP-1",
+  "hp_1",
+  "-hp",
+  "1hp",
+  "hp-1;id",
+  "hp-1 x",
+  "hp-$(id)",
+  "a".repeat(64),
+  "hp-" + "a".repeat(61),
+  "../hp-1",
+  "web-1",
+  "hp-1\n",
+];
 
 const nodes: EngineNodeConfig[] = [
-  { name: "hn-l", engine: "lxc", lxc: { lxcPath: "/var/lib/hostplane-test/unit", bridge: "hp-tu", subnetCidr: "10.213.252.0/24", gatewayIp: "10.213.252.1" } },
+  {
+    name: "hn-l",
+    engine: "lxc",
+    lxc: {
+      lxcPath: "/var/lib/hostplane-test/unit",
+      bridge: "hp-tu",
+      subnetCidr: "10.213.252.0/24",
+      gatewayIp: "10.213.252.1",
+    },
+  },
   { name: "hn-v", engine: "virtuozzo" },
 ];
 
@@ -27,7 +50,9 @@ describe("container names", () => {
     const engine: ContainerEngine = createEngine(node, runner);
     const limits = { reservedCloudlets: 1, dynamicCloudlets: 2, diskGib: 1 };
     for (const name of BAD_NAMES) {
-      await expect(engine.create({ name, ip: "10.213.252.9", template: { kind: "busybox" }, limits })).rejects.toThrow();
+      await expect(
+        engine.create({ name, ip: "10.213.252.9", template: { kind: "busybox" }, limits }),
+      ).rejects.toThrow();
       await expect(engine.start(name)).rejects.toThrow();
       await expect(engine.stop(name)).rejects.toThrow();
       await expect(engine.restart(name)).rejects.toThrow();
@@ -43,10 +68,23 @@ describe("container names", () => {
     const runner = new RecordingRunner();
     const engine = createEngine(nodes[0]!, runner);
     const limits = { reservedCloudlets: 1, dynamicCloudlets: 2, diskGib: 1 };
-    await expect(engine.create({ name: "hp-1", ip: "8.8.8.8", template: { kind: "busybox" }, limits })).rejects.toThrow(/outside/);
-    await expect(engine.create({ name: "hp-1", ip: "10.213.252.1", template: { kind: "busybox" }, limits })).rejects.toThrow(/gateway/);
-    await expect(engine.create({ name: "hp-1", ip: "10.213.252.9", template: { kind: "busybox" }, limits, env: { "A B": "x" } })).rejects.toThrow();
-    await expect(engine.create({ name: "hp-1", ip: "10.213.252.9", template: { kind: "busybox" }, limits: { ...limits, reservedCloudlets: 3 } })).rejects.toThrow();
+    await expect(engine.create({ name: "hp-1", ip: "8.8.8.8", template: { kind: "busybox" }, limits })).rejects.toThrow(
+      /outside/,
+    );
+    await expect(
+      engine.create({ name: "hp-1", ip: "10.213.252.1", template: { kind: "busybox" }, limits }),
+    ).rejects.toThrow(/gateway/);
+    await expect(
+      engine.create({ name: "hp-1", ip: "10.213.252.9", template: { kind: "busybox" }, limits, env: { "A B": "x" } }),
+    ).rejects.toThrow();
+    await expect(
+      engine.create({
+        name: "hp-1",
+        ip: "10.213.252.9",
+        template: { kind: "busybox" },
+        limits: { ...limits, reservedCloudlets: 3 },
+      }),
+    ).rejects.toThrow();
     expect(runner.calls).toEqual([]);
   });
 });

@@ -49,14 +49,15 @@ export interface Subnet {
 export function parseCidr(cidr: string): Subnet {
   const [ip, prefixText] = cidr.split("/");
   const prefix = Number(prefixText);
-  if (!ip || !Number.isInteger(prefix) || prefix < 8 || prefix > 30) throw new InvalidInputError(`invalid CIDR ${JSON.stringify(cidr)}`);
+  if (!ip || !Number.isInteger(prefix) || prefix < 8 || prefix > 30)
+    throw new InvalidInputError(`invalid CIDR ${JSON.stringify(cidr)}`);
   const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
   return { network: (parseIpv4(ip) & mask) >>> 0, prefix };
 }
 
 export function isInSubnet(ip: string, subnet: Subnet): boolean {
   const mask = (~0 << (32 - subnet.prefix)) >>> 0;
-  return ((parseIpv4(ip) & mask) >>> 0) === subnet.network;
+  return (parseIpv4(ip) & mask) >>> 0 === subnet.network;
 }
 
 /** Hostplane's whole address space; nodes get /24s out of it. */
@@ -65,14 +66,19 @@ export const HOSTPLANE_RANGE = "10.213.0.0/16";
 /** A usable container address inside 10.213.0.0/16 that is neither network, gateway (.1) nor broadcast. */
 export function assertContainerIp(ip: string): string {
   parseIpv4(ip);
-  if (!isInSubnet(ip, parseCidr(HOSTPLANE_RANGE))) throw new InvalidInputError(`container IP ${ip} is outside ${HOSTPLANE_RANGE}`);
+  if (!isInSubnet(ip, parseCidr(HOSTPLANE_RANGE)))
+    throw new InvalidInputError(`container IP ${ip} is outside ${HOSTPLANE_RANGE}`);
   const last = Number(ip.split(".")[3]);
-  if (last === 0 || last === 1 || last === 255) throw new InvalidInputError(`container IP ${ip} is a network, gateway or broadcast address`);
+  if (last === 0 || last === 1 || last === 255)
+    throw new InvalidInputError(`container IP ${ip} is a network, gateway or broadcast address`);
   return ip;
 }
 
 export function assertHostname(hostname: string): string {
-  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(hostname) || hostname.length > 253) {
+  if (
+    !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(hostname) ||
+    hostname.length > 253
+  ) {
     throw new InvalidInputError(`invalid hostname ${JSON.stringify(hostname)}`);
   }
   return hostname;
@@ -82,8 +88,10 @@ export function assertHostname(hostname: string): string {
 export function assertEnv(env: Record<string, string> | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(env ?? {})) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new InvalidInputError(`invalid environment variable name ${JSON.stringify(key)}`);
-    if (typeof value !== "string" || /[\0\n\r]/.test(value)) throw new InvalidInputError(`environment variable ${key} must be a single line`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+      throw new InvalidInputError(`invalid environment variable name ${JSON.stringify(key)}`);
+    if (typeof value !== "string" || /[\0\n\r]/.test(value))
+      throw new InvalidInputError(`environment variable ${key} must be a single line`);
     result[key] = value;
   }
   return result;

@@ -36,14 +36,7 @@ export interface ContainerSpec {
 }
 
 export type ContainerState =
-  | "running"
-  | "stopped"
-  | "starting"
-  | "stopping"
-  | "paused"
-  | "suspended"
-  | "migrating"
-  | "unknown";
+  "running" | "stopped" | "starting" | "stopping" | "paused" | "suspended" | "migrating" | "unknown";
 
 export interface ObservedContainer {
   name: string;

@@ -65,7 +65,8 @@ function sameLimits(a: Limits | null, b: Limits): boolean {
 
 export function planEnvironment(input: PlanInput): PlannedStep[] {
   const steps: PlannedStep[] = [];
-  const where = (c: DesiredContainer) => `${c.name}${c.nodeId ? ` on ${input.nodeNames?.get(c.nodeId) ?? c.nodeId}` : ""}`;
+  const where = (c: DesiredContainer) =>
+    `${c.name}${c.nodeId ? ` on ${input.nodeNames?.get(c.nodeId) ?? c.nodeId}` : ""}`;
   const envDesired = input.environment.desired;
   const effective = (c: DesiredContainer): DesiredState => (envDesired === "DELETED" ? "DELETED" : c.desired);
 
@@ -78,8 +79,17 @@ export function planEnvironment(input: PlanInput): PlannedStep[] {
 
   // Kept containers are planned in phases (all creates, then all configures, …) so the executor
   // can run each phase's steps for different containers in parallel.
-  const keep = input.containers.filter((c) => effective(c) !== "DELETED").sort((a, b) => (a.layerId === b.layerId ? a.ordinal - b.ordinal : a.layerId < b.layerId ? -1 : 1));
-  const phases: Record<"create" | "configure" | "set-limits" | "start" | "restart" | "stop", PlannedStep[]> = { create: [], configure: [], "set-limits": [], start: [], restart: [], stop: [] };
+  const keep = input.containers
+    .filter((c) => effective(c) !== "DELETED")
+    .sort((a, b) => (a.layerId === b.layerId ? a.ordinal - b.ordinal : a.layerId < b.layerId ? -1 : 1));
+  const phases: Record<"create" | "configure" | "set-limits" | "start" | "restart" | "stop", PlannedStep[]> = {
+    create: [],
+    configure: [],
+    "set-limits": [],
+    start: [],
+    restart: [],
+    stop: [],
+  };
   for (const c of keep) {
     const seen = input.observed.get(c.name);
     const desired = effective(c);
@@ -96,7 +106,14 @@ export function planEnvironment(input: PlanInput): PlannedStep[] {
     else if (desired === "RUNNING" && input.restart?.has(c.id)) add("restart");
     else if (desired === "STOPPED" && seen.state !== "stopped") add("stop");
   }
-  steps.push(...phases.create, ...phases.configure, ...phases["set-limits"], ...phases.stop, ...phases.start, ...phases.restart);
+  steps.push(
+    ...phases.create,
+    ...phases.configure,
+    ...phases["set-limits"],
+    ...phases.stop,
+    ...phases.start,
+    ...phases.restart,
+  );
 
   const env = `environment ${input.environment.id}`;
   if (envDesired === "DELETED") steps.push({ kind: "finalize-delete", target: env });

@@ -44,7 +44,10 @@ export interface ClusterState {
 
 // The prepared cluster caches load fits for the default coefficients only.
 const isDefaultLoadMark = ({ loadMark: m }: ResolvedScoring) =>
-  m.swap === DEFAULT_LOAD_MARK.swap && m.mem === DEFAULT_LOAD_MARK.mem && m.disk === DEFAULT_LOAD_MARK.disk && m.cpu === DEFAULT_LOAD_MARK.cpu;
+  m.swap === DEFAULT_LOAD_MARK.swap &&
+  m.mem === DEFAULT_LOAD_MARK.mem &&
+  m.disk === DEFAULT_LOAD_MARK.disk &&
+  m.cpu === DEFAULT_LOAD_MARK.cpu;
 
 export function createClusterState(options: {
   cluster: ClusterInput;
@@ -58,14 +61,17 @@ export function createClusterState(options: {
   const region = cluster.regionCodes.get(options.regionId) ?? -1;
   const baseEligible = new Uint8Array(n);
   for (let i = 0; i < n; i++) baseEligible[i] = cluster.active[i] === 1 && cluster.regionOf[i] === region ? 1 : 0;
-  const excludedIndex = options.excludedNodeId === undefined ? -1 : (cluster.indexById.get(options.excludedNodeId) ?? -1);
+  const excludedIndex =
+    options.excludedNodeId === undefined ? -1 : (cluster.indexById.get(options.excludedNodeId) ?? -1);
   if (excludedIndex >= 0) baseEligible[excludedIndex] = 0;
   return {
     nodes: cluster.nodes,
     size: n,
     capacity: cluster.capacity,
     reserved: cluster.reserved.slice(),
-    loadFit: isDefaultLoadMark(options.scoring) ? cluster.loadFit : loadFitsFor(cluster.nodes, options.scoring.loadMark),
+    loadFit: isDefaultLoadMark(options.scoring)
+      ? cluster.loadFit
+      : loadFitsFor(cluster.nodes, options.scoring.loadMark),
     baseEligible,
     excludedIndex,
     scoring: options.scoring,

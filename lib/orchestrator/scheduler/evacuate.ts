@@ -67,10 +67,17 @@ export function planEvacuation(options: {
   const unmovable: UnmovableContainer[] = [];
   const moves: EvacuationMove[] = [];
   const fail = (container: EvacuatingContainer, message: string, rejections: UnmovableContainer["rejections"] = []) =>
-    unmovable.push({ containerId: container.containerId, environmentId: container.environmentId, layerId: container.layerId, message, rejections });
+    unmovable.push({
+      containerId: container.containerId,
+      environmentId: container.environmentId,
+      layerId: container.layerId,
+      message,
+      rejections,
+    });
 
   if (regionId === undefined) {
-    for (const c of options.containers) fail(c, `node ${nodeId} is not in the cluster snapshot and no region was given`);
+    for (const c of options.containers)
+      fail(c, `node ${nodeId} is not in the cluster snapshot and no region was given`);
     return { nodeId, complete: options.containers.length === 0, moves, unmovable, deltas: [] };
   }
   const state = createClusterState({
@@ -107,7 +114,12 @@ export function planEvacuation(options: {
     };
     selectNode(state, candidate, choice);
     if (choice.index < 0) {
-      const layer = { id: container.layerId, ha: container.ha, labelSelector: container.labelSelector, resources: container.resources };
+      const layer = {
+        id: container.layerId,
+        ha: container.ha,
+        labelSelector: container.labelSelector,
+        resources: container.resources,
+      };
       const subject = `container ${container.containerId} of layer "${container.layerId}" in environment ${container.environmentId}`;
       const report = reportRejections({ state, candidate, layer, subject, regionId });
       fail(container, report.message, report.rejections);
@@ -125,4 +137,8 @@ export function planEvacuation(options: {
   return { nodeId, complete: unmovable.length === 0, moves, unmovable, deltas };
 }
 
-const pick = (c: EvacuatingContainer) => ({ containerId: c.containerId, environmentId: c.environmentId, layerId: c.layerId });
+const pick = (c: EvacuatingContainer) => ({
+  containerId: c.containerId,
+  environmentId: c.environmentId,
+  layerId: c.layerId,
+});

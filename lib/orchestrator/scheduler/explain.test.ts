@@ -14,7 +14,10 @@ describe("explain", () => {
   const request = {
     requestId: "preview-1",
     regionId: "r1",
-    layers: [makeLayer("app", { count: 2 }), makeLayer("cp", { count: 3, ha: true, resources: { reservedCloudlets: 8, dynamicCloudlets: 8, diskGib: 5 } })],
+    layers: [
+      makeLayer("app", { count: 2 }),
+      makeLayer("cp", { count: 3, ha: true, resources: { reservedCloudlets: 8, dynamicCloudlets: 8, diskGib: 5 } }),
+    ],
   };
 
   it("shows every node for every container and lands where placement lands", () => {

@@ -20,19 +20,13 @@ export interface FilterContext {
 export type FilterResult = { fit: true } | { fit: false; reason: string };
 export type NodeFilter = (ctx: FilterContext) => FilterResult;
 export type FilterName =
-  | "excluded"
-  | "status"
-  | "region"
-  | "labels"
-  | "ram"
-  | "cpu"
-  | "disk"
-  | "slots"
-  | "overcommit"
-  | "haAntiAffinity";
+  "excluded" | "status" | "region" | "labels" | "ram" | "cpu" | "disk" | "slots" | "overcommit" | "haAntiAffinity";
 
 const FIT: FilterResult = Object.freeze({ fit: true });
-const reject = (ctx: FilterContext, text: string): FilterResult => ({ fit: false, reason: `${ctx.node.name}: ${text}` });
+const reject = (ctx: FilterContext, text: string): FilterResult => ({
+  fit: false,
+  reason: `${ctx.node.name}: ${text}`,
+});
 
 export const excludedFilter: NodeFilter = (ctx) => (ctx.excluded ? reject(ctx, "is the node being evacuated") : FIT);
 
@@ -51,7 +45,8 @@ export const labelFilter: NodeFilter = (ctx) => {
   const missing: string[] = [];
   for (const key in selector) {
     const have = ctx.node.labels[key];
-    if (have !== selector[key]) missing.push(have === undefined ? `${key}=${selector[key]} (absent)` : `${key}=${selector[key]} (has ${have})`);
+    if (have !== selector[key])
+      missing.push(have === undefined ? `${key}=${selector[key]} (absent)` : `${key}=${selector[key]} (has ${have})`);
   }
   return missing.length === 0 ? FIT : reject(ctx, `label ${missing.join(", ")} required by layer "${ctx.layer.id}"`);
 };

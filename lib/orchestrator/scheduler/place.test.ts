@@ -23,7 +23,9 @@ function failed(result: PlacementResult): PlacementFailure {
 
 describe("placeEnvironment", () => {
   it("spread puts the containers of one layer on different nodes while it can", () => {
-    const result = ok(placeEnvironment({ request: request({ layers: [makeLayer("app", { count: 3 })] }), nodes: three() }));
+    const result = ok(
+      placeEnvironment({ request: request({ layers: [makeLayer("app", { count: 3 })] }), nodes: three() }),
+    );
     expect(new Set(result.assignments.map((a) => a.nodeId)).size).toBe(3);
     expect(result.assignments.map((a) => a.ordinal)).toEqual([0, 1, 2]);
   });
@@ -39,13 +41,20 @@ describe("placeEnvironment", () => {
 
   it("pack fills the fullest node that still fits", () => {
     const nodes = [makeNode("empty"), makeNode("half", { reserved: { ramMib: 8192, cpuMhz: 25_600, diskGib: 250 } })];
-    const result = ok(placeEnvironment({ request: request({ strategy: "pack", layers: [makeLayer("app", { count: 3 })] }), nodes }));
+    const result = ok(
+      placeEnvironment({ request: request({ strategy: "pack", layers: [makeLayer("app", { count: 3 })] }), nodes }),
+    );
     expect(result.assignments.every((a) => a.nodeId === "half")).toBe(true);
     expect(result.strategy).toBe("pack");
   });
 
   it("never puts two containers of an HA layer on one node", () => {
-    const result = ok(placeEnvironment({ request: request({ strategy: "pack", layers: [makeLayer("cp", { count: 3, ha: true })] }), nodes: three() }));
+    const result = ok(
+      placeEnvironment({
+        request: request({ strategy: "pack", layers: [makeLayer("cp", { count: 3, ha: true })] }),
+        nodes: three(),
+      }),
+    );
     expect(new Set(result.assignments.map((a) => a.nodeId)).size).toBe(3);
   });
 
@@ -55,7 +64,10 @@ describe("placeEnvironment", () => {
       makeNode("hn-2", { capacity: { ramMib: 1536 }, reserved: { ramMib: 1024 } }),
       makeNode("hn-3"),
     ];
-    const layers = [makeLayer("web", { count: 1 }), makeLayer("cp", { count: 2, ha: true, resources: { reservedCloudlets: 8, dynamicCloudlets: 8, diskGib: 10 } })];
+    const layers = [
+      makeLayer("web", { count: 1 }),
+      makeLayer("cp", { count: 2, ha: true, resources: { reservedCloudlets: 8, dynamicCloudlets: 8, diskGib: 10 } }),
+    ];
     const result = failed(placeEnvironment({ request: request({ layers }), nodes }));
     expect(result.code).toBe("NO_CAPACITY");
     expect(result.failed).toEqual({ layerId: "cp", ordinal: 1 });
@@ -71,20 +83,33 @@ describe("placeEnvironment", () => {
   });
 
   it("filters by region and labels", () => {
-    const nodes = [makeNode("eu", { regionId: "r2", labels: { ssd: "1" } }), makeNode("plain"), makeNode("fast", { labels: { ssd: "1" } })];
-    const result = ok(placeEnvironment({ request: request({ layers: [makeLayer("db", { labelSelector: { ssd: "1" } })] }), nodes }));
+    const nodes = [
+      makeNode("eu", { regionId: "r2", labels: { ssd: "1" } }),
+      makeNode("plain"),
+      makeNode("fast", { labels: { ssd: "1" } }),
+    ];
+    const result = ok(
+      placeEnvironment({ request: request({ layers: [makeLayer("db", { labelSelector: { ssd: "1" } })] }), nodes }),
+    );
     expect(result.assignments[0].nodeId).toBe("fast");
   });
 
   it("respects the dynamic-limit overcommit ceiling", () => {
-    const nodes = [makeNode("tight", { reserved: { limitCloudlets: 120 } }), makeNode("loose", { overcommitRatio: 2, reserved: { limitCloudlets: 120 } })];
+    const nodes = [
+      makeNode("tight", { reserved: { limitCloudlets: 120 } }),
+      makeNode("loose", { overcommitRatio: 2, reserved: { limitCloudlets: 120 } }),
+    ];
     const layers = [makeLayer("app", { resources: { reservedCloudlets: 1, dynamicCloudlets: 16, diskGib: 1 } })];
-    expect(ok(placeEnvironment({ request: request({ layers, strategy: "pack" }), nodes })).assignments[0].nodeId).toBe("loose");
+    expect(ok(placeEnvironment({ request: request({ layers, strategy: "pack" }), nodes })).assignments[0].nodeId).toBe(
+      "loose",
+    );
   });
 
   it("returns per-node reserved deltas in node order", () => {
     const nodes = [makeNode("hn-1"), makeNode("hn-2")];
-    const layers = [makeLayer("db", { count: 2, ha: true, resources: { reservedCloudlets: 2, dynamicCloudlets: 6, diskGib: 7 } })];
+    const layers = [
+      makeLayer("db", { count: 2, ha: true, resources: { reservedCloudlets: 2, dynamicCloudlets: 6, diskGib: 7 } }),
+    ];
     const result = ok(placeEnvironment({ request: request({ layers }), nodes }));
     expect(result.deltas).toEqual([
       { nodeId: "hn-1", ramMib: 256, cpuMhz: 800, diskGib: 7, containers: 1, limitCloudlets: 6 },
@@ -93,33 +118,54 @@ describe("placeEnvironment", () => {
   });
 
   it("places big layers first but reports assignments in request order", () => {
-    const nodes = [makeNode("small", { capacity: { ramMib: 1024, cpuMhz: 3200 } }), makeNode("big", { capacity: { ramMib: 2048, cpuMhz: 6400 } })];
+    const nodes = [
+      makeNode("small", { capacity: { ramMib: 1024, cpuMhz: 3200 } }),
+      makeNode("big", { capacity: { ramMib: 2048, cpuMhz: 6400 } }),
+    ];
     const layers = [
       makeLayer("tiny", { resources: { reservedCloudlets: 8, dynamicCloudlets: 8, diskGib: 1 } }),
       makeLayer("huge", { resources: { reservedCloudlets: 16, dynamicCloudlets: 16, diskGib: 1 } }),
     ];
     // Request order would put "tiny" on "big" (spread: more free) and leave no room for "huge".
     const result = ok(placeEnvironment({ request: request({ layers }), nodes }));
-    expect(result.assignments.map((a) => [a.layerId, a.nodeId])).toEqual([["tiny", "small"], ["huge", "big"]]);
+    expect(result.assignments.map((a) => [a.layerId, a.nodeId])).toEqual([
+      ["tiny", "small"],
+      ["huge", "big"],
+    ]);
   });
 
   it("breaks ties with the request id: replayable, and different ids spread over tied nodes", () => {
     const nodes = Array.from({ length: 8 }, (_, i) => makeNode(`hn-${i}`));
-    const pick = (id: string) => ok(placeEnvironment({ request: request({ requestId: id }), nodes })).assignments[0].nodeId;
+    const pick = (id: string) =>
+      ok(placeEnvironment({ request: request({ requestId: id }), nodes })).assignments[0].nodeId;
     expect(pick("same")).toBe(pick("same"));
     const chosen = new Set(Array.from({ length: 40 }, (_, i) => pick(`r-${i}`)));
     expect(chosen.size).toBeGreaterThan(3);
   });
 
   it("gives the same answer for node arrays and a PreparedCluster", () => {
-    const nodes = [makeNode("a", { load: { memUsedMib: 3000 } }), makeNode("b"), makeNode("c", { reserved: { ramMib: 4096, cpuMhz: 12_800 } })];
+    const nodes = [
+      makeNode("a", { load: { memUsedMib: 3000 } }),
+      makeNode("b"),
+      makeNode("c", { reserved: { ramMib: 4096, cpuMhz: 12_800 } }),
+    ];
     const req = request({ layers: [makeLayer("app", { count: 4 }), makeLayer("cp", { count: 2, ha: true })] });
-    expect(placeEnvironment({ request: req, nodes: prepareCluster(nodes) })).toEqual(placeEnvironment({ request: req, nodes }));
+    expect(placeEnvironment({ request: req, nodes: prepareCluster(nodes) })).toEqual(
+      placeEnvironment({ request: req, nodes }),
+    );
   });
 
   it.each<[string, PlacementRequest["layers"], string]>([
-    ["fractional cloudlets", [makeLayer("a", { resources: { reservedCloudlets: 1.5, dynamicCloudlets: 2, diskGib: 1 } })], "whole number"],
-    ["limit below reserved", [makeLayer("a", { resources: { reservedCloudlets: 4, dynamicCloudlets: 2, diskGib: 1 } })], "below the reserved"],
+    [
+      "fractional cloudlets",
+      [makeLayer("a", { resources: { reservedCloudlets: 1.5, dynamicCloudlets: 2, diskGib: 1 } })],
+      "whole number",
+    ],
+    [
+      "limit below reserved",
+      [makeLayer("a", { resources: { reservedCloudlets: 4, dynamicCloudlets: 2, diskGib: 1 } })],
+      "below the reserved",
+    ],
     ["negative count", [makeLayer("a", { count: -1 })], "count"],
     ["duplicate layer ids", [makeLayer("a"), makeLayer("a")], "appears twice"],
   ])("rejects an invalid request: %s", (_name, layers, fragment) => {
@@ -161,7 +207,10 @@ describe("placeScaleOut", () => {
         regionId: "r1",
         layer: makeLayer("app"),
         count: 1,
-        existing: [{ layerId: "app", nodeId: "hn-1" }, { layerId: "app", nodeId: "hn-3" }],
+        existing: [
+          { layerId: "app", nodeId: "hn-1" },
+          { layerId: "app", nodeId: "hn-3" },
+        ],
         nodes: three(),
       }),
     );

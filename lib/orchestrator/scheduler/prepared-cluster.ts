@@ -78,7 +78,10 @@ export function prepareCluster(nodes: readonly HardwareNodeSnapshot[]): Prepared
   };
 }
 
-export function loadFitsFor(nodes: readonly HardwareNodeSnapshot[], coefficients: Readonly<LoadMarkCoefficients>): Float64Array {
+export function loadFitsFor(
+  nodes: readonly HardwareNodeSnapshot[],
+  coefficients: Readonly<LoadMarkCoefficients>,
+): Float64Array {
   const fits = new Float64Array(nodes.length);
   for (let i = 0; i < nodes.length; i++) fits[i] = loadFitOf(loadMark(nodes[i].load, coefficients));
   return fits;
@@ -96,7 +99,11 @@ export function asPrepared(input: ClusterInput): PreparedCluster {
  * A new cluster with deltas added (sign 1) or removed (sign -1). Node snapshots and arrays are
  * updated with the same additions in the same order, so both views stay bit-identical.
  */
-export function shiftCluster(cluster: PreparedCluster, deltas: readonly ReservedDelta[], sign: 1 | -1): PreparedCluster {
+export function shiftCluster(
+  cluster: PreparedCluster,
+  deltas: readonly ReservedDelta[],
+  sign: 1 | -1,
+): PreparedCluster {
   const reserved = cluster.reserved.slice();
   const nodes = cluster.nodes.slice();
   for (const delta of deltas) {

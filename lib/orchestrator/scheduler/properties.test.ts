@@ -52,11 +52,22 @@ const nodeArb = (id: string) =>
           containers: part(r.slots),
           limitCloudlets: part(r.ramCl * (r.ratio ?? 1)),
         },
-        load: { memUsedMib: r.mem, memTotalMib: 4096, swapUsedMib: r.swap, swapTotalMib: 1024, diskUsedGib: 0, diskTotalGib: 100, loadAvg5: r.loadAvg, cores: 4 },
+        load: {
+          memUsedMib: r.mem,
+          memTotalMib: 4096,
+          swapUsedMib: r.swap,
+          swapTotalMib: 1024,
+          diskUsedGib: 0,
+          diskTotalGib: 100,
+          loadAvg5: r.loadAvg,
+          cores: 4,
+        },
       };
     });
 
-const clusterArb = fc.integer({ min: 0, max: 12 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => nodeArb(`hn-${i}`))));
+const clusterArb = fc
+  .integer({ min: 0, max: 12 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => nodeArb(`hn-${i}`))));
 
 const layerArb = (id: string) =>
   fc
@@ -68,27 +79,36 @@ const layerArb = (id: string) =>
       ha: fc.boolean(),
       zone: fc.constantFrom(undefined, undefined, "a"),
     })
-    .map(
-      (r): LayerRequest => ({
-        id,
-        count: r.count,
-        ha: r.ha,
-        labelSelector: r.zone ? { zone: r.zone } : undefined,
-        resources: { reservedCloudlets: r.reserved, dynamicCloudlets: Math.max(1, r.reserved + r.extra), diskGib: r.disk },
-      }),
-    );
+    .map((r): LayerRequest => ({
+      id,
+      count: r.count,
+      ha: r.ha,
+      labelSelector: r.zone ? { zone: r.zone } : undefined,
+      resources: {
+        reservedCloudlets: r.reserved,
+        dynamicCloudlets: Math.max(1, r.reserved + r.extra),
+        diskGib: r.disk,
+      },
+    }));
 
 const scenarioArb = fc
   .record({
     nodes: clusterArb,
-    layers: fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => layerArb(`l${i}`)))),
+    layers: fc
+      .integer({ min: 1, max: 3 })
+      .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => layerArb(`l${i}`)))),
     strategy: fc.constantFrom<"spread" | "pack">("spread", "pack"),
     requestId: fc.string({ maxLength: 8 }),
     existingPicks: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 4 }),
   })
   .map(({ nodes, layers, strategy, requestId, existingPicks }) => {
     const existing =
-      nodes.length === 0 ? [] : existingPicks.map(([l, n]) => ({ layerId: layers[l % layers.length].id, nodeId: nodes[n % nodes.length].id }));
+      nodes.length === 0
+        ? []
+        : existingPicks.map(([l, n]) => ({
+            layerId: layers[l % layers.length].id,
+            nodeId: nodes[n % nodes.length].id,
+          }));
     const request: PlacementRequest = { requestId, regionId: "r1", strategy, layers, existing };
     return { nodes, request };
   });
@@ -193,8 +213,17 @@ describe("placement properties", () => {
       fc.property(nodeArb("hn-x"), layerArb("l"), fc.integer({ min: 0, max: 2 }), (node, layer, sameLayer) => {
         const one = { ...layer, count: 1 };
         const existing = Array.from({ length: sameLayer }, () => ({ layerId: "l", nodeId: "hn-x" }));
-        const result = placeEnvironment({ request: { requestId: "x", regionId: "r1", layers: [one], existing }, nodes: [node] });
-        const verdict = runFilters({ node, regionId: "r1", demand: toDemand(layer.resources), layer, sameLayerOnNode: sameLayer });
+        const result = placeEnvironment({
+          request: { requestId: "x", regionId: "r1", layers: [one], existing },
+          nodes: [node],
+        });
+        const verdict = runFilters({
+          node,
+          regionId: "r1",
+          demand: toDemand(layer.resources),
+          layer,
+          sameLayerOnNode: sameLayer,
+        });
         expect(result.ok).toBe(verdict.fit);
         if (!result.ok) expect(result.rejections[0].reasons).toEqual(verdict.reasons);
       }),
@@ -224,20 +253,26 @@ describe("placement properties", () => {
 describe("evacuation properties", () => {
   const containerArb = (i: number) =>
     fc
-      .record({ env: fc.constantFrom("e1", "e2"), layer: fc.constantFrom("a", "b"), ha: fc.boolean(), reserved: fc.integer({ min: 0, max: 8 }), disk: fc.integer({ min: 0, max: 20 }) })
-      .map(
-        (r): EvacuatingContainer => ({
-          containerId: `c${i}`,
-          environmentId: r.env,
-          layerId: r.layer,
-          ha: r.ha,
-          resources: { reservedCloudlets: r.reserved, dynamicCloudlets: Math.max(1, r.reserved), diskGib: r.disk },
-        }),
-      );
+      .record({
+        env: fc.constantFrom("e1", "e2"),
+        layer: fc.constantFrom("a", "b"),
+        ha: fc.boolean(),
+        reserved: fc.integer({ min: 0, max: 8 }),
+        disk: fc.integer({ min: 0, max: 20 }),
+      })
+      .map((r): EvacuatingContainer => ({
+        containerId: `c${i}`,
+        environmentId: r.env,
+        layerId: r.layer,
+        ha: r.ha,
+        resources: { reservedCloudlets: r.reserved, dynamicCloudlets: Math.max(1, r.reserved), diskGib: r.disk },
+      }));
   const evacArb = fc.record({
     nodes: clusterArb.filter((ns) => ns.length > 0),
     pick: fc.nat(),
-    containers: fc.integer({ min: 0, max: 6 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => containerArb(i)))),
+    containers: fc
+      .integer({ min: 0, max: 6 })
+      .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => containerArb(i)))),
     strategy: fc.constantFrom<"spread" | "pack">("spread", "pack"),
     elsewhere: fc.array(fc.tuple(fc.constantFrom("e1", "e2"), fc.constantFrom("a", "b"), fc.nat()), { maxLength: 4 }),
   });
@@ -246,7 +281,11 @@ describe("evacuation properties", () => {
     fc.assert(
       fc.property(evacArb, ({ nodes, pick, containers, strategy, elsewhere }) => {
         const nodeId = nodes[pick % nodes.length].id;
-        const placements = elsewhere.map(([environmentId, layerId, n]) => ({ environmentId, layerId, nodeId: nodes[n % nodes.length].id }));
+        const placements = elsewhere.map(([environmentId, layerId, n]) => ({
+          environmentId,
+          layerId,
+          nodeId: nodes[n % nodes.length].id,
+        }));
         const plan = planEvacuation({ nodeId, containers, nodes, strategy, placements });
         expect(plan.complete).toBe(plan.unmovable.length === 0);
         expect(plan.moves.length + plan.unmovable.length).toBe(containers.length);

@@ -1,7 +1,13 @@
 import { overcommitCeilingMib } from "./filters";
 import { isPrepared, shiftCluster, type ClusterInput, type PreparedCluster } from "./prepared-cluster";
 import { toDemand } from "./resources";
-import { CLOUDLET_RAM_MIB, type ContainerResources, type HardwareNodeSnapshot, type NodeReserved, type ReservedDelta } from "./types";
+import {
+  CLOUDLET_RAM_MIB,
+  type ContainerResources,
+  type HardwareNodeSnapshot,
+  type NodeReserved,
+  type ReservedDelta,
+} from "./types";
 
 /**
  * Pure bookkeeping so callers (the service that commits a decision, the simulator, tests) can
@@ -23,7 +29,11 @@ function shift(reserved: NodeReserved, delta: Omit<ReservedDelta, "nodeId">, sig
   };
 }
 
-function applyDeltas(nodes: readonly HardwareNodeSnapshot[], source: DeltaSource, sign: 1 | -1): HardwareNodeSnapshot[] {
+function applyDeltas(
+  nodes: readonly HardwareNodeSnapshot[],
+  source: DeltaSource,
+  sign: 1 | -1,
+): HardwareNodeSnapshot[] {
   const deltas = deltasOf(source);
   if (deltas.length === 0) return nodes.slice();
   const byNode = new Map<string, ReservedDelta>();
@@ -48,9 +58,15 @@ export function applyPlacement(nodes: ClusterInput, placement: DeltaSource): Har
 }
 
 /** The inverse of applyPlacement: releasing what was placed restores every total exactly. */
-export function releasePlacement(nodes: readonly HardwareNodeSnapshot[], placement: DeltaSource): HardwareNodeSnapshot[];
+export function releasePlacement(
+  nodes: readonly HardwareNodeSnapshot[],
+  placement: DeltaSource,
+): HardwareNodeSnapshot[];
 export function releasePlacement(nodes: PreparedCluster, placement: DeltaSource): PreparedCluster;
-export function releasePlacement(nodes: ClusterInput, placement: DeltaSource): HardwareNodeSnapshot[] | PreparedCluster {
+export function releasePlacement(
+  nodes: ClusterInput,
+  placement: DeltaSource,
+): HardwareNodeSnapshot[] | PreparedCluster {
   return isPrepared(nodes) ? shiftCluster(nodes, deltasOf(placement), -1) : applyDeltas(nodes, placement, -1);
 }
 

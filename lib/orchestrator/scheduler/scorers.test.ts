@@ -14,7 +14,16 @@ import {
 import { makeNode } from "./test-helpers";
 import type { NodeLoad } from "./types";
 
-const idle: NodeLoad = { memUsedMib: 0, memTotalMib: 1000, swapUsedMib: 0, swapTotalMib: 1000, diskUsedGib: 0, diskTotalGib: 100, loadAvg5: 0, cores: 4 };
+const idle: NodeLoad = {
+  memUsedMib: 0,
+  memTotalMib: 1000,
+  swapUsedMib: 0,
+  swapTotalMib: 1000,
+  diskUsedGib: 0,
+  diskTotalGib: 100,
+  loadAvg5: 0,
+  cores: 4,
+};
 
 describe("loadMark (Jelastic formula)", () => {
   it.each<[string, Partial<NodeLoad>, number]>([
@@ -86,7 +95,9 @@ describe("pack scorer", () => {
     const empty = makeNode("a");
     const half = makeNode("b", { reserved: { ramMib: 8192, cpuMhz: 25_600, diskGib: 100 } });
     expect(packScore({ node: half, demand })).toBeGreaterThan(packScore({ node: empty, demand }));
-    expect(packScore({ node: makeNode("c", { capacity: { ramMib: 1024, cpuMhz: 3200, diskGib: 10 } }), demand })).toBe(100);
+    expect(packScore({ node: makeNode("c", { capacity: { ramMib: 1024, cpuMhz: 3200, diskGib: 10 } }), demand })).toBe(
+      100,
+    );
   });
 });
 

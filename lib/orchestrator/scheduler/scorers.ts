@@ -13,7 +13,12 @@ import type {
  * in cluster-state.ts calls the number-only forms (`…Of`) so both paths share one formula.
  */
 
-export const DEFAULT_LOAD_MARK: Readonly<LoadMarkCoefficients> = Object.freeze({ swap: 1, mem: 0.2, disk: 0.5, cpu: 1 });
+export const DEFAULT_LOAD_MARK: Readonly<LoadMarkCoefficients> = Object.freeze({
+  swap: 1,
+  mem: 0.2,
+  disk: 0.5,
+  cpu: 1,
+});
 
 const ratio = (used: number, total: number) => (total > 0 ? used / total : 0);
 
@@ -77,7 +82,10 @@ export function packScoreOf(ramShare: number, cpuShare: number, diskShare: numbe
 }
 
 /** RAM, CPU and disk shares of a node's capacity after adding `demand` to its reserved totals. */
-export function sharesAfter(node: HardwareNodeSnapshot, demand: ContainerDemand): { ram: number; cpu: number; disk: number } {
+export function sharesAfter(
+  node: HardwareNodeSnapshot,
+  demand: ContainerDemand,
+): { ram: number; cpu: number; disk: number } {
   const { capacity, reserved } = node;
   return {
     ram: ratio(reserved.ramMib + demand.ramMib, capacity.ramMib),

@@ -11,7 +11,9 @@ describe("host keys", () => {
     try {
       execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(dir, "k")]);
       const [, key] = readFileSync(path.join(dir, "k.pub"), "utf8").split(" ");
-      const expected = execFileSync("ssh-keygen", ["-lf", path.join(dir, "k.pub")]).toString().split(" ")[1];
+      const expected = execFileSync("ssh-keygen", ["-lf", path.join(dir, "k.pub")])
+        .toString()
+        .split(" ")[1];
       expect(fingerprintOf(key!)).toBe(expected);
     } finally {
       rmSync(dir, { recursive: true, force: true });

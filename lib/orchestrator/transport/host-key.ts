@@ -12,7 +12,14 @@ export interface HostKey {
 }
 
 /** Preference when a node offers several keys: the strongest, most common first. */
-const KEY_TYPE_ORDER = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "ssh-rsa"];
+const KEY_TYPE_ORDER = [
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "rsa-sha2-512",
+  "ssh-rsa",
+];
 
 export function fingerprintOf(keyBase64: string): string {
   const digest = createHash("sha256").update(Buffer.from(keyBase64, "base64")).digest("base64");
@@ -47,12 +54,18 @@ export function parseKeyscanOutput(stdout: string): HostKey[] {
  * Nothing is trusted until the admin confirms; the confirmed key is then the only key the
  * SshRunner accepts.
  */
-export async function scanHostKey(options: { host: string; port?: number; timeoutMs?: number }): Promise<HostKey & { all: HostKey[] }> {
+export async function scanHostKey(options: {
+  host: string;
+  port?: number;
+  timeoutMs?: number;
+}): Promise<HostKey & { all: HostKey[] }> {
   const host = assertOperand(options.host, "host");
   const port = options.port ?? 22;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const seconds = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
-  const result = await runFile(["ssh-keyscan", "-T", seconds, "-p", String(port), "--", host], { timeoutMs: timeoutMs + 2_000 });
+  const result = await runFile(["ssh-keyscan", "-T", seconds, "-p", String(port), "--", host], {
+    timeoutMs: timeoutMs + 2_000,
+  });
   const all = parseKeyscanOutput(result.stdout);
   const best = all[0];
   if (!best) throw new Error(`ssh-keyscan returned no host key for ${host}:${port} (exit ${result.code})`);

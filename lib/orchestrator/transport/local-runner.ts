@@ -31,7 +31,12 @@ export function runFile(argv: string[], options: RunOptions & { redactedArgv?: s
         }
         if (error && typeof error.code !== "number") {
           // Spawn failures (ENOENT, EACCES) or buffer overflow: there is no exit code to report.
-          resolve({ code: 127, stdout: stdout.toString("utf8"), stderr: `${stderr}${error.message}`, stdoutBytes: stdout });
+          resolve({
+            code: 127,
+            stdout: stdout.toString("utf8"),
+            stderr: `${stderr}${error.message}`,
+            stdoutBytes: stdout,
+          });
           return;
         }
         const code = error && typeof error.code === "number" ? error.code : 0;

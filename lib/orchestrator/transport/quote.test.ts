@@ -24,14 +24,29 @@ describe("shellQuote", () => {
     const script = "process.stdout.write(JSON.stringify(process.argv.slice(1)))";
     fc.assert(
       fc.property(fc.array(anyString, { maxLength: 5 }), (args) => {
-        expect(JSON.parse(throughShell([process.execPath, "-e", script, "--", ...args]).toString("utf8"))).toEqual(args);
+        expect(JSON.parse(throughShell([process.execPath, "-e", script, "--", ...args]).toString("utf8"))).toEqual(
+          args,
+        );
       }),
       { numRuns: 40 },
     );
   });
 
   it("neutralises classic injection payloads", () => {
-    for (const payload of ["$(id)", "`id`", "a; rm -rf /", "'", "\"'\"", "$HOME", "a\nb", "*", "~", "\\", "!!", "a'b'c"]) {
+    for (const payload of [
+      "$(id)",
+      "`id`",
+      "a; rm -rf /",
+      "'",
+      '"\'"',
+      "$HOME",
+      "a\nb",
+      "*",
+      "~",
+      "\\",
+      "!!",
+      "a'b'c",
+    ]) {
       expect(throughShell(["printf", "%s", payload]).toString()).toBe(payload);
     }
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);

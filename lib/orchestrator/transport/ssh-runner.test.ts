@@ -63,11 +63,17 @@ describe("SshRunner", () => {
 
   it("types host key mismatches and connection failures, but not a remote command's exit 255", async () => {
     const knownHostsFile = path.join(dir, "kh2");
-    await expect(new SshRunner({ ...base, knownHostsFile, sshBinary: fakeSsh("hostkey") }).run(["true"], { timeoutMs: 10_000 })).rejects.toBeInstanceOf(HostKeyMismatchError);
-    const refused = new SshRunner({ ...base, knownHostsFile, sshBinary: fakeSsh("refused") }).run(["true"], { timeoutMs: 10_000 });
+    await expect(
+      new SshRunner({ ...base, knownHostsFile, sshBinary: fakeSsh("hostkey") }).run(["true"], { timeoutMs: 10_000 }),
+    ).rejects.toBeInstanceOf(HostKeyMismatchError);
+    const refused = new SshRunner({ ...base, knownHostsFile, sshBinary: fakeSsh("refused") }).run(["true"], {
+      timeoutMs: 10_000,
+    });
     await expect(refused).rejects.toBeInstanceOf(SshConnectionError);
     await expect(refused).rejects.toMatchObject({ transient: true });
-    const remote = await new SshRunner({ ...base, knownHostsFile, sshBinary: fakeSsh("remote255") }).run(["prlctl"], { timeoutMs: 10_000 });
+    const remote = await new SshRunner({ ...base, knownHostsFile, sshBinary: fakeSsh("remote255") }).run(["prlctl"], {
+      timeoutMs: 10_000,
+    });
     expect(remote.code).toBe(255);
   });
 });

@@ -84,7 +84,11 @@ export class SshRunner implements CommandRunner {
     const keyDir = await mkdtemp(path.join(tmpdir(), "hp-ssh-"));
     const keyFile = path.join(keyDir, "id");
     try {
-      await writeFile(keyFile, this.options.privateKey.endsWith("\n") ? this.options.privateKey : `${this.options.privateKey}\n`, { mode: 0o600 });
+      await writeFile(
+        keyFile,
+        this.options.privateKey.endsWith("\n") ? this.options.privateKey : `${this.options.privateKey}\n`,
+        { mode: 0o600 },
+      );
       const controlPath = this.options.multiplex ? path.join(await this.getControlDir(), "cm") : null;
       const sshArgv = this.buildArgv({ keyFile, remoteCommand, controlPath });
       const result = await runFile(sshArgv, { ...options, redactedArgv: argv });
@@ -100,7 +104,20 @@ export class SshRunner implements CommandRunner {
     const dir = this.controlDir ? await this.controlDir : null;
     this.controlDir = null;
     if (!dir) return;
-    await runFile([this.options.sshBinary, "-F", "/dev/null", "-o", `ControlPath=${path.join(dir, "cm")}`, "-O", "exit", "--", this.options.host], { timeoutMs: 5_000 }).catch(() => undefined);
+    await runFile(
+      [
+        this.options.sshBinary,
+        "-F",
+        "/dev/null",
+        "-o",
+        `ControlPath=${path.join(dir, "cm")}`,
+        "-O",
+        "exit",
+        "--",
+        this.options.host,
+      ],
+      { timeoutMs: 5_000 },
+    ).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
 
@@ -114,25 +131,46 @@ export class SshRunner implements CommandRunner {
     const o = this.options;
     const multiplex =
       options.controlPath && o.multiplex
-        ? ["-o", "ControlMaster=auto", "-o", `ControlPath=${options.controlPath}`, "-o", `ControlPersist=${o.multiplex.persistSec}`]
+        ? [
+            "-o",
+            "ControlMaster=auto",
+            "-o",
+            `ControlPath=${options.controlPath}`,
+            "-o",
+            `ControlPersist=${o.multiplex.persistSec}`,
+          ]
         : [];
     return [
       o.sshBinary,
-      "-F", "/dev/null",
+      "-F",
+      "/dev/null",
       ...multiplex,
-      "-o", "BatchMode=yes",
-      "-o", `ConnectTimeout=${o.connectTimeoutSec}`,
-      "-o", `ServerAliveInterval=${o.serverAliveIntervalSec}`,
-      "-o", "ServerAliveCountMax=3",
-      "-o", "StrictHostKeyChecking=yes",
-      "-o", `UserKnownHostsFile=${o.knownHostsFile}`,
-      "-o", "GlobalKnownHostsFile=/dev/null",
-      "-o", "UpdateHostKeys=no",
-      "-o", "IdentitiesOnly=yes",
-      "-o", "LogLevel=ERROR",
-      "-i", options.keyFile,
-      "-p", String(o.port),
-      "-l", o.user,
+      "-o",
+      "BatchMode=yes",
+      "-o",
+      `ConnectTimeout=${o.connectTimeoutSec}`,
+      "-o",
+      `ServerAliveInterval=${o.serverAliveIntervalSec}`,
+      "-o",
+      "ServerAliveCountMax=3",
+      "-o",
+      "StrictHostKeyChecking=yes",
+      "-o",
+      `UserKnownHostsFile=${o.knownHostsFile}`,
+      "-o",
+      "GlobalKnownHostsFile=/dev/null",
+      "-o",
+      "UpdateHostKeys=no",
+      "-o",
+      "IdentitiesOnly=yes",
+      "-o",
+      "LogLevel=ERROR",
+      "-i",
+      options.keyFile,
+      "-p",
+      String(o.port),
+      "-l",
+      o.user,
       "-T",
       "--",
       o.host,
@@ -142,7 +180,11 @@ export class SshRunner implements CommandRunner {
 
   private throwIfTransportFailure(stderr: string): void {
     if (HOST_KEY_PATTERNS.some((pattern) => pattern.test(stderr))) {
-      throw new HostKeyMismatchError({ host: this.options.host, port: this.options.port, expectedFingerprint: this.hostKeyFingerprint });
+      throw new HostKeyMismatchError({
+        host: this.options.host,
+        port: this.options.port,
+        expectedFingerprint: this.hostKeyFingerprint,
+      });
     }
     if (CONNECTION_PATTERNS.some((pattern) => pattern.test(stderr))) {
       throw new SshConnectionError({ host: this.options.host, stderrExcerpt: excerpt(stderr, 300) });

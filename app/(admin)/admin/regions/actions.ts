@@ -2,16 +2,33 @@
 import { revalidatePath } from "next/cache";
 import { clientIp, requireAdmin } from "@/lib/auth/session";
 import { toActionError, type ActionResult } from "@/lib/errors";
-import { createRegion, renameRegion, setDefaultRegion, setRegionStatus, setRegionSubnetPool } from "@/lib/services/regions";
+import {
+  createRegion,
+  renameRegion,
+  setDefaultRegion,
+  setRegionStatus,
+  setRegionSubnetPool,
+} from "@/lib/services/regions";
 import { zodFieldErrors } from "@/lib/validation/errors";
-import { ZCreateRegionInput, ZRenameRegionInput, ZSetDefaultRegionInput, ZSetRegionStatusInput, ZSetRegionSubnetPoolInput } from "@/lib/validation/regions";
+import {
+  ZCreateRegionInput,
+  ZRenameRegionInput,
+  ZSetDefaultRegionInput,
+  ZSetRegionStatusInput,
+  ZSetRegionSubnetPoolInput,
+} from "@/lib/validation/regions";
 
 function revalidateRegions() {
   revalidatePath("/admin/regions");
   revalidatePath("/admin");
 }
 
-const invalid = (error: Parameters<typeof zodFieldErrors>[0]) => ({ ok: false as const, error: "Check the highlighted fields.", code: "VALIDATION" as const, fieldErrors: zodFieldErrors(error) });
+const invalid = (error: Parameters<typeof zodFieldErrors>[0]) => ({
+  ok: false as const,
+  error: "Check the highlighted fields.",
+  code: "VALIDATION" as const,
+  fieldErrors: zodFieldErrors(error),
+});
 
 export async function createRegionAction(_prev: unknown, formData: FormData): Promise<ActionResult<{ id: string }>> {
   try {

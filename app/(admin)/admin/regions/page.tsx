@@ -15,24 +15,65 @@ export default async function RegionsPage() {
   const regions = await listRegions({ actor });
   return (
     <>
-      <PageHeader title="Regions" description="Host groups; an environment lives in one region. A region in maintenance accepts no new environments." />
+      <PageHeader
+        title="Regions"
+        description="Host groups; an environment lives in one region. A region in maintenance accepts no new environments."
+      />
       <div className="mb-6 flex flex-col gap-4">
         {regions.map((r) => (
-          <Card key={r.id} title={`Region ${r.name}`} actions={<div className="flex gap-2">{r.isDefault && <Badge tone="blue">Default</Badge>}<Badge tone={r.status === "ACTIVE" ? "green" : "amber"}>{r.status === "ACTIVE" ? "Active" : "Maintenance"}</Badge></div>}>
-            <div data-testid={`region-${r.name}`} className="flex flex-col gap-4">
-              <p className="text-sm text-slate-600 dark:text-slate-400">Subnet pool <code className="font-mono">{r.subnetPool}</code> · {r.nodes} hardware node{r.nodes === 1 ? "" : "s"} · {r.environments} environment{r.environments === 1 ? "" : "s"}</p>
-              <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-                <UtilisationBar label="RAM" used={r.reserved.ramMib} total={r.capacity.ramMib} text={`${formatMib(r.reserved.ramMib)} / ${formatMib(r.capacity.ramMib)}`} />
-                <UtilisationBar label="CPU" used={r.reserved.cpuMhz} total={r.capacity.cpuMhz} text={`${formatMhz(r.reserved.cpuMhz)} / ${formatMhz(r.capacity.cpuMhz)}`} />
-                <UtilisationBar label="Disk" used={r.reserved.diskGib} total={r.capacity.diskGib} text={`${formatGib(r.reserved.diskGib)} / ${formatGib(r.capacity.diskGib)}`} />
-                <UtilisationBar label="Slots" used={r.reserved.containers} total={r.capacity.maxContainers} text={`${r.reserved.containers} / ${r.capacity.maxContainers}`} />
+          <Card
+            key={r.id}
+            title={`Region ${r.name}`}
+            actions={
+              <div className="flex gap-2">
+                {r.isDefault && <Badge tone="blue">Default</Badge>}
+                <Badge tone={r.status === "ACTIVE" ? "green" : "amber"}>
+                  {r.status === "ACTIVE" ? "Active" : "Maintenance"}
+                </Badge>
               </div>
-              <RegionRowControls region={{ id: r.id, name: r.name, subnetPool: r.subnetPool, status: r.status, isDefault: r.isDefault }} />
+            }
+          >
+            <div data-testid={`region-${r.name}`} className="flex flex-col gap-4">
+              <p className="text-sm text-slate-600 dark:text-slate-400">
+                Subnet pool <code className="font-mono">{r.subnetPool}</code> · {r.nodes} hardware node
+                {r.nodes === 1 ? "" : "s"} · {r.environments} environment{r.environments === 1 ? "" : "s"}
+              </p>
+              <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+                <UtilisationBar
+                  label="RAM"
+                  used={r.reserved.ramMib}
+                  total={r.capacity.ramMib}
+                  text={`${formatMib(r.reserved.ramMib)} / ${formatMib(r.capacity.ramMib)}`}
+                />
+                <UtilisationBar
+                  label="CPU"
+                  used={r.reserved.cpuMhz}
+                  total={r.capacity.cpuMhz}
+                  text={`${formatMhz(r.reserved.cpuMhz)} / ${formatMhz(r.capacity.cpuMhz)}`}
+                />
+                <UtilisationBar
+                  label="Disk"
+                  used={r.reserved.diskGib}
+                  total={r.capacity.diskGib}
+                  text={`${formatGib(r.reserved.diskGib)} / ${formatGib(r.capacity.diskGib)}`}
+                />
+                <UtilisationBar
+                  label="Slots"
+                  used={r.reserved.containers}
+                  total={r.capacity.maxContainers}
+                  text={`${r.reserved.containers} / ${r.capacity.maxContainers}`}
+                />
+              </div>
+              <RegionRowControls
+                region={{ id: r.id, name: r.name, subnetPool: r.subnetPool, status: r.status, isDefault: r.isDefault }}
+              />
             </div>
           </Card>
         ))}
       </div>
-      <Card title="New region"><CreateRegionForm /></Card>
+      <Card title="New region">
+        <CreateRegionForm />
+      </Card>
     </>
   );
 }

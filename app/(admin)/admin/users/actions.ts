@@ -42,7 +42,12 @@ function revalidateUsers() {
   revalidatePath("/account");
 }
 
-const invalid = (error: Parameters<typeof zodFieldErrors>[0]) => ({ ok: false as const, error: "Check the highlighted fields.", code: "VALIDATION" as const, fieldErrors: zodFieldErrors(error) });
+const invalid = (error: Parameters<typeof zodFieldErrors>[0]) => ({
+  ok: false as const,
+  error: "Check the highlighted fields.",
+  code: "VALIDATION" as const,
+  fieldErrors: zodFieldErrors(error),
+});
 
 export async function setUserQuotaAction(_prev: unknown, formData: FormData): Promise<ActionResult> {
   try {

@@ -5,7 +5,14 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { clientIp, requireUser } from "@/lib/auth/session";
 import { toActionError, type ActionResult } from "@/lib/errors";
-import { deleteEnvironment, resizeLayer, restartTarget, retryOperation, scaleLayer, setEnvironmentRunning } from "@/lib/services/environment-ops";
+import {
+  deleteEnvironment,
+  resizeLayer,
+  restartTarget,
+  retryOperation,
+  scaleLayer,
+  setEnvironmentRunning,
+} from "@/lib/services/environment-ops";
 import { ZLifecycleTarget, ZResizeLayerInput, ZScaleLayerInput } from "@/lib/validation/environments";
 import { zodFieldErrors } from "@/lib/validation/errors";
 
@@ -29,7 +36,12 @@ export async function setRunningAction(raw: unknown): Promise<OpResult> {
     const actor = await requireUser();
     const parsed = ZSetRunning.safeParse(raw);
     if (!parsed.success) return invalid(parsed.error);
-    const data = await setEnvironmentRunning({ actor, environmentId: parsed.data.environmentId, running: parsed.data.running, ip: await clientIp() });
+    const data = await setEnvironmentRunning({
+      actor,
+      environmentId: parsed.data.environmentId,
+      running: parsed.data.running,
+      ip: await clientIp(),
+    });
     refresh(parsed.data.environmentId);
     return { ok: true, data };
   } catch (error) {
@@ -81,7 +93,12 @@ export async function deleteEnvironmentAction(raw: unknown): Promise<OpResult> {
     const actor = await requireUser();
     const parsed = ZDelete.safeParse(raw);
     if (!parsed.success) return invalid(parsed.error);
-    const data = await deleteEnvironment({ actor, environmentId: parsed.data.environmentId, confirmName: parsed.data.confirmName, ip: await clientIp() });
+    const data = await deleteEnvironment({
+      actor,
+      environmentId: parsed.data.environmentId,
+      confirmName: parsed.data.confirmName,
+      ip: await clientIp(),
+    });
     refresh(parsed.data.environmentId);
     return { ok: true, data };
   } catch (error) {

@@ -14,5 +14,11 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
   // Ownership is in the query: another user's environment is a 404, like a missing one.
   const [env, endpoints] = await Promise.all([getEnvironmentDetail(user, id), getEnvironmentEndpoints(user, id)]);
   if (!env) notFound();
-  return <EnvironmentView env={env} viewer={{ id: user.id, role: user.role }} endpoints={endpoints ? <EndpointsCard endpoints={endpoints} /> : null} />;
+  return (
+    <EnvironmentView
+      env={env}
+      viewer={{ id: user.id, role: user.role }}
+      endpoints={endpoints ? <EndpointsCard endpoints={endpoints} /> : null}
+    />
+  );
 }

@@ -10,11 +10,25 @@ export const metadata: Metadata = { title: "New environment" };
 export default async function NewEnvironmentPage() {
   const user = await requirePageUser();
   const [regions, account] = await Promise.all([listRegionChoices(), getAccountSummary(user.id)]);
-  const quota = account?.quota ? { maxEnvironments: account.quota.maxEnvironments, maxCloudletsPerContainer: account.quota.maxCloudletsPerContainer, maxContainersPerLayer: account.quota.maxContainersPerLayer, maxReservedCloudlets: account.quota.maxReservedCloudlets } : null;
+  const quota = account?.quota
+    ? {
+        maxEnvironments: account.quota.maxEnvironments,
+        maxCloudletsPerContainer: account.quota.maxCloudletsPerContainer,
+        maxContainersPerLayer: account.quota.maxContainersPerLayer,
+        maxReservedCloudlets: account.quota.maxReservedCloudlets,
+      }
+    : null;
   return (
     <>
-      <PageHeader title="New environment" description="Pick a region and add layers. 1 cloudlet = 128 MiB RAM + 400 MHz CPU; reserved cloudlets are guaranteed, the dynamic limit is what a container may burst to." />
-      <TopologyWizard regions={regions} quota={quota} usage={{ environments: account?.environments ?? 0, reservedCloudlets: account?.reservedCloudlets ?? 0 }} />
+      <PageHeader
+        title="New environment"
+        description="Pick a region and add layers. 1 cloudlet = 128 MiB RAM + 400 MHz CPU; reserved cloudlets are guaranteed, the dynamic limit is what a container may burst to."
+      />
+      <TopologyWizard
+        regions={regions}
+        quota={quota}
+        usage={{ environments: account?.environments ?? 0, reservedCloudlets: account?.reservedCloudlets ?? 0 }}
+      />
     </>
   );
 }

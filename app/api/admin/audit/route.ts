@@ -19,8 +19,13 @@ export async function GET(request: NextRequest) {
   if (!parsed.success) return NextResponse.json({ error: parsed.error.issues[0]?.message }, { status: 400 });
   const events = await listAuditEvents({ actor, filter: { ...parsed.data, take: 10_000 } });
   const header = ["time", "actor", "action", "target_type", "target_id", "result", "ip", "detail"];
-  const lines = events.map((e) => [e.createdAt, e.actorEmail, e.action, e.targetType, e.targetId, e.result, e.ip, e.detail].map(csvField).join(","));
+  const lines = events.map((e) =>
+    [e.createdAt, e.actorEmail, e.action, e.targetType, e.targetId, e.result, e.ip, e.detail].map(csvField).join(","),
+  );
   return new NextResponse([header.join(","), ...lines].join("\r\n") + "\r\n", {
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="hostplane-audit.csv"` },
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="hostplane-audit.csv"`,
+    },
   });
 }

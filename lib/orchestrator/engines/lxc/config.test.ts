@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { dirRootfsOf, homeGatewayFor, parseMetadataLines, renderManagedConfig, rewriteMainConfig, serializeMetadata, writableRootfsOf, type ContainerMetadata } from "./config";
+import {
+  dirRootfsOf,
+  homeGatewayFor,
+  parseMetadataLines,
+  renderManagedConfig,
+  rewriteMainConfig,
+  serializeMetadata,
+  writableRootfsOf,
+  type ContainerMetadata,
+} from "./config";
 
 const metadata: ContainerMetadata = {
   name: "hp-7",
@@ -48,7 +57,9 @@ describe("lxc config generation", () => {
 
   it("finds writable rootfs of dir and overlay containers", () => {
     expect(dirRootfsOf(TEMPLATE_CONFIG)).toBe("/var/lib/hn-a/hp-7/rootfs");
-    expect(writableRootfsOf("lxc.rootfs.path = overlay:/var/lib/x/hp-tpl/rootfs:/var/lib/x/hp-1/overlay/delta\n")).toBe("/var/lib/x/hp-1/overlay/delta");
+    expect(writableRootfsOf("lxc.rootfs.path = overlay:/var/lib/x/hp-tpl/rootfs:/var/lib/x/hp-1/overlay/delta\n")).toBe(
+      "/var/lib/x/hp-1/overlay/delta",
+    );
   });
 
   it("round-trips metadata and skips torn lines", () => {

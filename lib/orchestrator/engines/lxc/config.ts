@@ -34,9 +34,15 @@ export function homeGatewayFor(ip: string): string {
  * address and gateway via LXC, so no DHCP client ever runs), hostname, cgroup v1 limits and
  * environment. setLimits and migrate rewrite this file only; the template's base config stays.
  */
-export function renderManagedConfig(options: { metadata: ContainerMetadata; bridge: string; mhzPerCore: number }): string {
+export function renderManagedConfig(options: {
+  metadata: ContainerMetadata;
+  bridge: string;
+  mhzPerCore: number;
+}): string {
   const { metadata, bridge, mhzPerCore } = options;
-  const broadcast = formatIpv4((parseCidr(`${metadata.ip}/${metadata.prefix}`).network | (0xffffffff >>> metadata.prefix)) >>> 0);
+  const broadcast = formatIpv4(
+    (parseCidr(`${metadata.ip}/${metadata.prefix}`).network | (0xffffffff >>> metadata.prefix)) >>> 0,
+  );
   const lines = [
     "# Managed by Hostplane (network, hostname, limits, environment); rewritten on setLimits and migrate.",
     `lxc.uts.name = ${metadata.hostname}`,
@@ -47,7 +53,9 @@ export function renderManagedConfig(options: { metadata: ContainerMetadata; brid
     `lxc.net.0.hwaddr = ${macAddressFor(metadata.ip)}`,
     `lxc.net.0.ipv4.address = ${metadata.ip}/${metadata.prefix} ${broadcast}`,
     `lxc.net.0.ipv4.gateway = ${metadata.gateway}`,
-    ...Object.entries(cgroupV1Values({ limits: metadata.limits, mhzPerCore })).map(([key, value]) => `lxc.cgroup.${key} = ${value}`),
+    ...Object.entries(cgroupV1Values({ limits: metadata.limits, mhzPerCore })).map(
+      ([key, value]) => `lxc.cgroup.${key} = ${value}`,
+    ),
     ...Object.entries(metadata.env).map(([key, value]) => `lxc.environment = ${key}=${value}`),
   ];
   return `${lines.join("\n")}\n`;

@@ -4,8 +4,29 @@ import { NodeCommands } from "../command";
 import { assertLimits, cgroupV1Values } from "../cloudlets";
 import { EngineError } from "../errors";
 import { assertContainerIp, assertContainerName, assertEnv, assertHostname, isInSubnet, parseCidr } from "../names";
-import type { ContainerEngine, ContainerLimits, ContainerSpec, ContainerStats, EngineNodeConfig, ExecResult, LxcNodeSettings, MigrationTarget, ObservedContainer, ProbeResult } from "../types";
-import { MANAGED_CONFIG_FILE, METADATA_FILE, containerDir, homeGatewayFor, parseMetadataLines, renderManagedConfig, rewriteMainConfig, serializeMetadata, type ContainerMetadata } from "./config";
+import type {
+  ContainerEngine,
+  ContainerLimits,
+  ContainerSpec,
+  ContainerStats,
+  EngineNodeConfig,
+  ExecResult,
+  LxcNodeSettings,
+  MigrationTarget,
+  ObservedContainer,
+  ProbeResult,
+} from "../types";
+import {
+  MANAGED_CONFIG_FILE,
+  METADATA_FILE,
+  containerDir,
+  homeGatewayFor,
+  parseMetadataLines,
+  renderManagedConfig,
+  rewriteMainConfig,
+  serializeMetadata,
+  type ContainerMetadata,
+} from "./config";
 import { assertBridgeName, ensureBridge, ensureContainerRoute, removeContainerRoute } from "./network";
 import { cgroupDirsOf, collectStats, listManaged, probeLxcHost } from "./observe";
 import { parseLxcInfo } from "./parse";
@@ -32,7 +53,12 @@ export class LxcEngine implements ContainerEngine {
     if (!this.settings.lxcPath.startsWith("/")) throw new TypeError("lxcPath must be absolute");
     assertBridgeName(this.settings.bridge);
     parseCidr(this.settings.subnetCidr);
-    this.commands = new NodeCommands({ engine: "lxc", node: node.name, runner, defaultTimeoutMs: node.timeoutMs ?? 60_000 });
+    this.commands = new NodeCommands({
+      engine: "lxc",
+      node: node.name,
+      runner,
+      defaultTimeoutMs: node.timeoutMs ?? 60_000,
+    });
   }
 
   private get lxcPath(): string {
@@ -54,7 +80,13 @@ export class LxcEngine implements ContainerEngine {
     const metadata = await this.readMetadataOf(entries.map((entry) => entry.name));
     return entries.map((entry) => {
       const meta = metadata.get(entry.name);
-      return { name: entry.name, state: entry.state, ip: meta?.ip ?? null, limits: meta?.limits ?? null, ...(meta ? {} : { incomplete: true }) };
+      return {
+        name: entry.name,
+        state: entry.state,
+        ip: meta?.ip ?? null,
+        limits: meta?.limits ?? null,
+        ...(meta ? {} : { incomplete: true }),
+      };
     });
   }
 
@@ -74,7 +106,15 @@ export class LxcEngine implements ContainerEngine {
    * loaded is the leftover of a create that was killed midway (nothing can be running from it).
    */
   private async inspectForRemoval(name: string) {
-    const result = await this.commands.run(["lxc-info", "-P", this.lxcPath, "-n", assertContainerName(name), "-s", "-p"]);
+    const result = await this.commands.run([
+      "lxc-info",
+      "-P",
+      this.lxcPath,
+      "-n",
+      assertContainerName(name),
+      "-s",
+      "-p",
+    ]);
     if (result.code === 0) return parseLxcInfo(result.stdout);
     if (/doesn't exist|does not exist|Failed to load config/i.test(result.stderr)) return null;
     throw this.commands.failure({ argv: ["lxc-info", "-P", this.lxcPath, "-n", name], result });
@@ -86,7 +126,10 @@ export class LxcEngine implements ContainerEngine {
 
   private async readMetadataOf(names: string[]): Promise<Map<string, ContainerMetadata>> {
     if (names.length === 0) return new Map();
-    const result = await this.commands.check(["cat", "--", ...names.map((name) => `${this.dir(name)}/${METADATA_FILE}`)], { okCodes: [0, 1] });
+    const result = await this.commands.check(
+      ["cat", "--", ...names.map((name) => `${this.dir(name)}/${METADATA_FILE}`)],
+      { okCodes: [0, 1] },
+    );
     return new Map(parseMetadataLines(result.stdout).map((meta) => [meta.name, meta]));
   }
 
@@ -96,26 +139,44 @@ export class LxcEngine implements ContainerEngine {
     const limits = assertLimits(spec.limits);
     const env = assertEnv(spec.env);
     const hostname = assertHostname(spec.hostname ?? name);
-    if (!supportsTemplate(spec.template.kind)) throw this.commands.failure({ argv: ["create", name], reason: "unsupported", message: `lxc engine cannot create from template kind "${spec.template.kind}"` });
+    if (!supportsTemplate(spec.template.kind))
+      throw this.commands.failure({
+        argv: ["create", name],
+        reason: "unsupported",
+        message: `lxc engine cannot create from template kind "${spec.template.kind}"`,
+      });
     if (await this.readMetadata(name)) return; // complete from an earlier call
     await this.ensureNetwork();
     const mhzPerCore = await this.hostMhzPerCore();
     // Leftovers of an interrupted create: start over from nothing.
-    if (await this.inspectForRemoval(name)) await this.commands.check(["lxc-destroy", "-P", this.lxcPath, "-n", name, "-f"]);
+    if (await this.inspectForRemoval(name))
+      await this.commands.check(["lxc-destroy", "-P", this.lxcPath, "-n", name, "-f"]);
     await this.commands.check(["rm", "-rf", "--", this.dir(name)]);
     await this.commands.check(["mkdir", "-p", "--", this.lxcPath]);
     const timeoutMs = Math.max(this.node.timeoutMs ?? 0, 120_000);
-    await provisionTemplate({ commands: this.commands, lxcPath: this.lxcPath, spec, hostname, timeoutMs }, spec.template);
+    await provisionTemplate(
+      { commands: this.commands, lxcPath: this.lxcPath, spec, hostname, timeoutMs },
+      spec.template,
+    );
     const subnet = parseCidr(this.settings.subnetCidr);
     const own = isInSubnet(ip, subnet);
     const metadata: ContainerMetadata = {
-      name, ip, hostname, limits, env, template: spec.template,
+      name,
+      ip,
+      hostname,
+      limits,
+      env,
+      template: spec.template,
       prefix: own ? subnet.prefix : 24,
       gateway: own ? this.settings.gatewayIp : homeGatewayFor(ip),
     };
     await this.writeContainerConfig({ metadata, mhzPerCore });
     // Written last: its presence is what marks the container as completely created.
-    await writeNodeFile({ commands: this.commands, path: `${this.dir(name)}/${METADATA_FILE}`, content: serializeMetadata(metadata) });
+    await writeNodeFile({
+      commands: this.commands,
+      path: `${this.dir(name)}/${METADATA_FILE}`,
+      content: serializeMetadata(metadata),
+    });
   }
 
   /** Normalises the template's config and (re)writes hostplane.conf for this node. */
@@ -123,9 +184,17 @@ export class LxcEngine implements ContainerEngine {
     const { metadata } = options;
     const dir = this.dir(metadata.name);
     const main = await this.commands.check(["cat", "--", `${dir}/config`]);
-    await writeNodeFile({ commands: this.commands, path: `${dir}/config`, content: rewriteMainConfig({ text: main.stdout, lxcPath: this.lxcPath, name: metadata.name }) });
+    await writeNodeFile({
+      commands: this.commands,
+      path: `${dir}/config`,
+      content: rewriteMainConfig({ text: main.stdout, lxcPath: this.lxcPath, name: metadata.name }),
+    });
     const mhzPerCore = options.mhzPerCore ?? (await this.hostMhzPerCore());
-    await writeNodeFile({ commands: this.commands, path: `${dir}/${MANAGED_CONFIG_FILE}`, content: renderManagedConfig({ metadata, bridge: this.settings.bridge, mhzPerCore }) });
+    await writeNodeFile({
+      commands: this.commands,
+      path: `${dir}/${MANAGED_CONFIG_FILE}`,
+      content: renderManagedConfig({ metadata, bridge: this.settings.bridge, mhzPerCore }),
+    });
   }
 
   async start(name: string): Promise<void> {
@@ -143,7 +212,8 @@ export class LxcEngine implements ContainerEngine {
     this.bridgeReady = null;
     await this.ensureNetwork();
     const again = await this.commands.run(argv);
-    if (again.code !== 0 && (await this.inspect(name))?.state !== "running") throw this.commands.failure({ argv, result: again });
+    if (again.code !== 0 && (await this.inspect(name))?.state !== "running")
+      throw this.commands.failure({ argv, result: again });
   }
 
   async stop(name: string): Promise<void> {
@@ -152,7 +222,8 @@ export class LxcEngine implements ContainerEngine {
     const argv = ["lxc-stop", "-P", this.lxcPath, "-n", name, "-t", "10"];
     const result = await this.commands.run(argv, { timeoutMs: 30_000 });
     // Exit 2 = "not running": it stopped on its own meanwhile, which is the desired state.
-    if (result.code !== 0 && result.code !== 2 && (await this.inspect(name))?.state !== "stopped") throw this.commands.failure({ argv, result });
+    if (result.code !== 0 && result.code !== 2 && (await this.inspect(name))?.state !== "stopped")
+      throw this.commands.failure({ argv, result });
   }
 
   async restart(name: string): Promise<void> {
@@ -177,8 +248,16 @@ export class LxcEngine implements ContainerEngine {
     if (!metadata) throw this.notFound(name, "is incompletely created");
     const updated = { ...metadata, limits };
     const mhzPerCore = await this.hostMhzPerCore();
-    await writeNodeFile({ commands: this.commands, path: `${this.dir(name)}/${MANAGED_CONFIG_FILE}`, content: renderManagedConfig({ metadata: updated, bridge: this.settings.bridge, mhzPerCore }) });
-    await writeNodeFile({ commands: this.commands, path: `${this.dir(name)}/${METADATA_FILE}`, content: serializeMetadata(updated) });
+    await writeNodeFile({
+      commands: this.commands,
+      path: `${this.dir(name)}/${MANAGED_CONFIG_FILE}`,
+      content: renderManagedConfig({ metadata: updated, bridge: this.settings.bridge, mhzPerCore }),
+    });
+    await writeNodeFile({
+      commands: this.commands,
+      path: `${this.dir(name)}/${METADATA_FILE}`,
+      content: serializeMetadata(updated),
+    });
     if (info.state !== "running") return;
     // Live vertical scaling: the same values, applied to the running container's cgroups.
     for (const [key, value] of Object.entries(cgroupV1Values({ limits, mhzPerCore }))) {
@@ -189,11 +268,19 @@ export class LxcEngine implements ContainerEngine {
   async exec(name: string, argv: string[], options: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new TypeError("exec needs a command");
     const info = await this.requireContainer(name);
-    if (info.state !== "running") throw this.commands.failure({ argv: ["lxc-attach", name], reason: "invalid_input", message: `${name} is ${info.state}, not running` });
+    if (info.state !== "running")
+      throw this.commands.failure({
+        argv: ["lxc-attach", name],
+        reason: "invalid_input",
+        message: `${name} is ${info.state}, not running`,
+      });
     const metadata = await this.readMetadata(name);
     const envArgs = Object.entries(metadata?.env ?? {}).flatMap(([key, value]) => ["-v", `${key}=${value}`]);
     // Everything after "--" belongs to the command inside the container, leading dashes included.
-    const result = await this.commands.run(["lxc-attach", "-P", this.lxcPath, "-n", name, "--clear-env", "-v", EXEC_PATH, ...envArgs, "--", ...argv], options);
+    const result = await this.commands.run(
+      ["lxc-attach", "-P", this.lxcPath, "-n", name, "--clear-env", "-v", EXEC_PATH, ...envArgs, "--", ...argv],
+      options,
+    );
     return { code: result.code, stdout: result.stdout, stderr: result.stderr };
   }
 
@@ -203,7 +290,12 @@ export class LxcEngine implements ContainerEngine {
 
   async migrate(name: string, target: MigrationTarget): Promise<void> {
     assertContainerName(name);
-    if (target.node.engine !== "lxc") throw this.commands.failure({ argv: ["migrate", name], reason: "unsupported", message: "lxc containers migrate only to lxc nodes" });
+    if (target.node.engine !== "lxc")
+      throw this.commands.failure({
+        argv: ["migrate", name],
+        reason: "unsupported",
+        message: "lxc containers migrate only to lxc nodes",
+      });
     await migrateLxc({ source: this, target: new LxcEngine(target.node, target.runner), name });
   }
 
@@ -221,7 +313,11 @@ export class LxcEngine implements ContainerEngine {
   }
 
   private notFound(name: string, what: string): EngineError {
-    return this.commands.failure({ argv: ["lxc-info", "-n", name], reason: "not_found", message: `container ${name} ${what} in ${this.lxcPath}` });
+    return this.commands.failure({
+      argv: ["lxc-info", "-n", name],
+      reason: "not_found",
+      message: `container ${name} ${what} in ${this.lxcPath}`,
+    });
   }
 
   ensureNetwork(): Promise<void> {

@@ -18,7 +18,16 @@ let appDir: string;
 const runners: SshRunner[] = [];
 
 function runnerFor(server: TestSshd, hostKey = server.hostKey): SshRunner {
-  return track(new SshRunner({ host: server.host, port: server.port, user: server.user, privateKey: server.privateKey, hostKey, knownHostsFile: path.join(appDir, "known_hosts", node.name) }));
+  return track(
+    new SshRunner({
+      host: server.host,
+      port: server.port,
+      user: server.user,
+      privateKey: server.privateKey,
+      hostKey,
+      knownHostsFile: path.join(appDir, "known_hosts", node.name),
+    }),
+  );
 }
 
 function track(runner: SshRunner): SshRunner {
@@ -49,17 +58,28 @@ describe("lxc engine over SshRunner to a real sshd on 127.0.0.1", () => {
   it("creates, starts, execs in and destroys a container remotely", async () => {
     const engine = new LxcEngine(node, runnerFor(sshd));
     expect((await engine.probe()).engine).toBe("lxc");
-    const spec = { name: "hp-ssh1", ip: "10.213.252.10", hostname: "over-ssh", template: { kind: "busybox" as const }, limits, env: { QUOTED: "it's $(not) `run`" } };
+    const spec = {
+      name: "hp-ssh1",
+      ip: "10.213.252.10",
+      hostname: "over-ssh",
+      template: { kind: "busybox" as const },
+      limits,
+      env: { QUOTED: "it's $(not) `run`" },
+    };
     await engine.create(spec);
     await engine.create(spec);
     await engine.start("hp-ssh1");
     await engine.start("hp-ssh1");
     expect((await engine.exec("hp-ssh1", ["hostname"])).stdout.trim()).toBe("over-ssh");
-    expect((await engine.exec("hp-ssh1", ["sh", "-c", "printf %s \"$QUOTED\""])).stdout).toBe("it's $(not) `run`");
+    expect((await engine.exec("hp-ssh1", ["sh", "-c", 'printf %s "$QUOTED"'])).stdout).toBe("it's $(not) `run`");
     expect((await engine.exec("hp-ssh1", ["printf", "%s|", "a b", "-n", "$HOME", "'"])).stdout).toBe("a b|-n|$HOME|'|");
     expect(pings("10.213.252.10")).toBe(true);
     await engine.setLimits("hp-ssh1", { ...limits, dynamicCloudlets: 3 });
-    expect((await engine.list())[0]).toMatchObject({ name: "hp-ssh1", state: "running", limits: { dynamicCloudlets: 3 } });
+    expect((await engine.list())[0]).toMatchObject({
+      name: "hp-ssh1",
+      state: "running",
+      limits: { dynamicCloudlets: 3 },
+    });
     await engine.destroy("hp-ssh1");
     await engine.destroy("hp-ssh1");
     expect(await engine.list()).toEqual([]);
@@ -72,7 +92,10 @@ describe("lxc engine over SshRunner to a real sshd on 127.0.0.1", () => {
     await sshd.stop();
     // Same address and client key, new host key: a reinstalled node or a man in the middle.
     sshd = await startSshd({ port, privateKey });
-    expect(sshd.hostKeyFingerprint).not.toBe(new SshRunner({ host: "127.0.0.1", port, privateKey, hostKey: confirmed, knownHostsFile: path.join(appDir, "x") }).hostKeyFingerprint);
+    expect(sshd.hostKeyFingerprint).not.toBe(
+      new SshRunner({ host: "127.0.0.1", port, privateKey, hostKey: confirmed, knownHostsFile: path.join(appDir, "x") })
+        .hostKeyFingerprint,
+    );
     const runner = runnerFor(sshd, confirmed);
     await expect(runner.run(["true"], { timeoutMs: 15_000 })).rejects.toBeInstanceOf(HostKeyMismatchError);
     const error = await new LxcEngine(node, runner).list().catch((e: unknown) => e);

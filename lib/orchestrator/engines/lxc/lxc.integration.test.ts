@@ -54,7 +54,14 @@ describe("lxc engine on this machine (two hardware nodes)", () => {
   });
 
   it("runs the whole lifecycle, every operation twice", async () => {
-    const spec = { name: "hp-life", ip: "10.213.250.10", hostname: "web-1", template: { kind: "busybox" as const }, limits, env: { GREETING: "hello world" } };
+    const spec = {
+      name: "hp-life",
+      ip: "10.213.250.10",
+      hostname: "web-1",
+      template: { kind: "busybox" as const },
+      limits,
+      env: { GREETING: "hello world" },
+    };
     await a.create(spec);
     await a.create(spec);
     await a.start("hp-life");
@@ -64,7 +71,7 @@ describe("lxc engine on this machine (two hardware nodes)", () => {
     const addr = await a.exec("hp-life", ["ip", "addr", "show", "eth0"]);
     expect(addr.stdout).toContain("inet 10.213.250.10/24");
     expect((await a.exec("hp-life", ["ip", "route"])).stdout).toContain("default via 10.213.250.1");
-    expect((await a.exec("hp-life", ["sh", "-c", "echo \"$GREETING\""])).stdout.trim()).toBe("hello world");
+    expect((await a.exec("hp-life", ["sh", "-c", 'echo "$GREETING"'])).stdout.trim()).toBe("hello world");
     expect((await a.exec("hp-life", ["sh", "-c", "pidof udhcpc || echo none"])).stdout.trim()).toBe("none");
     expect(pings("10.213.250.10")).toBe(true);
 
@@ -90,7 +97,9 @@ describe("lxc engine on this machine (two hardware nodes)", () => {
     expect((await a.list())[0]?.state).toBe("stopped");
     await a.restart("hp-life");
     // Limits written to the config survive a restart.
-    expect(cgroupValue((await a.cgroupDirs("hp-life")).get("memory"), "memory.limit_in_bytes")).toBe(String(memoryLimitBytes(bigger)));
+    expect(cgroupValue((await a.cgroupDirs("hp-life")).get("memory"), "memory.limit_in_bytes")).toBe(
+      String(memoryLimitBytes(bigger)),
+    );
     await a.destroy("hp-life");
     await a.destroy("hp-life");
     expect(await a.list()).toEqual([]);
@@ -98,11 +107,16 @@ describe("lxc engine on this machine (two hardware nodes)", () => {
   });
 
   it("never lists or touches containers without the hp- prefix", async () => {
-    const foreign = await runner.run(["lxc-create", "-P", nodeA.lxc!.lxcPath, "-n", "foreign", "-f", "/dev/null", "-t", "busybox"], { timeoutMs: 60_000 });
+    const foreign = await runner.run(
+      ["lxc-create", "-P", nodeA.lxc!.lxcPath, "-n", "foreign", "-f", "/dev/null", "-t", "busybox"],
+      { timeoutMs: 60_000 },
+    );
     expect(foreign.code).toBe(0);
     expect((await a.list()).map((c) => c.name)).not.toContain("foreign");
     await expect(a.destroy("foreign")).rejects.toThrow();
-    expect((await runner.run(["lxc-info", "-P", nodeA.lxc!.lxcPath, "-n", "foreign"], { timeoutMs: 10_000 })).code).toBe(0);
+    expect(
+      (await runner.run(["lxc-info", "-P", nodeA.lxc!.lxcPath, "-n", "foreign"], { timeoutMs: 10_000 })).code,
+    ).toBe(0);
     await runner.run(["lxc-destroy", "-P", nodeA.lxc!.lxcPath, "-n", "foreign"], { timeoutMs: 30_000 });
   });
 
@@ -156,7 +170,13 @@ describe("lxc engine on this machine (two hardware nodes)", () => {
 
   it("creates overlayfs snapshot clones from a template container", async () => {
     await a.create({ name: "hp-tpl-bb", ip: "10.213.250.200", template: { kind: "busybox" }, limits });
-    await a.create({ name: "hp-c1", ip: "10.213.250.41", hostname: "clone-1", template: { kind: "clone", source: "hp-tpl-bb", snapshot: true }, limits });
+    await a.create({
+      name: "hp-c1",
+      ip: "10.213.250.41",
+      hostname: "clone-1",
+      template: { kind: "clone", source: "hp-tpl-bb", snapshot: true },
+      limits,
+    });
     await a.start("hp-c1");
     expect((await a.exec("hp-c1", ["hostname"])).stdout.trim()).toBe("clone-1");
     expect(pings("10.213.250.41")).toBe(true);

@@ -1,5 +1,12 @@
 import type { LxcEngine } from "./engine";
-import { MIGRATION_MARKER_FILE, METADATA_FILE, containerDir, isOverlayRootfs, serializeMetadata, type ContainerMetadata } from "./config";
+import {
+  MIGRATION_MARKER_FILE,
+  METADATA_FILE,
+  containerDir,
+  isOverlayRootfs,
+  serializeMetadata,
+  type ContainerMetadata,
+} from "./config";
 import { writeNodeFile } from "./templates";
 
 /** Rootfs streams between machines go through the app's memory: bounded, and documented as such. */
@@ -30,10 +37,15 @@ export async function migrateLxc(options: { source: LxcEngine; target: LxcEngine
   const sourceMeta = await source.readMetadata(name);
   const targetMeta = await target.readMetadata(name);
   if (!sourceMeta) {
-    if (!targetMeta) throw source.commands.failure({ argv: ["migrate", name], reason: "not_found", message: `container ${name} exists neither on ${source.node.name} nor on ${target.node.name}` });
+    if (!targetMeta)
+      throw source.commands.failure({
+        argv: ["migrate", name],
+        reason: "not_found",
+        message: `container ${name} exists neither on ${source.node.name} nor on ${target.node.name}`,
+      });
     return; // finished earlier: the source was already destroyed after the target started
   }
-  const marker = await readMarker({ engine: source, name }) ?? (await writeMarker({ source, target, name }));
+  const marker = (await readMarker({ engine: source, name })) ?? (await writeMarker({ source, target, name }));
   await source.stop(name);
   if (!targetMeta) await copyContainer({ source, target, name, metadata: sourceMeta });
   if (marker.wasRunning) await target.start(name);
@@ -60,14 +72,23 @@ async function writeMarker(options: { source: LxcEngine; target: LxcEngine; name
   return marker;
 }
 
-async function copyContainer(options: { source: LxcEngine; target: LxcEngine; name: string; metadata: ContainerMetadata }): Promise<void> {
+async function copyContainer(options: {
+  source: LxcEngine;
+  target: LxcEngine;
+  name: string;
+  metadata: ContainerMetadata;
+}): Promise<void> {
   const { source, target, name, metadata } = options;
   const sourceDir = containerDir({ lxcPath: source.settings.lxcPath, name });
   const finalDir = containerDir({ lxcPath: target.settings.lxcPath, name });
   const stagingDir = `${target.settings.lxcPath.replace(/\/+$/, "")}/.migrating-${name}`;
   const config = await source.commands.check(["cat", "--", `${sourceDir}/config`]);
   if (isOverlayRootfs(config.stdout)) {
-    throw source.commands.failure({ argv: ["migrate", name], reason: "unsupported", message: `${name} is an overlay snapshot clone; its template is not on ${target.node.name}` });
+    throw source.commands.failure({
+      argv: ["migrate", name],
+      reason: "unsupported",
+      message: `${name} is an overlay snapshot clone; its template is not on ${target.node.name}`,
+    });
   }
   // Anything here is from an interrupted copy (no target metadata yet): start over.
   await target.commands.check(["rm", "-rf", "--", stagingDir, finalDir]);
@@ -75,12 +96,28 @@ async function copyContainer(options: { source: LxcEngine; target: LxcEngine; na
   if (source.runner.identity.machine === target.runner.identity.machine) {
     await target.commands.check(["cp", "-a", "--", `${sourceDir}/.`, `${stagingDir}/`], { timeoutMs: COPY_TIMEOUT_MS });
   } else {
-    const archive = await source.commands.check(["tar", "--numeric-owner", "-C", sourceDir, "-cpf", "-", "."], { timeoutMs: COPY_TIMEOUT_MS, maxBufferBytes: STREAM_MAX_BYTES });
-    await target.commands.check(["tar", "--numeric-owner", "-C", stagingDir, "-xpf", "-"], { timeoutMs: COPY_TIMEOUT_MS, input: archive.stdoutBytes });
+    const archive = await source.commands.check(["tar", "--numeric-owner", "-C", sourceDir, "-cpf", "-", "."], {
+      timeoutMs: COPY_TIMEOUT_MS,
+      maxBufferBytes: STREAM_MAX_BYTES,
+    });
+    await target.commands.check(["tar", "--numeric-owner", "-C", stagingDir, "-xpf", "-"], {
+      timeoutMs: COPY_TIMEOUT_MS,
+      input: archive.stdoutBytes,
+    });
   }
-  await target.commands.check(["rm", "-f", "--", `${stagingDir}/${METADATA_FILE}`, `${stagingDir}/${MIGRATION_MARKER_FILE}`]);
+  await target.commands.check([
+    "rm",
+    "-f",
+    "--",
+    `${stagingDir}/${METADATA_FILE}`,
+    `${stagingDir}/${MIGRATION_MARKER_FILE}`,
+  ]);
   await target.commands.check(["mv", "-T", "--", stagingDir, finalDir]);
   await target.ensureNetwork();
   await target.writeContainerConfig({ metadata });
-  await writeNodeFile({ commands: target.commands, path: `${finalDir}/${METADATA_FILE}`, content: serializeMetadata(metadata) });
+  await writeNodeFile({
+    commands: target.commands,
+    path: `${finalDir}/${METADATA_FILE}`,
+    content: serializeMetadata(metadata),
+  });
 }

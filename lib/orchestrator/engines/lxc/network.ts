@@ -6,7 +6,8 @@ import type { ContainerMetadata } from "./config";
 const BRIDGE_NAME = /^[a-z][a-z0-9-]{0,14}$/;
 
 export function assertBridgeName(bridge: string): string {
-  if (!BRIDGE_NAME.test(bridge)) throw new TypeError(`invalid bridge name ${JSON.stringify(bridge)} (lowercase, ≤ 15 characters)`);
+  if (!BRIDGE_NAME.test(bridge))
+    throw new TypeError(`invalid bridge name ${JSON.stringify(bridge)} (lowercase, ≤ 15 characters)`);
   return bridge;
 }
 
@@ -19,7 +20,8 @@ export async function ensureBridge(options: { commands: NodeCommands; settings: 
   if (link.code !== 0) {
     const added = await commands.run(["ip", "link", "add", "name", bridge, "type", "bridge"]);
     // Another worker may have created it between our check and our add: that is success.
-    if (added.code !== 0 && !/File exists/i.test(added.stderr)) throw commands.failure({ argv: ["ip", "link", "add", bridge], result: added });
+    if (added.code !== 0 && !/File exists/i.test(added.stderr))
+      throw commands.failure({ argv: ["ip", "link", "add", bridge], result: added });
   }
   const addresses = await commands.check(["ip", "-o", "-4", "addr", "show", "dev", bridge]);
   if (!addresses.stdout.includes(` ${settings.gatewayIp}/${prefix} `)) {
@@ -40,7 +42,11 @@ export async function ensureBridge(options: { commands: NodeCommands; settings: 
  * A container in this node's own subnet needs neither, so a stale /32 left by an earlier
  * migration away from here is removed.
  */
-export async function ensureContainerRoute(options: { commands: NodeCommands; settings: LxcNodeSettings; metadata: ContainerMetadata }): Promise<void> {
+export async function ensureContainerRoute(options: {
+  commands: NodeCommands;
+  settings: LxcNodeSettings;
+  metadata: ContainerMetadata;
+}): Promise<void> {
   const { commands, settings, metadata } = options;
   const hostRoute = `${metadata.ip}/32`;
   if (isInSubnet(metadata.ip, parseCidr(settings.subnetCidr))) {
@@ -55,7 +61,11 @@ export async function ensureContainerRoute(options: { commands: NodeCommands; se
 }
 
 /** Removes the /32 host route this node added for a migrated-in container, if any. */
-export async function removeContainerRoute(options: { commands: NodeCommands; settings: LxcNodeSettings; ip: string }): Promise<void> {
+export async function removeContainerRoute(options: {
+  commands: NodeCommands;
+  settings: LxcNodeSettings;
+  ip: string;
+}): Promise<void> {
   const { commands, settings, ip } = options;
   if (isInSubnet(ip, parseCidr(settings.subnetCidr))) return;
   await commands.check(["ip", "route", "del", `${ip}/32`, "dev", settings.bridge], { okCodes: [0, 2] });

@@ -35,7 +35,10 @@ export async function collectStats(options: { commands: NodeCommands; lxcPath: s
   if (entries.length === 0) return [];
   const running = entries.filter((entry) => entry.state === "running" && entry.pid !== null);
   const procFiles = running.flatMap((entry) => [`/proc/${entry.pid}/cgroup`, `/proc/${entry.pid}/net/dev`]);
-  const proc = procFiles.length > 0 ? parseGrepH((await commands.check(["grep", "-H", "", "--", ...procFiles], { okCodes: [0, 1, 2] })).stdout) : new Map<string, string[]>();
+  const proc =
+    procFiles.length > 0
+      ? parseGrepH((await commands.check(["grep", "-H", "", "--", ...procFiles], { okCodes: [0, 1, 2] })).stdout)
+      : new Map<string, string[]>();
   const cgroupFileOf = new Map<string, { cpu?: string; memory?: string }>();
   for (const entry of running) {
     const dirs = parseProcCgroup(proc.get(`/proc/${entry.pid}/cgroup`) ?? []);
@@ -46,8 +49,13 @@ export async function collectStats(options: { commands: NodeCommands; lxcPath: s
       memory: memory ? `${memory}/memory.usage_in_bytes` : undefined,
     });
   }
-  const cgroupFiles = [...cgroupFileOf.values()].flatMap((files) => [files.cpu, files.memory]).filter((file): file is string => Boolean(file));
-  const cgroup = cgroupFiles.length > 0 ? parseGrepH((await commands.check(["grep", "-H", "", "--", ...cgroupFiles], { okCodes: [0, 1, 2] })).stdout) : new Map<string, string[]>();
+  const cgroupFiles = [...cgroupFileOf.values()]
+    .flatMap((files) => [files.cpu, files.memory])
+    .filter((file): file is string => Boolean(file));
+  const cgroup =
+    cgroupFiles.length > 0
+      ? parseGrepH((await commands.check(["grep", "-H", "", "--", ...cgroupFiles], { okCodes: [0, 1, 2] })).stdout)
+      : new Map<string, string[]>();
   const dirs = entries.map((entry) => containerDir({ lxcPath, name: entry.name }));
   // The whole container directory: rootfs, or the overlay delta of a snapshot clone.
   const du = parseDu((await commands.check(["du", "-s", "-B1", "-x", "--", ...dirs], { okCodes: [0, 1] })).stdout);

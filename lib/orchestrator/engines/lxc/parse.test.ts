@@ -21,7 +21,9 @@ describe("lxc output parsers (recorded from lxc 5.0.2)", () => {
   });
 
   it("splits grep -H output per file and finds cgroup v1 dirs", () => {
-    const files = parseGrepH("/proc/1/cgroup:4:memory:/lxc.payload.hp-1\n/proc/1/cgroup:2:cpu,cpuacct:/lxc.payload.hp-1\n/sys/x/cpuacct.usage:123\n");
+    const files = parseGrepH(
+      "/proc/1/cgroup:4:memory:/lxc.payload.hp-1\n/proc/1/cgroup:2:cpu,cpuacct:/lxc.payload.hp-1\n/sys/x/cpuacct.usage:123\n",
+    );
     const cgroups = parseProcCgroup(files.get("/proc/1/cgroup")!);
     expect(cgroups.get("memory")).toBe("/sys/fs/cgroup/memory/lxc.payload.hp-1");
     expect(cgroups.get("cpuacct")).toBe("/sys/fs/cgroup/cpu,cpuacct/lxc.payload.hp-1");
@@ -40,9 +42,18 @@ describe("lxc output parsers (recorded from lxc 5.0.2)", () => {
   });
 
   it("parses host facts", () => {
-    expect(parseCpuinfo("processor\t: 0\ncpu MHz\t\t: 2596.136\n\nprocessor\t: 1\ncpu MHz\t\t: 2596.136\n")).toEqual({ cores: 2, mhzPerCore: 2596 });
-    expect(parseMeminfo("MemTotal:       24683108 kB\nSwapTotal:             0 kB\nHugePages_Total:       0\n")).toEqual({ MemTotal: 24683108 * 1024, SwapTotal: 0, HugePages_Total: 0 });
+    expect(parseCpuinfo("processor\t: 0\ncpu MHz\t\t: 2596.136\n\nprocessor\t: 1\ncpu MHz\t\t: 2596.136\n")).toEqual({
+      cores: 2,
+      mhzPerCore: 2596,
+    });
+    expect(
+      parseMeminfo("MemTotal:       24683108 kB\nSwapTotal:             0 kB\nHugePages_Total:       0\n"),
+    ).toEqual({ MemTotal: 24683108 * 1024, SwapTotal: 0, HugePages_Total: 0 });
     expect(parseLoadavg("1.39 0.51 0.23 2/301 8123\n")).toEqual([1.39, 0.51, 0.23]);
-    expect(parseDf("Filesystem     1B-blocks        Used   Available Capacity Mounted on\n/dev/sda1 270553174016 1000 83496960000 70% /\n")).toEqual({ total: 270553174016, free: 83496960000 });
+    expect(
+      parseDf(
+        "Filesystem     1B-blocks        Used   Available Capacity Mounted on\n/dev/sda1 270553174016 1000 83496960000 70% /\n",
+      ),
+    ).toEqual({ total: 270553174016, free: 83496960000 });
   });
 });

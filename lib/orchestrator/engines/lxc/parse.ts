@@ -64,7 +64,8 @@ export function parseProcCgroup(lines: string[]): Map<string, string> {
   for (const line of lines) {
     const [, controllers, cgroupPath] = line.split(":");
     if (!controllers || cgroupPath === undefined) continue;
-    for (const controller of controllers.split(",")) result.set(controller, `/sys/fs/cgroup/${controllers}${cgroupPath}`);
+    for (const controller of controllers.split(","))
+      result.set(controller, `/sys/fs/cgroup/${controllers}${cgroupPath}`);
   }
   return result;
 }

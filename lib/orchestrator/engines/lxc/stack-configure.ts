@@ -2,7 +2,13 @@ import { NodeCommands } from "../command";
 import { assertContainerName } from "../names";
 import type { EngineNodeConfig } from "../types";
 import type { CommandRunner } from "../../transport/types";
-import { BALANCER_UPSTREAM_CONF, renderBalancerConfig, requireRecipe, type RecipeFile, type Upstream } from "../../../stacks/recipes";
+import {
+  BALANCER_UPSTREAM_CONF,
+  renderBalancerConfig,
+  requireRecipe,
+  type RecipeFile,
+  type Upstream,
+} from "../../../stacks/recipes";
 import { containerDir, writableRootfsOf } from "./config";
 import { parseLxcInfo } from "./parse";
 import { stackContainerFiles } from "./stack-files";
@@ -18,14 +24,24 @@ interface Target {
 function targetFor(options: { runner: CommandRunner; node: EngineNodeConfig; name: string }): Target {
   const { node, runner } = options;
   if (!node.lxc) throw new TypeError(`node ${node.name} has no lxc settings`);
-  const commands = new NodeCommands({ engine: "lxc", node: node.name, runner, defaultTimeoutMs: node.timeoutMs ?? 60_000 });
+  const commands = new NodeCommands({
+    engine: "lxc",
+    node: node.name,
+    runner,
+    defaultTimeoutMs: node.timeoutMs ?? 60_000,
+  });
   return { commands, lxcPath: node.lxc.lxcPath, name: assertContainerName(options.name) };
 }
 
 async function stateOf(target: Target): Promise<string> {
   const argv = ["lxc-info", "-P", target.lxcPath, "-n", target.name, "-s"];
   const result = await target.commands.run(argv);
-  if (result.code !== 0) throw target.commands.failure({ argv, result, reason: /doesn't exist|does not exist/i.test(result.stderr) ? "not_found" : undefined });
+  if (result.code !== 0)
+    throw target.commands.failure({
+      argv,
+      result,
+      reason: /doesn't exist|does not exist/i.test(result.stderr) ? "not_found" : undefined,
+    });
   return parseLxcInfo(result.stdout).state;
 }
 
@@ -50,11 +66,17 @@ async function writeIntoLayer(target: Target, file: RecipeFile): Promise<void> {
   const { commands } = target;
   const config = await commands.check(["cat", "--", `${containerDir(target)}/config`]);
   const layer = writableRootfsOf(config.stdout);
-  if (!layer) throw commands.failure({ argv: ["cat", "config"], message: `cannot find the writable rootfs of ${target.name}` });
+  if (!layer)
+    throw commands.failure({ argv: ["cat", "config"], message: `cannot find the writable rootfs of ${target.name}` });
   const path = `${layer}${file.path}`;
   const real = await commands.check(["realpath", "-m", "--", layer, path]);
   const [realLayer, resolved] = real.stdout.trim().split("\n");
-  if (resolved !== `${realLayer}${file.path}`) throw commands.failure({ argv: ["realpath", path], reason: "invalid_input", message: `${file.path} in ${target.name} resolves outside its place (${resolved})` });
+  if (resolved !== `${realLayer}${file.path}`)
+    throw commands.failure({
+      argv: ["realpath", path],
+      reason: "invalid_input",
+      message: `${file.path} in ${target.name} resolves outside its place (${resolved})`,
+    });
   await commands.check(["mkdir", "-p", "--", path.replace(/\/[^/]+$/, "")]);
   await commands.check(["tee", "--", path], { input: file.content });
   await commands.check(["chmod", file.mode, "--", path]);
@@ -74,7 +96,13 @@ async function writeFiles(target: Target, files: RecipeFile[]): Promise<"running
  * REDIS_PASSWORD). The container's init applies them at every start. On a running container
  * the files are written too, and take effect at its next restart.
  */
-export async function configureStackContainer(options: { runner: CommandRunner; node: EngineNodeConfig; name: string; stackId: string; env: Record<string, string> }): Promise<void> {
+export async function configureStackContainer(options: {
+  runner: CommandRunner;
+  node: EngineNodeConfig;
+  name: string;
+  stackId: string;
+  env: Record<string, string>;
+}): Promise<void> {
   requireRecipe(options.stackId);
   const files = stackContainerFiles({ stackId: options.stackId, env: options.env });
   await writeFiles(targetFor(options), files);
@@ -86,7 +114,12 @@ export async function configureStackContainer(options: { runner: CommandRunner; 
  * `nginx -t` (restoring the previous one if it fails) and reloads nginx. Unchanged content
  * does nothing. With no upstream, the balancer answers 503.
  */
-export async function writeBalancerUpstreams(options: { runner: CommandRunner; node: EngineNodeConfig; name: string; upstreams: Upstream[] }): Promise<{ changed: boolean; reloaded: boolean }> {
+export async function writeBalancerUpstreams(options: {
+  runner: CommandRunner;
+  node: EngineNodeConfig;
+  name: string;
+  upstreams: Upstream[];
+}): Promise<{ changed: boolean; reloaded: boolean }> {
   const target = targetFor(options);
   const content = renderBalancerConfig(options.upstreams);
   const file: RecipeFile = { path: BALANCER_UPSTREAM_CONF, content, mode: "0644" };
@@ -101,7 +134,11 @@ export async function writeBalancerUpstreams(options: { runner: CommandRunner; n
   const test = await commands.run(attach(target, ["nginx", "-t", "-q"]));
   if (test.code !== 0) {
     if (previous.code === 0) await writeInside(target, { ...file, content: previous.stdout });
-    throw commands.failure({ argv: ["nginx", "-t"], result: test, message: `nginx rejected the new upstreams of ${target.name}` });
+    throw commands.failure({
+      argv: ["nginx", "-t"],
+      result: test,
+      message: `nginx rejected the new upstreams of ${target.name}`,
+    });
   }
   return { changed: true, reloaded: await reloadNginx(target) };
 }

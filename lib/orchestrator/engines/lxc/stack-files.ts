@@ -11,7 +11,8 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 function credential(env: Record<string, string>, key: string): string | null {
   const value = env[key];
   if (value === undefined || value === "") return null;
-  if (!CREDENTIAL.test(value)) throw new InvalidInputError(`${key} may contain only letters, digits and . _ ~ + / = : @ % ^ * ! , -`);
+  if (!CREDENTIAL.test(value))
+    throw new InvalidInputError(`${key} may contain only letters, digits and . _ ~ + / = : @ % ^ * ! , -`);
   return value;
 }
 
@@ -23,7 +24,9 @@ function identifier(value: string, key: string): string {
 /** KEY='value' lines, sourced by init with `set -a`: values stay literal whatever they contain. */
 export function renderEnvFile(env: Record<string, string>): string {
   const valid = assertEnv(env);
-  const lines = Object.keys(valid).sort().map((key) => `${key}=${shellQuote(valid[key]!)}`);
+  const lines = Object.keys(valid)
+    .sort()
+    .map((key) => `${key}=${shellQuote(valid[key]!)}`);
   return `# Managed by Hostplane (configureStackContainer)\n${lines.join("\n")}\n`;
 }
 
@@ -59,8 +62,18 @@ export function stackContainerFiles(options: { stackId: string; env: Record<stri
   if (stackId === "postgresql") {
     const user = env.HOSTPLANE_DB_USER;
     const password = credential(env, "HOSTPLANE_DB_PASSWORD");
-    if (user && password) files.push({ path: POSTGRES_INIT_SQL, content: renderPostgresInitSql({ user, password, database: env.HOSTPLANE_DB_NAME || user }), mode: "0600" });
+    if (user && password)
+      files.push({
+        path: POSTGRES_INIT_SQL,
+        content: renderPostgresInitSql({ user, password, database: env.HOSTPLANE_DB_NAME || user }),
+        mode: "0600",
+      });
   }
-  if (stackId === "redis") files.push({ path: REDIS_AUTH_CONF, content: renderRedisAuthConf(credential(env, "REDIS_PASSWORD")), mode: "0600" });
+  if (stackId === "redis")
+    files.push({
+      path: REDIS_AUTH_CONF,
+      content: renderRedisAuthConf(credential(env, "REDIS_PASSWORD")),
+      mode: "0600",
+    });
   return files;
 }

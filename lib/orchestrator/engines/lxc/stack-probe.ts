@@ -46,7 +46,12 @@ export function probePostgres(ip: string, port: number, timeoutMs: number): Prom
       if (data[0] !== 0x45 /* 'E' */) return done(true);
       const length = data.readInt32BE(1);
       if (data.length < 1 + length) return;
-      done(!data.subarray(5, 1 + length).toString("utf8").includes("\0C57P03\0"));
+      done(
+        !data
+          .subarray(5, 1 + length)
+          .toString("utf8")
+          .includes("\0C57P03\0"),
+      );
     });
   });
 }
@@ -63,19 +68,32 @@ export function probeStackService(options: { stackId: string; ip: string; timeou
  * Polls until the check passes or the deadline passes; resolves to whether it passed. Checks
  * the recipe's health port of stackId, or a plain TCP port.
  */
-export async function waitForService(options: { ip: string; timeoutMs: number; stackId?: string; port?: number; intervalMs?: number }): Promise<boolean> {
+export async function waitForService(options: {
+  ip: string;
+  timeoutMs: number;
+  stackId?: string;
+  port?: number;
+  intervalMs?: number;
+}): Promise<boolean> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) return false;
     const attemptMs = Math.min(1000, left);
-    const ok = options.stackId ? await probeStackService({ stackId: options.stackId, ip: options.ip, timeoutMs: attemptMs }) : await probeTcp(options.ip, options.port ?? 0, attemptMs);
+    const ok = options.stackId
+      ? await probeStackService({ stackId: options.stackId, ip: options.ip, timeoutMs: attemptMs })
+      : await probeTcp(options.ip, options.port ?? 0, attemptMs);
     if (ok) return true;
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
   }
 }
 
 /** Polls probeTcp until the port answers or the deadline passes. */
-export function waitForTcp(options: { ip: string; port: number; timeoutMs: number; intervalMs?: number }): Promise<boolean> {
+export function waitForTcp(options: {
+  ip: string;
+  port: number;
+  timeoutMs: number;
+  intervalMs?: number;
+}): Promise<boolean> {
   return waitForService(options);
 }

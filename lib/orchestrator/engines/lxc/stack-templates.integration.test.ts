@@ -11,13 +11,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalRunner } from "../../transport/local-runner";
 import type { EngineNodeConfig } from "../types";
 import { LxcEngine } from "./engine";
-import { configureStackContainer, ensureStackTemplate, waitForService, waitForTcp, writeBalancerUpstreams } from "./templates";
+import {
+  configureStackContainer,
+  ensureStackTemplate,
+  waitForService,
+  waitForTcp,
+  writeBalancerUpstreams,
+} from "./templates";
 import { TEST_ROOT } from "./test-hosts";
 
 const node: EngineNodeConfig = {
   name: "stacks-test",
   engine: "lxc",
-  lxc: { lxcPath: `${TEST_ROOT}/templates-lxc`, bridge: "hp-ts", subnetCidr: "10.213.253.0/24", gatewayIp: "10.213.253.1" },
+  lxc: {
+    lxcPath: `${TEST_ROOT}/templates-lxc`,
+    bridge: "hp-ts",
+    subnetCidr: "10.213.253.0/24",
+    gatewayIp: "10.213.253.1",
+  },
 };
 const lxcPath = node.lxc!.lxcPath;
 const runner = new LocalRunner();
@@ -46,8 +57,19 @@ function cleanup(): void {
   if (existsSync("/sys/class/net/hp-ts")) quiet(["ip", "link", "del", "dev", "hp-ts"]);
 }
 
-async function createStack(options: { stackId: string; name: string; ip: string; env?: Record<string, string>; start?: boolean }): Promise<void> {
-  await engine.create({ name: options.name, ip: options.ip, template: { kind: "clone", source: templates.get(options.stackId)!, snapshot: true }, limits });
+async function createStack(options: {
+  stackId: string;
+  name: string;
+  ip: string;
+  env?: Record<string, string>;
+  start?: boolean;
+}): Promise<void> {
+  await engine.create({
+    name: options.name,
+    ip: options.ip,
+    template: { kind: "clone", source: templates.get(options.stackId)!, snapshot: true },
+    limits,
+  });
   await configureStackContainer({ runner, node, name: options.name, stackId: options.stackId, env: options.env ?? {} });
   if (options.start === false) return;
   await engine.start(options.name);
@@ -66,7 +88,8 @@ async function answers(count: number): Promise<string[]> {
 
 /** Retries until the balancer's answers are exactly `expected` (a reload replaces workers asynchronously). */
 async function eventually(count: number, expected: string[]): Promise<string[]> {
-  const ok = (bodies: string[]) => bodies.every((body) => expected.includes(body)) && new Set(bodies).size === expected.length;
+  const ok = (bodies: string[]) =>
+    bodies.every((body) => expected.includes(body)) && new Set(bodies).size === expected.length;
   const deadline = Date.now() + 10_000;
   let bodies = await answers(count);
   while (!ok(bodies) && Date.now() < deadline) {
@@ -125,14 +148,24 @@ describe("Debian stack templates on an lxc node", () => {
       createStack({ stackId: "nodejs", name: "hp-app1", ip: "10.213.253.11", env: { APP_ENV: "test" } }),
       createStack({ stackId: "nodejs", name: "hp-app2", ip: "10.213.253.12" }),
     ]);
-    for (const [ip, port] of [["10.213.253.10", 80], ["10.213.253.11", 8080], ["10.213.253.12", 8080]] as const) {
+    for (const [ip, port] of [
+      ["10.213.253.10", 80],
+      ["10.213.253.11", 8080],
+      ["10.213.253.12", 8080],
+    ] as const) {
       expect(await waitForTcp({ ip, port, timeoutMs: 15_000 })).toBe(true);
     }
     // A fresh balancer has no upstreams yet: 503.
     expect((await get("http://10.213.253.10/")).status).toBe(503);
     const app = (n: number) => ({ ip: `10.213.253.${10 + n}`, port: 8080 });
-    expect(await writeBalancerUpstreams({ runner, node, name: "hp-lb", upstreams: [app(1), app(2)] })).toEqual({ changed: true, reloaded: true });
-    expect(await writeBalancerUpstreams({ runner, node, name: "hp-lb", upstreams: [app(1), app(2)] })).toEqual({ changed: false, reloaded: false });
+    expect(await writeBalancerUpstreams({ runner, node, name: "hp-lb", upstreams: [app(1), app(2)] })).toEqual({
+      changed: true,
+      reloaded: true,
+    });
+    expect(await writeBalancerUpstreams({ runner, node, name: "hp-lb", upstreams: [app(1), app(2)] })).toEqual({
+      changed: false,
+      reloaded: false,
+    });
     const two = await eventually(6, ["hello from hp-app1", "hello from hp-app2"]);
     expect(new Set(two)).toEqual(new Set(["hello from hp-app1", "hello from hp-app2"]));
     for (let i = 1; i < two.length; i++) expect(two[i]).not.toBe(two[i - 1]); // round robin alternates
@@ -140,7 +173,9 @@ describe("Debian stack templates on an lxc node", () => {
     await createStack({ stackId: "nodejs", name: "hp-app3", ip: "10.213.253.13" });
     expect(await waitForTcp({ ip: "10.213.253.13", port: 8080, timeoutMs: 15_000 })).toBe(true);
     await writeBalancerUpstreams({ runner, node, name: "hp-lb", upstreams: [app(1), app(2), app(3)] });
-    expect(new Set(await eventually(9, ["hello from hp-app1", "hello from hp-app2", "hello from hp-app3"]))).toEqual(new Set(["hello from hp-app1", "hello from hp-app2", "hello from hp-app3"]));
+    expect(new Set(await eventually(9, ["hello from hp-app1", "hello from hp-app2", "hello from hp-app3"]))).toEqual(
+      new Set(["hello from hp-app1", "hello from hp-app2", "hello from hp-app3"]),
+    );
 
     await engine.stop("hp-app2");
     await writeBalancerUpstreams({ runner, node, name: "hp-lb", upstreams: [app(1), app(3)] });
@@ -148,7 +183,10 @@ describe("Debian stack templates on an lxc node", () => {
     expect(new Set(without)).toEqual(new Set(["hello from hp-app1", "hello from hp-app3"]));
 
     await writeBalancerUpstreams({ runner, node, name: "hp-lb", upstreams: [] });
-    expect(await eventually(2, ["no application servers"])).toEqual(["no application servers", "no application servers"]);
+    expect(await eventually(2, ["no application servers"])).toEqual([
+      "no application servers",
+      "no application servers",
+    ]);
     expect((await get("http://10.213.253.10/")).status).toBe(503);
   });
 
@@ -157,7 +195,14 @@ describe("Debian stack templates on an lxc node", () => {
     await createStack({ stackId: "postgresql", name: "hp-pg", ip: "10.213.253.20", env });
     const query = async () => {
       expect(await waitForService({ ip: "10.213.253.20", stackId: "postgresql", timeoutMs: 20_000 })).toBe(true);
-      const client = new pg.Client({ host: "10.213.253.20", port: 5432, user: env.HOSTPLANE_DB_USER, password: env.HOSTPLANE_DB_PASSWORD, database: env.HOSTPLANE_DB_NAME, connectionTimeoutMillis: 5_000 });
+      const client = new pg.Client({
+        host: "10.213.253.20",
+        port: 5432,
+        user: env.HOSTPLANE_DB_USER,
+        password: env.HOSTPLANE_DB_PASSWORD,
+        database: env.HOSTPLANE_DB_NAME,
+        connectionTimeoutMillis: 5_000,
+      });
       await client.connect();
       try {
         return (await client.query("SELECT 1 AS one, current_database() AS db")).rows[0];
@@ -174,7 +219,12 @@ describe("Debian stack templates on an lxc node", () => {
   });
 
   it("runs Redis with requirepass from the configuration", async () => {
-    await createStack({ stackId: "redis", name: "hp-redis", ip: "10.213.253.30", env: { REDIS_PASSWORD: "r3dis-Secret" } });
+    await createStack({
+      stackId: "redis",
+      name: "hp-redis",
+      ip: "10.213.253.30",
+      env: { REDIS_PASSWORD: "r3dis-Secret" },
+    });
     expect(await waitForService({ ip: "10.213.253.30", stackId: "redis", timeoutMs: 15_000 })).toBe(true);
     expect(await redisChat("10.213.253.30", "AUTH r3dis-Secret\r\nPING\r\n")).toBe("+OK\r\n+PONG\r\n");
     expect(await redisChat("10.213.253.30", "PING\r\n")).toMatch(/^-NOAUTH/);
@@ -194,7 +244,9 @@ describe("Debian stack templates on an lxc node", () => {
     mkdirSync(layer, { recursive: true });
     rmSync(`${layer}/hostplane`, { recursive: true, force: true });
     symlinkSync("/tmp", `${layer}/hostplane`);
-    await expect(configureStackContainer({ runner, node, name: "hp-evil", stackId: "nodejs", env: { A: "b" } })).rejects.toThrow(/resolves outside/);
+    await expect(
+      configureStackContainer({ runner, node, name: "hp-evil", stackId: "nodejs", env: { A: "b" } }),
+    ).rejects.toThrow(/resolves outside/);
     expect(existsSync("/tmp/env")).toBe(false);
   });
 });

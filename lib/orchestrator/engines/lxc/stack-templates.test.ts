@@ -6,13 +6,21 @@ import { osTemplateKey, parseAptMirror, renderTemplateConfig } from "./template-
 
 describe("apt mirror of the node", () => {
   it("reads the deb822 stanza of the suite, skipping security", () => {
-    const deb822 = "Types: deb\nURIs: http://security.example/debian-security\nSuites: bookworm-security\n\nTypes: deb\nURIs: http://mirror.example/debian/\nSuites: bookworm bookworm-updates\nComponents: main\n";
+    const deb822 =
+      "Types: deb\nURIs: http://security.example/debian-security\nSuites: bookworm-security\n\nTypes: deb\nURIs: http://mirror.example/debian/\nSuites: bookworm bookworm-updates\nComponents: main\n";
     expect(parseAptMirror({ deb822, suite: "bookworm" })).toBe("http://mirror.example/debian");
   });
 
   it("falls back to one-line sources, then to nothing", () => {
-    expect(parseAptMirror({ sourcesList: "# x\ndeb [arch=amd64] http://m.example/debian bookworm main\n", suite: "bookworm" })).toBe("http://m.example/debian");
-    expect(parseAptMirror({ sourcesList: "deb http://m.example/debian bullseye main\n", suite: "bookworm" })).toBeNull();
+    expect(
+      parseAptMirror({
+        sourcesList: "# x\ndeb [arch=amd64] http://m.example/debian bookworm main\n",
+        suite: "bookworm",
+      }),
+    ).toBe("http://m.example/debian");
+    expect(
+      parseAptMirror({ sourcesList: "deb http://m.example/debian bullseye main\n", suite: "bookworm" }),
+    ).toBeNull();
     expect(parseAptMirror({ suite: "bookworm" })).toBeNull();
   });
 
@@ -57,7 +65,9 @@ describe("build lock staleness", () => {
 
 describe("per-container stack files", () => {
   it("writes the env file with literal single-quoted values", () => {
-    expect(renderEnvFile({ B: "it's $HOME", A: "x" })).toBe("# Managed by Hostplane (configureStackContainer)\nA='x'\nB='it'\\''s $HOME'\n");
+    expect(renderEnvFile({ B: "it's $HOME", A: "x" })).toBe(
+      "# Managed by Hostplane (configureStackContainer)\nA='x'\nB='it'\\''s $HOME'\n",
+    );
     expect(() => renderEnvFile({ "BAD-KEY": "x" })).toThrow();
   });
 
@@ -72,17 +82,24 @@ describe("per-container stack files", () => {
   });
 
   it("picks the files per stack and rejects credentials that could escape their quoting", () => {
-    const pg = stackContainerFiles({ stackId: "postgresql", env: { HOSTPLANE_DB_USER: "app", HOSTPLANE_DB_PASSWORD: "Secret_1" } });
+    const pg = stackContainerFiles({
+      stackId: "postgresql",
+      env: { HOSTPLANE_DB_USER: "app", HOSTPLANE_DB_PASSWORD: "Secret_1" },
+    });
     expect(pg.map((file) => file.path)).toEqual(["/etc/hostplane/env", "/etc/hostplane/postgresql-init.sql"]);
     expect(pg[1]!.content).toContain(`CREATE DATABASE "app"`);
     expect(pg.every((file) => file.mode === "0600")).toBe(true);
     const redis = stackContainerFiles({ stackId: "redis", env: { REDIS_PASSWORD: "r3dis" } });
     expect(redis[1]).toMatchObject({ path: "/etc/hostplane/redis-auth.conf", content: 'requirepass "r3dis"\n' });
     expect(renderRedisAuthConf(null)).toBe("");
-    expect(stackContainerFiles({ stackId: "nodejs", env: {} }).map((file) => file.path)).toEqual(["/etc/hostplane/env"]);
+    expect(stackContainerFiles({ stackId: "nodejs", env: {} }).map((file) => file.path)).toEqual([
+      "/etc/hostplane/env",
+    ]);
     for (const bad of ["a'b", 'a"b', "a$b", "a b", "a\\b"]) {
       expect(() => stackContainerFiles({ stackId: "redis", env: { REDIS_PASSWORD: bad } })).toThrow(/may contain only/);
-      expect(() => stackContainerFiles({ stackId: "postgresql", env: { HOSTPLANE_DB_USER: "app", HOSTPLANE_DB_PASSWORD: bad } })).toThrow(/may contain only/);
+      expect(() =>
+        stackContainerFiles({ stackId: "postgresql", env: { HOSTPLANE_DB_USER: "app", HOSTPLANE_DB_PASSWORD: bad } }),
+      ).toThrow(/may contain only/);
     }
   });
 });

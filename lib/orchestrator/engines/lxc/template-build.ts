@@ -2,13 +2,42 @@ import { NodeCommands } from "../command";
 import type { EngineNodeConfig } from "../types";
 import type { CommandRunner } from "../../transport/types";
 import { assertOperand } from "../../transport/quote";
-import { OS_TEMPLATE, TEMPLATE_MARKER_PATH, recipeHash, requireRecipe, stackTemplateName, templateFiles, type RecipeFile } from "../../../stacks/recipes";
+import {
+  OS_TEMPLATE,
+  TEMPLATE_MARKER_PATH,
+  recipeHash,
+  requireRecipe,
+  stackTemplateName,
+  templateFiles,
+  type RecipeFile,
+} from "../../../stacks/recipes";
 import { containerDir } from "./config";
 import { withNodeLock } from "./template-lock";
-import { DEFAULT_TEMPLATE_CACHE_DIR, ensureOsTemplate, readTemplateMarker, renderTemplateConfig, type TemplateBuildContext, type TemplateProgress } from "./template-os";
+import {
+  DEFAULT_TEMPLATE_CACHE_DIR,
+  ensureOsTemplate,
+  readTemplateMarker,
+  renderTemplateConfig,
+  type TemplateBuildContext,
+  type TemplateProgress,
+} from "./template-os";
 
-const CHROOT_ENV = ["env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", "DEBIAN_FRONTEND=noninteractive"];
-const APT_OPTIONS = ["-y", "-q", "--no-install-recommends", "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"];
+const CHROOT_ENV = [
+  "env",
+  "-i",
+  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+  "LANG=C.UTF-8",
+  "DEBIAN_FRONTEND=noninteractive",
+];
+const APT_OPTIONS = [
+  "-y",
+  "-q",
+  "--no-install-recommends",
+  "-o",
+  "Dpkg::Options::=--force-confdef",
+  "-o",
+  "Dpkg::Options::=--force-confold",
+];
 /** Keeps package maintainer scripts from starting services inside the chroot. */
 const POLICY_RC_D = "#!/bin/sh\nexit 101\n";
 
@@ -35,8 +64,18 @@ function contextFor(options: EnsureStackTemplateOptions): TemplateBuildContext {
   const { engineNode, runner } = options;
   if (!engineNode.lxc) throw new TypeError(`node ${engineNode.name} has no lxc settings`);
   assertOperand(engineNode.lxc.lxcPath, "lxcPath");
-  const commands = new NodeCommands({ engine: "lxc", node: engineNode.name, runner, defaultTimeoutMs: engineNode.timeoutMs ?? 60_000 });
-  return { commands, settings: engineNode.lxc, cacheDir: assertOperand(options.cacheDir ?? DEFAULT_TEMPLATE_CACHE_DIR, "cacheDir"), onProgress: options.onProgress ?? (() => {}) };
+  const commands = new NodeCommands({
+    engine: "lxc",
+    node: engineNode.name,
+    runner,
+    defaultTimeoutMs: engineNode.timeoutMs ?? 60_000,
+  });
+  return {
+    commands,
+    settings: engineNode.lxc,
+    cacheDir: assertOperand(options.cacheDir ?? DEFAULT_TEMPLATE_CACHE_DIR, "cacheDir"),
+    onProgress: options.onProgress ?? (() => {}),
+  };
 }
 
 /**
@@ -51,14 +90,21 @@ export function ensureStackTemplate(options: EnsureStackTemplateOptions): Promis
   if (joined) {
     // Someone else in this process is building it: wait for that build, which this call did not do.
     const started = Date.now();
-    return joined.then((result) => ({ templateName: result.templateName, built: false, durationMs: Date.now() - started }));
+    return joined.then((result) => ({
+      templateName: result.templateName,
+      built: false,
+      durationMs: Date.now() - started,
+    }));
   }
   const pending = ensureUncached(options, templateName).finally(() => inflight.delete(key));
   inflight.set(key, pending);
   return pending;
 }
 
-async function ensureUncached(options: EnsureStackTemplateOptions, templateName: string): Promise<EnsureStackTemplateResult> {
+async function ensureUncached(
+  options: EnsureStackTemplateOptions,
+  templateName: string,
+): Promise<EnsureStackTemplateResult> {
   const started = Date.now();
   const context = contextFor(options);
   const { commands, settings } = context;
@@ -70,7 +116,8 @@ async function ensureUncached(options: EnsureStackTemplateOptions, templateName:
   return withNodeLock({
     commands,
     dir: `${settings.lxcPath}/.hpt-lock-${templateName}`,
-    onWait: () => context.onProgress({ phase: "lock", message: `waiting for another build of ${templateName} on this node` }),
+    onWait: () =>
+      context.onProgress({ phase: "lock", message: `waiting for another build of ${templateName} on this node` }),
     body: async () => {
       if (await isCurrent()) return { templateName, built: false, durationMs: Date.now() - started };
       const os = await ensureOsTemplate(context);
@@ -94,7 +141,10 @@ async function writeRootfsFile(commands: NodeCommands, rootfs: string, file: Rec
   await commands.check(chroot(rootfs, ["chown", file.owner ?? "root:root", "--", file.path]));
 }
 
-async function buildStackTemplate(context: TemplateBuildContext, options: { stackId: string; templateName: string; hash: string; osRootfs: string; started: number }): Promise<void> {
+async function buildStackTemplate(
+  context: TemplateBuildContext,
+  options: { stackId: string; templateName: string; hash: string; osRootfs: string; started: number },
+): Promise<void> {
   const { commands, settings } = context;
   const recipe = requireRecipe(options.stackId);
   const name = options.templateName;
@@ -112,7 +162,9 @@ async function buildStackTemplate(context: TemplateBuildContext, options: { stac
   try {
     context.onProgress({ phase: "install", message: `apt-get install ${recipe.packages.join(" ")}`, percent: 50 });
     await commands.check(chroot(rootfs, ["apt-get", "update", "-q"]), { timeoutMs: 10 * 60_000 });
-    await commands.check(chroot(rootfs, ["apt-get", "install", ...APT_OPTIONS, ...recipe.packages]), { timeoutMs: 30 * 60_000 });
+    await commands.check(chroot(rootfs, ["apt-get", "install", ...APT_OPTIONS, ...recipe.packages]), {
+      timeoutMs: 30 * 60_000,
+    });
     context.onProgress({ phase: "configure", message: "writing configuration, init and service files", percent: 85 });
     for (const file of templateFiles(recipe)) await writeRootfsFile(commands, rootfs, file);
     if (recipe.removePaths.length > 0) await commands.check(chroot(rootfs, ["rm", "-rf", "--", ...recipe.removePaths]));
@@ -123,8 +175,18 @@ async function buildStackTemplate(context: TemplateBuildContext, options: { stac
     await commands.run(["rm", "-f", "--", `${rootfs}/usr/sbin/policy-rc.d`]);
   }
   context.onProgress({ phase: "finalize", message: `recording ${name}`, percent: 95 });
-  await commands.check(["tee", "--", `${work}/config`], { input: renderTemplateConfig({ lxcPath: settings.lxcPath, name }) });
-  const marker = { kind: "stack", stackId: recipe.stackId, recipeHash: options.hash, os: OS_TEMPLATE, packages: recipe.packages, buildMs: Date.now() - options.started, builtAt: new Date().toISOString() };
+  await commands.check(["tee", "--", `${work}/config`], {
+    input: renderTemplateConfig({ lxcPath: settings.lxcPath, name }),
+  });
+  const marker = {
+    kind: "stack",
+    stackId: recipe.stackId,
+    recipeHash: options.hash,
+    os: OS_TEMPLATE,
+    packages: recipe.packages,
+    buildMs: Date.now() - options.started,
+    builtAt: new Date().toISOString(),
+  };
   await commands.check(["tee", "--", `${rootfs}${TEMPLATE_MARKER_PATH}`], { input: `${JSON.stringify(marker)}\n` });
   const dir = containerDir({ lxcPath: settings.lxcPath, name });
   await commands.check(["rm", "-rf", "--", dir]);
@@ -140,15 +202,26 @@ export interface StackTemplateInfo {
 }
 
 /** The finished stack templates on a node (from their markers). */
-export async function listStackTemplates(options: { engineNode: EngineNodeConfig; runner: CommandRunner }): Promise<StackTemplateInfo[]> {
+export async function listStackTemplates(options: {
+  engineNode: EngineNodeConfig;
+  runner: CommandRunner;
+}): Promise<StackTemplateInfo[]> {
   const { commands, settings } = contextFor(options as EnsureStackTemplateOptions);
   const listing = await commands.run(["ls", "-1", "--", settings.lxcPath]);
   if (listing.code !== 0) return [];
   const result: StackTemplateInfo[] = [];
-  for (const name of listing.stdout.split("\n").filter((entry) => /^hpt-[a-z0-9]+-[0-9a-f]{8}$/.test(entry) && !entry.startsWith("hpt-os-"))) {
+  for (const name of listing.stdout
+    .split("\n")
+    .filter((entry) => /^hpt-[a-z0-9]+-[0-9a-f]{8}$/.test(entry) && !entry.startsWith("hpt-os-"))) {
     const marker = await readTemplateMarker(commands, containerDir({ lxcPath: settings.lxcPath, name }));
     if (marker?.kind !== "stack") continue;
-    result.push({ templateName: name, stackId: String(marker.stackId), recipeHash: String(marker.recipeHash), buildMs: typeof marker.buildMs === "number" ? marker.buildMs : null, builtAt: typeof marker.builtAt === "string" ? marker.builtAt : null });
+    result.push({
+      templateName: name,
+      stackId: String(marker.stackId),
+      recipeHash: String(marker.recipeHash),
+      buildMs: typeof marker.buildMs === "number" ? marker.buildMs : null,
+      builtAt: typeof marker.builtAt === "string" ? marker.builtAt : null,
+    });
   }
   return result;
 }
@@ -157,10 +230,16 @@ export async function listStackTemplates(options: { engineNode: EngineNodeConfig
  * Removes stack templates of outdated recipes that no container's overlay still uses (a
  * clone's config names its template's rootfs as the lower directory). Returns what was removed.
  */
-export async function pruneStackTemplates(options: { engineNode: EngineNodeConfig; runner: CommandRunner }): Promise<string[]> {
+export async function pruneStackTemplates(options: {
+  engineNode: EngineNodeConfig;
+  runner: CommandRunner;
+}): Promise<string[]> {
   const { commands, settings } = contextFor(options as EnsureStackTemplateOptions);
   const listing = await commands.run(["ls", "-1", "--", settings.lxcPath]);
-  const configs = listing.stdout.split("\n").filter((entry) => entry.startsWith("hp-")).map((name) => `${containerDir({ lxcPath: settings.lxcPath, name })}/config`);
+  const configs = listing.stdout
+    .split("\n")
+    .filter((entry) => entry.startsWith("hp-"))
+    .map((name) => `${containerDir({ lxcPath: settings.lxcPath, name })}/config`);
   const removed: string[] = [];
   for (const template of await listStackTemplates(options)) {
     if (template.templateName === stackTemplateName(template.stackId)) continue;

@@ -23,13 +23,19 @@ function isAlive(pid: number): boolean {
 }
 
 /** Same machine and a dead pid, or simply too old: nobody is building any more. */
-export function isStaleOwner(owner: LockOwner | null, options: { now: number; dirAgeMs: number; host: string; alive: (pid: number) => boolean }): boolean {
+export function isStaleOwner(
+  owner: LockOwner | null,
+  options: { now: number; dirAgeMs: number; host: string; alive: (pid: number) => boolean },
+): boolean {
   if (!owner) return options.dirAgeMs > OWNERLESS_GRACE_MS;
   if (options.now - owner.at > MAX_LOCK_AGE_MS) return true;
   return owner.host === options.host && !options.alive(owner.pid);
 }
 
-async function readOwner(commands: NodeCommands, dir: string): Promise<{ owner: LockOwner | null; dirAgeMs: number } | null> {
+async function readOwner(
+  commands: NodeCommands,
+  dir: string,
+): Promise<{ owner: LockOwner | null; dirAgeMs: number } | null> {
   const stat = await commands.run(["stat", "-c", "%Y", "--", dir]);
   if (stat.code !== 0) return null; // released meanwhile
   const dirAgeMs = Date.now() - Number(stat.stdout.trim()) * 1000;
@@ -65,7 +71,8 @@ export async function withNodeLock<T>(options: {
     const current = await readOwner(commands, dir);
     if (!current) {
       // Released meanwhile (or the parent was missing): try again at once, but not forever.
-      if (++vanished > 50) throw commands.failure({ argv: ["mkdir", dir], result: made, message: `cannot create lock ${dir}` });
+      if (++vanished > 50)
+        throw commands.failure({ argv: ["mkdir", dir], result: made, message: `cannot create lock ${dir}` });
       continue;
     }
     if (isStaleOwner(current.owner, { now: Date.now(), dirAgeMs: current.dirAgeMs, host, alive: isAlive })) {

@@ -34,7 +34,11 @@ export interface OsTemplate {
  * (/etc/apt/sources.list.d/debian.sources), else the first one-line `deb` entry for it.
  * Security and update suites are skipped: debootstrap needs the main archive.
  */
-export function parseAptMirror(options: { deb822?: string | null; sourcesList?: string | null; suite: string }): string | null {
+export function parseAptMirror(options: {
+  deb822?: string | null;
+  sourcesList?: string | null;
+  suite: string;
+}): string | null {
   for (const stanza of (options.deb822 ?? "").split(/\n\s*\n/)) {
     const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, "mi").exec(stanza)?.[1]?.trim().split(/\s+/) ?? [];
     if (!field("Types").includes("deb") || !field("Suites").includes(options.suite)) continue;
@@ -51,12 +55,20 @@ export function parseAptMirror(options: { deb822?: string | null; sourcesList?: 
 export async function readNodeMirror(commands: NodeCommands): Promise<string> {
   const deb822 = await commands.run(["cat", "--", "/etc/apt/sources.list.d/debian.sources"]);
   const list = await commands.run(["cat", "--", "/etc/apt/sources.list"]);
-  return parseAptMirror({ deb822: deb822.code === 0 ? deb822.stdout : null, sourcesList: list.code === 0 ? list.stdout : null, suite: OS_TEMPLATE.suite }) ?? DEFAULT_MIRROR;
+  return (
+    parseAptMirror({
+      deb822: deb822.code === 0 ? deb822.stdout : null,
+      sourcesList: list.code === 0 ? list.stdout : null,
+      suite: OS_TEMPLATE.suite,
+    }) ?? DEFAULT_MIRROR
+  );
 }
 
 export function osTemplateKey(options: { arch: string; mirror: string }): string {
   const { id, suite, variant, version } = OS_TEMPLATE;
-  return createHash("sha256").update(`${id}|${suite}|${variant}|${options.arch}|${options.mirror}|os-v${version}`).digest("hex");
+  return createHash("sha256")
+    .update(`${id}|${suite}|${variant}|${options.arch}|${options.mirror}|os-v${version}`)
+    .digest("hex");
 }
 
 /** Base config of a template container; clones keep init and mounts, the engine adds network and limits. */
@@ -91,7 +103,10 @@ export async function readTemplateMarker(commands: NodeCommands, dir: string): P
  * rootfs, built once per machine (under a lock in the cache dir) and renamed into place only
  * when complete. Its build time is kept next to it (<tar>.json).
  */
-async function ensureOsTarball(context: TemplateBuildContext, options: { key: string; mirror: string; arch: string }): Promise<{ tarball: string; debootstrapMs?: number }> {
+async function ensureOsTarball(
+  context: TemplateBuildContext,
+  options: { key: string; mirror: string; arch: string },
+): Promise<{ tarball: string; debootstrapMs?: number }> {
   const { commands, cacheDir } = context;
   const key8 = options.key.slice(0, 8);
   const tarball = `${cacheDir}/${OS_TEMPLATE.suite}-${OS_TEMPLATE.variant}-${key8}.tar`;
@@ -101,19 +116,44 @@ async function ensureOsTarball(context: TemplateBuildContext, options: { key: st
   return withNodeLock({
     commands,
     dir: `${cacheDir}/.lock-${key8}`,
-    onWait: () => context.onProgress({ phase: "lock", message: "waiting for another debootstrap of the same OS on this machine" }),
+    onWait: () =>
+      context.onProgress({ phase: "lock", message: "waiting for another debootstrap of the same OS on this machine" }),
     body: async () => {
       if (await exists()) return { tarball };
       const started = Date.now();
       const work = `${cacheDir}/.work-${key8}`;
       await commands.check(["rm", "-rf", "--", work, `${tarball}.part`]);
-      context.onProgress({ phase: "os-debootstrap", message: `debootstrap --variant=${OS_TEMPLATE.variant} ${OS_TEMPLATE.suite} from ${options.mirror} (once per machine)`, percent: 5 });
-      await commands.check(["debootstrap", `--variant=${OS_TEMPLATE.variant}`, `--arch=${options.arch}`, OS_TEMPLATE.suite, work, options.mirror], { timeoutMs: 30 * 60_000 });
-      await commands.check(["tar", "--numeric-owner", "-C", work, "-cf", `${tarball}.part`, "."], { timeoutMs: 10 * 60_000 });
+      context.onProgress({
+        phase: "os-debootstrap",
+        message: `debootstrap --variant=${OS_TEMPLATE.variant} ${OS_TEMPLATE.suite} from ${options.mirror} (once per machine)`,
+        percent: 5,
+      });
+      await commands.check(
+        [
+          "debootstrap",
+          `--variant=${OS_TEMPLATE.variant}`,
+          `--arch=${options.arch}`,
+          OS_TEMPLATE.suite,
+          work,
+          options.mirror,
+        ],
+        { timeoutMs: 30 * 60_000 },
+      );
+      await commands.check(["tar", "--numeric-owner", "-C", work, "-cf", `${tarball}.part`, "."], {
+        timeoutMs: 10 * 60_000,
+      });
       await commands.check(["mv", "-f", "--", `${tarball}.part`, tarball]);
       await commands.check(["rm", "-rf", "--", work], { timeoutMs: 5 * 60_000 });
       const debootstrapMs = Date.now() - started;
-      const record = { kind: "os", suite: OS_TEMPLATE.suite, variant: OS_TEMPLATE.variant, arch: options.arch, mirror: options.mirror, durationMs: debootstrapMs, builtAt: new Date().toISOString() };
+      const record = {
+        kind: "os",
+        suite: OS_TEMPLATE.suite,
+        variant: OS_TEMPLATE.variant,
+        arch: options.arch,
+        mirror: options.mirror,
+        durationMs: debootstrapMs,
+        builtAt: new Date().toISOString(),
+      };
       await commands.check(["tee", "--", `${tarball}.json`], { input: `${JSON.stringify(record)}\n` });
       return { tarball, debootstrapMs };
     },
@@ -144,14 +184,24 @@ export async function ensureOsTemplate(context: TemplateBuildContext): Promise<O
       const { tarball, debootstrapMs } = await ensureOsTarball(context, { key, mirror, arch });
       result.durationMs.debootstrap = debootstrapMs;
       const started = Date.now();
-      context.onProgress({ phase: "os-unpack", message: `unpacking the Debian ${OS_TEMPLATE.suite} rootfs into ${name}`, percent: 30 });
+      context.onProgress({
+        phase: "os-unpack",
+        message: `unpacking the Debian ${OS_TEMPLATE.suite} rootfs into ${name}`,
+        percent: 30,
+      });
       const work = `${settings.lxcPath}/.hpt-build-${name}`;
       await commands.check(["rm", "-rf", "--", work]);
       await commands.check(["mkdir", "-p", "--", `${work}/rootfs`]);
-      await commands.check(["tar", "--numeric-owner", "-C", `${work}/rootfs`, "-xf", tarball], { timeoutMs: 10 * 60_000 });
-      await commands.check(["tee", "--", `${work}/config`], { input: renderTemplateConfig({ lxcPath: settings.lxcPath, name }) });
+      await commands.check(["tar", "--numeric-owner", "-C", `${work}/rootfs`, "-xf", tarball], {
+        timeoutMs: 10 * 60_000,
+      });
+      await commands.check(["tee", "--", `${work}/config`], {
+        input: renderTemplateConfig({ lxcPath: settings.lxcPath, name }),
+      });
       const marker = { kind: "os", name, key, arch, mirror, builtAt: new Date().toISOString() };
-      await commands.check(["tee", "--", `${work}/rootfs${TEMPLATE_MARKER_PATH}`], { input: `${JSON.stringify(marker)}\n` });
+      await commands.check(["tee", "--", `${work}/rootfs${TEMPLATE_MARKER_PATH}`], {
+        input: `${JSON.stringify(marker)}\n`,
+      });
       await commands.check(["rm", "-rf", "--", dir]);
       await commands.check(["mv", "-T", "--", work, dir]);
       result.durationMs.unpack = Date.now() - started;

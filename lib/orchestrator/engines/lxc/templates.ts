@@ -30,17 +30,24 @@ export async function writeNodeFile(options: { commands: NodeCommands; path: str
 const provisionBusybox: TemplateStrategy<"busybox"> = async (context) => {
   const { commands, lxcPath, spec, timeoutMs } = context;
   // -f /dev/null: start from no default config (which would attach lxcbr0); ours comes later.
-  await commands.check(["lxc-create", "-P", lxcPath, "-n", spec.name, "-f", "/dev/null", "-t", "busybox"], { timeoutMs });
+  await commands.check(["lxc-create", "-P", lxcPath, "-n", spec.name, "-f", "/dev/null", "-t", "busybox"], {
+    timeoutMs,
+  });
   const rootfs = `${containerDir({ lxcPath, name: spec.name })}/rootfs`;
   await writeNodeFile({ commands, path: `${rootfs}/etc/init.d/rcS`, content: BUSYBOX_RCS });
   await writeNodeFile({ commands, path: `${rootfs}/etc/inittab`, content: BUSYBOX_INITTAB });
-  await writeNodeFile({ commands, path: `${rootfs}/etc/hosts`, content: renderHostsFile({ ip: spec.ip, hostname: context.hostname }) });
+  await writeNodeFile({
+    commands,
+    path: `${rootfs}/etc/hosts`,
+    content: renderHostsFile({ ip: spec.ip, hostname: context.hostname }),
+  });
   await writeNodeFile({ commands, path: `${rootfs}/etc/hostname`, content: `${context.hostname}\n` });
 };
 
 const provisionClone: TemplateStrategy<"clone"> = async (context, template) => {
   const { commands, lxcPath, spec, timeoutMs } = context;
-  if (!CONTAINER_NAME_PATTERN.test(template.source)) throw new TypeError(`invalid template container name ${JSON.stringify(template.source)}`);
+  if (!CONTAINER_NAME_PATTERN.test(template.source))
+    throw new TypeError(`invalid template container name ${JSON.stringify(template.source)}`);
   const argv = ["lxc-copy", "-P", lxcPath, "-n", template.source, "-N", spec.name];
   // Snapshot clones share the template's rootfs read-only and keep only their changes.
   if (template.snapshot) argv.push("-s", "-B", "overlayfs");
@@ -50,7 +57,11 @@ const provisionClone: TemplateStrategy<"clone"> = async (context, template) => {
   const rootfsDir = writableRootfsOf(config.stdout);
   if (!rootfsDir) throw commands.failure({ argv, message: "cannot find the clone's writable rootfs in its config" });
   await commands.check(["mkdir", "-p", "--", `${rootfsDir}/etc`]);
-  await writeNodeFile({ commands, path: `${rootfsDir}/etc/hosts`, content: renderHostsFile({ ip: spec.ip, hostname: context.hostname }) });
+  await writeNodeFile({
+    commands,
+    path: `${rootfsDir}/etc/hosts`,
+    content: renderHostsFile({ ip: spec.ip, hostname: context.hostname }),
+  });
   await writeNodeFile({ commands, path: `${rootfsDir}/etc/hostname`, content: `${context.hostname}\n` });
 };
 
@@ -71,7 +82,14 @@ export function provisionTemplate(context: ProvisionContext, template: Container
 }
 
 // Debian stack templates (issue 8): built once per node from lib/stacks/recipes, cloned per container.
-export { ensureStackTemplate, listStackTemplates, pruneStackTemplates, type EnsureStackTemplateOptions, type EnsureStackTemplateResult, type StackTemplateInfo } from "./template-build";
+export {
+  ensureStackTemplate,
+  listStackTemplates,
+  pruneStackTemplates,
+  type EnsureStackTemplateOptions,
+  type EnsureStackTemplateResult,
+  type StackTemplateInfo,
+} from "./template-build";
 export { DEFAULT_TEMPLATE_CACHE_DIR, ensureOsTemplate, parseAptMirror, type TemplateProgress } from "./template-os";
 export { configureStackContainer, writeBalancerUpstreams } from "./stack-configure";
 export { probePostgres, probeStackService, probeTcp, waitForService, waitForTcp } from "./stack-probe";

@@ -10,7 +10,8 @@ import type { EngineNodeConfig } from "../types";
 export const TEST_ROOT = "/var/lib/hostplane-test";
 
 export function testNode(options: { name: string; bridge: string; octet: number; root?: string }): EngineNodeConfig {
-  if (!/^hp-t[a-z0-9-]{0,11}$/.test(options.bridge)) throw new Error(`test bridges must be named hp-t… (≤ 15 chars): ${options.bridge}`);
+  if (!/^hp-t[a-z0-9-]{0,11}$/.test(options.bridge))
+    throw new Error(`test bridges must be named hp-t… (≤ 15 chars): ${options.bridge}`);
   return {
     name: options.name,
     engine: "lxc",
@@ -44,7 +45,8 @@ export function cleanupTestNodes(nodes: EngineNodeConfig[]): void {
       rmSync(lxc.lxcPath, { recursive: true, force: true });
     }
     // Deleting the bridge also drops the /32 routes and extra gateway addresses put on it.
-    if (lxc.bridge.startsWith("hp-t") && existsSync(`/sys/class/net/${lxc.bridge}`)) quiet(["ip", "link", "del", "dev", lxc.bridge]);
+    if (lxc.bridge.startsWith("hp-t") && existsSync(`/sys/class/net/${lxc.bridge}`))
+      quiet(["ip", "link", "del", "dev", lxc.bridge]);
   }
 }
 

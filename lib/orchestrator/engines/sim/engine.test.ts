@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { SimEngine } from "./engine";
 import { isTransientError } from "../errors";
 
-const spec = { name: "hp-1", ip: "10.213.5.7", template: { kind: "busybox" as const }, limits: { reservedCloudlets: 1, dynamicCloudlets: 2, diskGib: 1 } };
+const spec = {
+  name: "hp-1",
+  ip: "10.213.5.7",
+  template: { kind: "busybox" as const },
+  limits: { reservedCloudlets: 1, dynamicCloudlets: 2, diskGib: 1 },
+};
 
 describe("sim engine", () => {
   it("is idempotent, labelled simulated and never touches a runner", async () => {
@@ -26,7 +31,10 @@ describe("sim engine", () => {
       const engine = new SimEngine({ name: "sim-1", engine: "sim", sim: { seed, failureRate: 0.3 } });
       const results: boolean[] = [];
       for (let i = 0; i < 200; i++) {
-        const error = await engine.list().then(() => null, (e: unknown) => e);
+        const error = await engine.list().then(
+          () => null,
+          (e: unknown) => e,
+        );
         if (error) expect(isTransientError(error)).toBe(true);
         results.push(error === null);
       }

@@ -1,7 +1,18 @@
 import { assertLimits } from "../cloudlets";
 import { EngineError } from "../errors";
 import { assertContainerIp, assertContainerName } from "../names";
-import type { ContainerEngine, ContainerLimits, ContainerSpec, ContainerStats, EngineNodeConfig, ExecResult, MigrationTarget, ObservedContainer, ProbeResult, SimNodeSettings } from "../types";
+import type {
+  ContainerEngine,
+  ContainerLimits,
+  ContainerSpec,
+  ContainerStats,
+  EngineNodeConfig,
+  ExecResult,
+  MigrationTarget,
+  ObservedContainer,
+  ProbeResult,
+  SimNodeSettings,
+} from "../types";
 import { createSeededRandom } from "./random";
 
 interface SimContainer {
@@ -43,13 +54,29 @@ export class SimEngine implements ContainerEngine {
     const delay = min + (max - min) * this.random();
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (this.random() < this.settings.failureRate) {
-      throw new EngineError({ engine: "sim", node: this.node.name, argv: [op, ...(name ? [name] : [])], exitCode: 253, reason: "connection", transient: true, message: `simulated transient failure of ${op}` });
+      throw new EngineError({
+        engine: "sim",
+        node: this.node.name,
+        argv: [op, ...(name ? [name] : [])],
+        exitCode: 253,
+        reason: "connection",
+        transient: true,
+        message: `simulated transient failure of ${op}`,
+      });
     }
   }
 
   private require(name: string): SimContainer {
     const container = this.containers.get(assertContainerName(name));
-    if (!container) throw new EngineError({ engine: "sim", node: this.node.name, argv: [name], exitCode: null, reason: "not_found", message: `container ${name} does not exist` });
+    if (!container)
+      throw new EngineError({
+        engine: "sim",
+        node: this.node.name,
+        argv: [name],
+        exitCode: null,
+        reason: "not_found",
+        message: `container ${name} does not exist`,
+      });
     return container;
   }
 
@@ -74,7 +101,12 @@ export class SimEngine implements ContainerEngine {
 
   async list(): Promise<ObservedContainer[]> {
     await this.operate("list");
-    return [...this.containers.values()].map((c) => ({ name: c.name, state: c.state, ip: c.ip, limits: { ...c.limits } }));
+    return [...this.containers.values()].map((c) => ({
+      name: c.name,
+      state: c.state,
+      ip: c.ip,
+      limits: { ...c.limits },
+    }));
   }
 
   async create(spec: ContainerSpec): Promise<void> {
@@ -83,7 +115,13 @@ export class SimEngine implements ContainerEngine {
     assertLimits(spec.limits);
     await this.operate("create", spec.name);
     if (this.containers.has(spec.name)) return;
-    this.containers.set(spec.name, { name: spec.name, ip: spec.ip, limits: { ...spec.limits }, state: "stopped", cpuUsageNs: 0 });
+    this.containers.set(spec.name, {
+      name: spec.name,
+      ip: spec.ip,
+      limits: { ...spec.limits },
+      state: "stopped",
+      cpuUsageNs: 0,
+    });
   }
 
   async start(name: string): Promise<void> {
@@ -119,7 +157,15 @@ export class SimEngine implements ContainerEngine {
   async exec(name: string, argv: string[]): Promise<ExecResult> {
     const container = this.require(name);
     await this.operate("exec", name);
-    if (container.state !== "running") throw new EngineError({ engine: "sim", node: this.node.name, argv, exitCode: null, reason: "invalid_input", message: `${name} is not running` });
+    if (container.state !== "running")
+      throw new EngineError({
+        engine: "sim",
+        node: this.node.name,
+        argv,
+        exitCode: null,
+        reason: "invalid_input",
+        message: `${name} is not running`,
+      });
     return { code: 0, stdout: "", stderr: "" };
   }
 

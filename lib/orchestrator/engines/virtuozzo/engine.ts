@@ -3,7 +3,17 @@ import { NodeCommands } from "../command";
 import { assertLimits } from "../cloudlets";
 import { readHostFacts } from "../host-facts";
 import { assertContainerIp, assertContainerName, assertHostname, isManagedName } from "../names";
-import type { ContainerEngine, ContainerLimits, ContainerSpec, ContainerStats, EngineNodeConfig, ExecResult, MigrationTarget, ObservedContainer, ProbeResult } from "../types";
+import type {
+  ContainerEngine,
+  ContainerLimits,
+  ContainerSpec,
+  ContainerStats,
+  EngineNodeConfig,
+  ExecResult,
+  MigrationTarget,
+  ObservedContainer,
+  ProbeResult,
+} from "../types";
 import { PRLCTL_EXIT, prlctlArgv } from "./argv";
 import { limitsFromDetails, parseGuestProc, parsePrlctlDetails, parsePrlctlList, type PrlctlListEntry } from "./parse";
 
@@ -25,7 +35,12 @@ export class VirtuozzoEngine implements ContainerEngine {
     readonly node: EngineNodeConfig,
     readonly runner: CommandRunner,
   ) {
-    this.commands = new NodeCommands({ engine: "virtuozzo", node: node.name, runner, defaultTimeoutMs: node.timeoutMs ?? 120_000 });
+    this.commands = new NodeCommands({
+      engine: "virtuozzo",
+      node: node.name,
+      runner,
+      defaultTimeoutMs: node.timeoutMs ?? 120_000,
+    });
   }
 
   /** Runs prlctl; 253 (dispatcher down) is transient, everything else non-zero is permanent. */
@@ -44,7 +59,11 @@ export class VirtuozzoEngine implements ContainerEngine {
     try {
       return parsePrlctlList(result.stdout).filter((entry) => isManagedName(entry.name));
     } catch (error) {
-      throw this.commands.failure({ argv: prlctlArgv.list(), result, message: `unparseable prlctl list output: ${(error as Error).message}` });
+      throw this.commands.failure({
+        argv: prlctlArgv.list(),
+        result,
+        message: `unparseable prlctl list output: ${(error as Error).message}`,
+      });
     }
   }
 
@@ -55,7 +74,12 @@ export class VirtuozzoEngine implements ContainerEngine {
 
   private async require(name: string): Promise<PrlctlListEntry> {
     const entry = await this.find(name);
-    if (!entry) throw this.commands.failure({ argv: prlctlArgv.details(name), reason: "not_found", message: `container ${name} does not exist` });
+    if (!entry)
+      throw this.commands.failure({
+        argv: prlctlArgv.details(name),
+        reason: "not_found",
+        message: `container ${name} does not exist`,
+      });
     return entry;
   }
 
@@ -75,8 +99,18 @@ export class VirtuozzoEngine implements ContainerEngine {
     const limits = assertLimits(spec.limits);
     const hostname = assertHostname(spec.hostname ?? name);
     const template = spec.template;
-    const osTemplate = template.kind === "os-template" ? template.name : template.kind === "busybox" ? (this.node.virtuozzo?.defaultOsTemplate ?? DEFAULT_OS_TEMPLATE) : null;
-    if (!osTemplate) throw this.commands.failure({ argv: ["create", name], reason: "unsupported", message: `virtuozzo cannot create from template kind "${template.kind}"` });
+    const osTemplate =
+      template.kind === "os-template"
+        ? template.name
+        : template.kind === "busybox"
+          ? (this.node.virtuozzo?.defaultOsTemplate ?? DEFAULT_OS_TEMPLATE)
+          : null;
+    if (!osTemplate)
+      throw this.commands.failure({
+        argv: ["create", name],
+        reason: "unsupported",
+        message: `virtuozzo cannot create from template kind "${template.kind}"`,
+      });
     if (!(await this.find(name))) await this.prlctl(prlctlArgv.create({ name, osTemplate }), { timeoutMs: 600_000 });
     await this.prlctl(prlctlArgv.setResources({ name, limits }));
     await this.prlctl(prlctlArgv.setDisk({ name, diskGib: limits.diskGib }));
@@ -117,9 +151,15 @@ export class VirtuozzoEngine implements ContainerEngine {
 
   async exec(name: string, argv: string[], options: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
     const entry = await this.require(name);
-    if (entry.state !== "running") throw this.commands.failure({ argv: ["prlctl", "exec", name], reason: "invalid_input", message: `${name} is ${entry.state}, not running` });
+    if (entry.state !== "running")
+      throw this.commands.failure({
+        argv: ["prlctl", "exec", name],
+        reason: "invalid_input",
+        message: `${name} is ${entry.state}, not running`,
+      });
     const result = await this.commands.run(prlctlArgv.exec({ name, argv }), options);
-    if (result.code === PRLCTL_EXIT.dispatcherDown) throw this.commands.failure({ argv: prlctlArgv.exec({ name, argv }), result, transient: true });
+    if (result.code === PRLCTL_EXIT.dispatcherDown)
+      throw this.commands.failure({ argv: prlctlArgv.exec({ name, argv }), result, transient: true });
     return { code: result.code, stdout: result.stdout, stderr: result.stderr };
   }
 
@@ -127,25 +167,42 @@ export class VirtuozzoEngine implements ContainerEngine {
   async stats(): Promise<ContainerStats[]> {
     const entries = await this.listAll();
     return mapLimited(entries, PARALLEL, async (entry) => {
-      if (entry.state !== "running") return { name: entry.name, cpuUsageNs: 0, memoryBytes: 0, diskBytes: 0, netRxBytes: 0, netTxBytes: 0 };
+      if (entry.state !== "running")
+        return { name: entry.name, cpuUsageNs: 0, memoryBytes: 0, diskBytes: 0, netRxBytes: 0, netTxBytes: 0 };
       const proc = await this.exec(entry.name, ["cat", "/proc/stat", "/proc/meminfo", "/proc/net/dev"]);
       const df = await this.exec(entry.name, ["df", "-P", "-B1", "/"]);
       const usage = parseGuestProc(proc.stdout);
       const diskBytes = Number((df.stdout.trim().split("\n")[1] ?? "").trim().split(/\s+/)[2] ?? 0);
-      return { name: entry.name, cpuUsageNs: usage.cpuUsageNs, memoryBytes: usage.memoryBytes, diskBytes, netRxBytes: usage.netRx, netTxBytes: usage.netTx };
+      return {
+        name: entry.name,
+        cpuUsageNs: usage.cpuUsageNs,
+        memoryBytes: usage.memoryBytes,
+        diskBytes,
+        netRxBytes: usage.netRx,
+        netTxBytes: usage.netTx,
+      };
     });
   }
 
   /** Live migration by prlctl itself; done when the source no longer has it and the target does. */
   async migrate(name: string, target: MigrationTarget): Promise<void> {
     assertContainerName(name);
-    if (target.node.engine !== "virtuozzo") throw this.commands.failure({ argv: ["migrate", name], reason: "unsupported", message: "virtuozzo containers migrate only to virtuozzo nodes" });
+    if (target.node.engine !== "virtuozzo")
+      throw this.commands.failure({
+        argv: ["migrate", name],
+        reason: "unsupported",
+        message: "virtuozzo containers migrate only to virtuozzo nodes",
+      });
     const targetEngine = new VirtuozzoEngine(target.node, target.runner);
     const here = await this.find(name);
     const there = await targetEngine.find(name);
     if (!here) {
       if (there) return;
-      throw this.commands.failure({ argv: ["migrate", name], reason: "not_found", message: `container ${name} is on neither node` });
+      throw this.commands.failure({
+        argv: ["migrate", name],
+        reason: "not_found",
+        message: `container ${name} is on neither node`,
+      });
     }
     const destination = `root@${target.node.virtuozzo?.migrationHost ?? target.node.name}`;
     await this.prlctl(prlctlArgv.migrate({ name, destination }), { timeoutMs: 3_600_000 });

@@ -22,7 +22,17 @@ function valueOrNull(value: unknown): string | null {
   return trimmed === "" || trimmed === "-" ? null : trimmed;
 }
 
-const SIZE_UNITS: Record<string, number> = { b: 1 / (1024 * 1024), kb: 1 / 1024, k: 1 / 1024, mb: 1, m: 1, gb: 1024, g: 1024, tb: 1024 * 1024, t: 1024 * 1024 };
+const SIZE_UNITS: Record<string, number> = {
+  b: 1 / (1024 * 1024),
+  kb: 1 / 1024,
+  k: 1 / 1024,
+  mb: 1,
+  m: 1,
+  gb: 1024,
+  g: 1024,
+  tb: 1024 * 1024,
+  t: 1024 * 1024,
+};
 const FREQUENCY_UNITS: Record<string, number> = { hz: 1e-6, khz: 1e-3, mhz: 1, ghz: 1000 };
 
 /** "1024Mb" → 1024, "2Gb" → 2048 (MiB); a bare number is taken as MiB. */
@@ -57,7 +67,10 @@ export function parsePrlctlList(stdout: string): PrlctlListEntry[] {
   const data: unknown = JSON.parse(stdout.trim() || "[]");
   if (!Array.isArray(data)) throw new SyntaxError("prlctl list -j did not print a JSON array");
   return data
-    .filter((row): row is Record<string, unknown> => typeof row === "object" && row !== null && typeof (row as Record<string, unknown>).name === "string")
+    .filter(
+      (row): row is Record<string, unknown> =>
+        typeof row === "object" && row !== null && typeof (row as Record<string, unknown>).name === "string",
+    )
     .map((row) => ({
       uuid: valueOrNull(row.uuid),
       name: String(row.name),
@@ -92,7 +105,12 @@ export function parsePrlctlDetails(stdout: string): PrlctlDetails {
   const root = data as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const hardware = root.Hardware ?? {};
   const cpu = hardware.cpu ?? {};
-  const number = (value: unknown) => (value === undefined || value === null || value === "-" ? null : Number.isFinite(Number(value)) ? Number(value) : null);
+  const number = (value: unknown) =>
+    value === undefined || value === null || value === "-"
+      ? null
+      : Number.isFinite(Number(value))
+        ? Number(value)
+        : null;
   return {
     name: String(root.Name ?? ""),
     state: mapPrlctlStatus(root.State),
@@ -117,7 +135,12 @@ export function limitsFromDetails(details: PrlctlDetails): ContainerLimits | nul
 }
 
 /** Usage inside a running CT from /proc/stat, /proc/meminfo and /proc/net/dev printed together. */
-export function parseGuestProc(text: string): { cpuUsageNs: number; memoryBytes: number; netRx: number; netTx: number } {
+export function parseGuestProc(text: string): {
+  cpuUsageNs: number;
+  memoryBytes: number;
+  netRx: number;
+  netTx: number;
+} {
   const cpu = /^cpu\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(text);
   // USER_HZ is 100 on every Linux Virtuozzo supports: one jiffy = 10 ms.
   const cpuUsageNs = cpu ? (Number(cpu[1]) + Number(cpu[2]) + Number(cpu[3])) * 10_000_000 : 0;

@@ -17,7 +17,11 @@ const DOUBLE_DIR = path.resolve(__dirname, "../../../../scripts/test/prlctl-doub
 const stateRoot = mkdtempSync(path.join(tmpdir(), "hp-prlctl-"));
 const servers: TestSshd[] = [];
 const runners: SshRunner[] = [];
-const nodeA: EngineNodeConfig = { name: "vz-a", engine: "virtuozzo", virtuozzo: { defaultOsTemplate: "vzlinux-8-x86_64" } };
+const nodeA: EngineNodeConfig = {
+  name: "vz-a",
+  engine: "virtuozzo",
+  virtuozzo: { defaultOsTemplate: "vzlinux-8-x86_64" },
+};
 const nodeB: EngineNodeConfig = { name: "vz-b", engine: "virtuozzo", virtuozzo: { migrationHost: "vz-b" } };
 let a: VirtuozzoEngine;
 let b: VirtuozzoEngine;
@@ -27,10 +31,19 @@ const limits = { reservedCloudlets: 2, dynamicCloudlets: 8, diskGib: 10 };
 async function nodeServer(stateName: string): Promise<SshRunner> {
   mkdirSync(path.join(stateRoot, stateName), { recursive: true });
   const server = await startSshd({
-    env: { PATH: `${DOUBLE_DIR}:${path.dirname(process.execPath)}:/usr/sbin:/usr/bin:/sbin:/bin`, PRLCTL_DOUBLE_STATE: path.join(stateRoot, stateName) },
+    env: {
+      PATH: `${DOUBLE_DIR}:${path.dirname(process.execPath)}:/usr/sbin:/usr/bin:/sbin:/bin`,
+      PRLCTL_DOUBLE_STATE: path.join(stateRoot, stateName),
+    },
   });
   servers.push(server);
-  const runner = new SshRunner({ host: server.host, port: server.port, privateKey: server.privateKey, hostKey: server.hostKey, knownHostsFile: path.join(stateRoot, `known_hosts_${stateName}`) });
+  const runner = new SshRunner({
+    host: server.host,
+    port: server.port,
+    privateKey: server.privateKey,
+    hostKey: server.hostKey,
+    knownHostsFile: path.join(stateRoot, `known_hosts_${stateName}`),
+  });
   runners.push(runner);
   return runner;
 }
@@ -56,7 +69,13 @@ describe("virtuozzo engine over ssh against the prlctl double", () => {
   });
 
   it("runs the lifecycle idempotently despite deprecation warnings on stderr", async () => {
-    const spec = { name: "hp-vz1", ip: "10.213.5.7", hostname: "web-1", template: { kind: "busybox" as const }, limits };
+    const spec = {
+      name: "hp-vz1",
+      ip: "10.213.5.7",
+      hostname: "web-1",
+      template: { kind: "busybox" as const },
+      limits,
+    };
     await a.create(spec);
     await a.create(spec);
     expect(await a.list()).toEqual([{ name: "hp-vz1", state: "stopped", ip: "10.213.5.7", limits }]);
@@ -94,7 +113,12 @@ describe("virtuozzo engine over ssh against the prlctl double", () => {
     expect((down as EngineError).exitCode).toBe(253);
     expect(isTransientError(down)).toBe(true);
     rmSync(path.join(stateRoot, "vz-a", "dispatcher-down"));
-    await a.create({ name: "hp-vz2", ip: "10.213.5.8", template: { kind: "os-template", name: "vzlinux-8-x86_64" }, limits });
+    await a.create({
+      name: "hp-vz2",
+      ip: "10.213.5.8",
+      template: { kind: "os-template", name: "vzlinux-8-x86_64" },
+      limits,
+    });
     const failed = await a.exec("hp-vz2", ["true"]).catch((e: unknown) => e);
     expect(isTransientError(failed)).toBe(false);
     await a.destroy("hp-vz2");

@@ -7,7 +7,12 @@ import { decommissionNode, refreshNodeFacts, setNodeStatus, updateNode } from "@
 import { zodFieldErrors } from "@/lib/validation/errors";
 import { ZDecommissionNodeInput, ZNodeIdInput, ZSetNodeStatusInput, ZUpdateNodeInput } from "@/lib/validation/nodes";
 
-const invalid = (error: Parameters<typeof zodFieldErrors>[0]) => ({ ok: false as const, error: "Check the highlighted fields.", code: "VALIDATION" as const, fieldErrors: zodFieldErrors(error) });
+const invalid = (error: Parameters<typeof zodFieldErrors>[0]) => ({
+  ok: false as const,
+  error: "Check the highlighted fields.",
+  code: "VALIDATION" as const,
+  fieldErrors: zodFieldErrors(error),
+});
 
 function revalidateNode(nodeId: string) {
   revalidatePath(`/admin/nodes/${nodeId}`);
@@ -69,7 +74,9 @@ export async function updateNodeAction(_prev: unknown, formData: FormData): Prom
   }
 }
 
-export async function planEvacuationAction(input: unknown): Promise<ActionResult<Awaited<ReturnType<typeof planNodeEvacuation>>>> {
+export async function planEvacuationAction(
+  input: unknown,
+): Promise<ActionResult<Awaited<ReturnType<typeof planNodeEvacuation>>>> {
   try {
     const actor = await requireAdmin();
     const parsed = ZNodeIdInput.safeParse(input);

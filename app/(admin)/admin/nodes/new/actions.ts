@@ -8,11 +8,14 @@ import { ZEnrolNodeInput, ZNodeConnectionInput } from "@/lib/validation/nodes";
 
 const invalid = "Check the highlighted fields.";
 
-export async function testNodeConnectionAction(formData: FormData): Promise<ActionResult<{ hostKey: HostKeyInfo | null; facts: NodeFacts }>> {
+export async function testNodeConnectionAction(
+  formData: FormData,
+): Promise<ActionResult<{ hostKey: HostKeyInfo | null; facts: NodeFacts }>> {
   try {
     const actor = await requireAdmin();
     const parsed = ZNodeConnectionInput.safeParse(Object.fromEntries(formData));
-    if (!parsed.success) return { ok: false, error: invalid, code: "VALIDATION", fieldErrors: zodFieldErrors(parsed.error) };
+    if (!parsed.success)
+      return { ok: false, error: invalid, code: "VALIDATION", fieldErrors: zodFieldErrors(parsed.error) };
     const data = await testNodeConnection({ actor, input: parsed.data, ip: await clientIp() });
     return { ok: true, data };
   } catch (error) {
@@ -20,11 +23,15 @@ export async function testNodeConnectionAction(formData: FormData): Promise<Acti
   }
 }
 
-export async function enrolNodeAction(_prev: unknown, formData: FormData): Promise<ActionResult<{ id: string; name: string }>> {
+export async function enrolNodeAction(
+  _prev: unknown,
+  formData: FormData,
+): Promise<ActionResult<{ id: string; name: string }>> {
   try {
     const actor = await requireAdmin();
     const parsed = ZEnrolNodeInput.safeParse(Object.fromEntries(formData));
-    if (!parsed.success) return { ok: false, error: invalid, code: "VALIDATION", fieldErrors: zodFieldErrors(parsed.error) };
+    if (!parsed.success)
+      return { ok: false, error: invalid, code: "VALIDATION", fieldErrors: zodFieldErrors(parsed.error) };
     const node = await enrolNode({ actor, input: parsed.data, ip: await clientIp() });
     revalidatePath("/admin");
     revalidatePath("/admin/nodes");

@@ -11,8 +11,13 @@ export default async function EnrolNodePage() {
   const regions = await listRegionOptions({ actor });
   return (
     <>
-      <PageHeader title="Enrol a hardware node" description="Test the connection, compare the host key fingerprint with the node's own, then save. The private key is stored encrypted and never shown again." />
-      <EnrolNodeForm regions={regions.map((r) => ({ id: r.id, name: r.name, isDefault: r.isDefault, subnetPool: r.subnetPool }))} />
+      <PageHeader
+        title="Enrol a hardware node"
+        description="Test the connection, compare the host key fingerprint with the node's own, then save. The private key is stored encrypted and never shown again."
+      />
+      <EnrolNodeForm
+        regions={regions.map((r) => ({ id: r.id, name: r.name, isDefault: r.isDefault, subnetPool: r.subnetPool }))}
+      />
     </>
   );
 }

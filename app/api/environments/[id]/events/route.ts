@@ -18,7 +18,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const claims = (await getServerSession(authOptions)) as SessionClaims;
   const auth = await authorizeEnvironmentAccess(await resolveSessionUser(claims), id);
   if (!auth.ok) {
-    return Response.json({ error: auth.status === 401 ? "Sign in first." : "Environment not found." }, { status: auth.status, headers: { "cache-control": "no-store" } });
+    return Response.json(
+      { error: auth.status === 401 ? "Sign in first." : "Environment not found." },
+      { status: auth.status, headers: { "cache-control": "no-store" } },
+    );
   }
 
   const encoder = new TextEncoder();
@@ -88,6 +91,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     },
   });
   return new Response(stream, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    },
   });
 }
