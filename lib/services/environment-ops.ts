@@ -5,23 +5,13 @@ import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB, placeScaleOut } from "@/lib/orchestrator/scheduler";
-import { ZLifecycleTarget, ZResizeLayerInput, ZScaleLayerInput } from "@/lib/validation/environments";
-import { zodFieldErrors } from "@/lib/validation/errors";
+import type { LifecycleTarget, ResizeLayerInput, ScaleLayerInput } from "@/lib/validation/environments";
 import { recordAudit } from "./audit";
 import type { Actor } from "./environments";
 import { noCapacityError } from "./environments";
 import { dispatch, recordOperation, type OperationKind } from "./operations";
 import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
 import { assertQuota, lockOwner } from "./quota-check";
-
-function parse<T>(
-  schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: import("zod").ZodError } },
-  raw: unknown,
-): T {
-  const r = schema.safeParse(raw);
-  if (!r.success) throw new AppError("VALIDATION", "Invalid request.", { fieldErrors: zodFieldErrors(r.error) });
-  return r.data;
-}
 
 /** Ownership lives in the query: another user's environment is simply not found. */
 export async function getOwnedEnvironment(actor: Actor, environmentId: string) {
@@ -132,8 +122,8 @@ export async function setContainerRunning(options: {
 }
 
 /** Restart the environment, one layer, or one container (the target's running containers restart). */
-export async function restartTarget(options: { actor: Actor; target: unknown; ip?: string | null }) {
-  const target = parse(ZLifecycleTarget, options.target);
+export async function restartTarget(options: { actor: Actor; target: LifecycleTarget; ip?: string | null }) {
+  const { target } = options;
   const env = await getOwnedEnvironment(options.actor, target.environmentId);
   const containers = await db.container.findMany({
     where: {
@@ -168,8 +158,8 @@ export async function restartTarget(options: { actor: Actor; target: unknown; ip
 }
 
 /** Horizontal scaling: scale-out places new containers (reserving capacity); scale-in removes the newest. */
-export async function scaleLayer(options: { actor: Actor; input: unknown; ip?: string | null }) {
-  const input = parse(ZScaleLayerInput, options.input);
+export async function scaleLayer(options: { actor: Actor; input: ScaleLayerInput; ip?: string | null }) {
+  const { input } = options;
   const env = await getOwnedEnvironment(options.actor, input.environmentId);
   const layer = env.layers.find((l) => l.id === input.layerId);
   if (!layer) throw new AppError("NOT_FOUND", "Layer not found.");
@@ -268,8 +258,8 @@ export async function scaleLayer(options: { actor: Actor; input: unknown; ip?: s
 }
 
 /** Vertical scaling: new reserved cloudlets and dynamic limit for every container of the layer, applied live. */
-export async function resizeLayer(options: { actor: Actor; input: unknown; ip?: string | null }) {
-  const input = parse(ZResizeLayerInput, options.input);
+export async function resizeLayer(options: { actor: Actor; input: ResizeLayerInput; ip?: string | null }) {
+  const { input } = options;
   const env = await getOwnedEnvironment(options.actor, input.environmentId);
   const layer = env.layers.find((l) => l.id === input.layerId);
   if (!layer) throw new AppError("NOT_FOUND", "Layer not found.");

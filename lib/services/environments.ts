@@ -12,8 +12,7 @@ import {
   type PlacementRequest,
 } from "@/lib/orchestrator/scheduler";
 import { getStack } from "@/lib/stacks/catalog";
-import { ZCreateEnvironmentInput, type CreateEnvironmentInput } from "@/lib/validation/environments";
-import { zodFieldErrors } from "@/lib/validation/errors";
+import type { CreateEnvironmentInput } from "@/lib/validation/environments";
 import { recordAudit } from "./audit";
 import { dispatch, findByIdempotencyKey, recordOperation } from "./operations";
 import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
@@ -22,27 +21,6 @@ import { assertRegionAcceptsEnvironments } from "./regions";
 import { generateCredentials } from "@/lib/stacks/credentials";
 
 export type Actor = { id: string; email: string; role: "ADMIN" | "DEVELOPER" | string };
-
-export function parseCreateInput(raw: unknown): CreateEnvironmentInput {
-  const parsed = ZCreateEnvironmentInput.safeParse(raw);
-  if (!parsed.success)
-    throw new AppError("VALIDATION", "Check the highlighted fields.", { fieldErrors: zodFieldErrors(parsed.error) });
-  for (const layer of parsed.data.layers) {
-    const stack = getStack(layer.stack)!;
-    if (layer.reservedCloudlets < stack.minCloudlets) {
-      throw new AppError(
-        "VALIDATION",
-        `${stack.displayName} needs at least ${stack.minCloudlets} reserved cloudlets.`,
-        {
-          fieldErrors: {
-            [`layers.${parsed.data.layers.indexOf(layer)}.reservedCloudlets`]: [`At least ${stack.minCloudlets}.`],
-          },
-        },
-      );
-    }
-  }
-  return parsed.data;
-}
 
 function placementRequest(input: CreateEnvironmentInput, requestId: string): PlacementRequest {
   return {
@@ -64,8 +42,8 @@ export function noCapacityError(result: PlacementFailure): AppError {
 }
 
 /** The scheduler's explanation for the wizard's placement preview; writes nothing. */
-export async function previewPlacement(options: { actor: Actor; input: unknown; requestId?: string }) {
-  const input = parseCreateInput(options.input);
+export async function previewPlacement(options: { actor: Actor; input: CreateEnvironmentInput; requestId?: string }) {
+  const { input } = options;
   await assertRegionAcceptsEnvironments(input.regionId);
   const nodes = (await db.hardwareNode.findMany({ where: { regionId: input.regionId } })).map(toSnapshot);
   return explain(placementRequest(input, options.requestId ?? `preview-${options.actor.id}-${input.name}`), nodes);
@@ -73,14 +51,14 @@ export async function previewPlacement(options: { actor: Actor; input: unknown; 
 
 export async function createEnvironment(options: {
   actor: Actor;
-  input: unknown;
+  input: CreateEnvironmentInput;
   idempotencyKey?: string | null;
   ip?: string | null;
 }) {
   const { actor } = options;
   const prior = await findByIdempotencyKey(options.idempotencyKey, actor.id);
   if (prior) return { environmentId: prior.environmentId!, operationId: prior.id };
-  const input = parseCreateInput(options.input);
+  const { input } = options;
   await assertRegionAcceptsEnvironments(input.regionId);
   if (
     await db.environment.findUnique({

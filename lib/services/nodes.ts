@@ -14,20 +14,16 @@ import {
 } from "@/lib/orchestrator/engines";
 import { LocalRunner, SshRunner, scanHostKey, type CommandRunner } from "@/lib/orchestrator/transport";
 import {
-  ZDecommissionNodeInput,
-  ZEnrolNodeInput,
-  ZNodeConnectionInput,
-  ZNodeIdInput,
-  ZSetNodeStatusInput,
-  ZUpdateNodeInput,
   defaultLxcPath,
   pickBridgeName,
+  type EnrolNodeInput,
   type NodeConnectionInput,
+  type UpdateNodeInput,
 } from "@/lib/validation/nodes";
 import { cidrContains, nextFreeSubnet, parseCidr } from "@/lib/validation/regions";
 import { parseMeminfo } from "@/lib/orchestrator/engines/host-facts";
 import { engineAndRunnerFor, forgetEngine, gatewayOf, knownHostsDir } from "./node-engine";
-import { audited, parseInput, type AdminActor } from "./regions";
+import { audited, type AdminActor } from "./regions";
 
 const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
@@ -168,11 +164,11 @@ async function scan(target: { sshHost?: string; sshPort: number }) {
  */
 export async function testNodeConnection(o: {
   actor: AdminActor;
-  input: unknown;
+  input: NodeConnectionInput;
   ip?: string | null;
 }): Promise<{ hostKey: HostKeyInfo | null; facts: NodeFacts }> {
   return audited({ actor: o.actor, ip: o.ip, action: "node.test-connection", targetType: "node" }, async (ctx) => {
-    const input = parseInput(ZNodeConnectionInput, o.input);
+    const { input } = o;
     ctx.detail = { name: input.name, engine: input.engine, transport: input.transport, host: input.sshHost ?? null };
     let hostKey: HostKeyInfo | null = null;
     let pinned: { type: string; key: string } | undefined;
@@ -225,11 +221,11 @@ async function chooseBridge(o: { name: string; requested?: string }): Promise<st
  */
 export async function enrolNode(o: {
   actor: AdminActor;
-  input: unknown;
+  input: EnrolNodeInput;
   ip?: string | null;
 }): Promise<{ id: string; name: string; facts: NodeFacts }> {
   return audited({ actor: o.actor, ip: o.ip, action: "node.enrol", targetType: "node" }, async (ctx) => {
-    const input = parseInput(ZEnrolNodeInput, o.input);
+    const { input } = o;
     ctx.detail = { name: input.name, engine: input.engine, transport: input.transport, host: input.sshHost ?? null };
     if (await db.hardwareNode.findUnique({ where: { name: input.name }, select: { id: true } }))
       throw conflict("name", `A node named ${input.name} already exists.`);
@@ -320,7 +316,7 @@ export async function setNodeStatus(o: {
   return audited(
     { actor: o.actor, ip: o.ip, action: "node.status", targetType: "node", targetId: o.nodeId },
     async (ctx) => {
-      const input = parseInput(ZSetNodeStatusInput, { nodeId: o.nodeId, status: o.status });
+      const input = { nodeId: o.nodeId, status: o.status };
       const node = await requireNode(input.nodeId);
       ctx.detail = { name: node.name, from: node.status, to: input.status };
       if (node.status === "EVACUATING")
@@ -346,7 +342,7 @@ export async function decommissionNode(o: {
   return audited(
     { actor: o.actor, ip: o.ip, action: "node.decommission", targetType: "node", targetId: o.nodeId },
     async (ctx) => {
-      const input = parseInput(ZDecommissionNodeInput, { nodeId: o.nodeId, confirmName: o.confirmName ?? "" });
+      const input = { nodeId: o.nodeId, confirmName: o.confirmName ?? "" };
       const node = await requireNode(input.nodeId);
       ctx.detail = { name: node.name };
       if (o.confirmName !== undefined && input.confirmName !== node.name) {
@@ -380,7 +376,7 @@ export async function refreshNodeFacts(o: {
   return audited(
     { actor: o.actor, ip: o.ip, action: "node.refresh-facts", targetType: "node", targetId: o.nodeId },
     async (ctx) => {
-      const { nodeId } = parseInput(ZNodeIdInput, { nodeId: o.nodeId });
+      const { nodeId } = o;
       const node = await requireNode(nodeId);
       ctx.detail = { name: node.name };
       let facts: NodeFacts;
@@ -399,12 +395,12 @@ export async function refreshNodeFacts(o: {
 }
 
 /** Labels, capacity overrides and overcommit; capacity may not drop below what is already reserved. */
-export async function updateNode(o: { actor: AdminActor; input: unknown; ip?: string | null }) {
-  const nodeId = (o.input as { nodeId?: string } | null)?.nodeId ?? null;
+export async function updateNode(o: { actor: AdminActor; input: UpdateNodeInput; ip?: string | null }) {
+  const { nodeId } = o.input;
   return audited(
     { actor: o.actor, ip: o.ip, action: "node.update", targetType: "node", targetId: nodeId },
     async (ctx) => {
-      const input = parseInput(ZUpdateNodeInput, o.input);
+      const { input } = o;
       const node = await requireNode(input.nodeId);
       const cores = input.cores ?? node.cores;
       const mhzPerCore = input.mhzPerCore ?? node.mhzPerCore;

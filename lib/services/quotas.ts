@@ -1,23 +1,21 @@
 // Per-user quotas, the defaults new accounts get, the sign-up switch and deleting users.
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import {
-  ZDeleteUserInput,
-  ZQuotaLimits,
-  ZSetSignupInput,
-  ZSetUserQuotaInput,
-  type QuotaLimits,
-} from "@/lib/validation/quotas";
-import { audited, parseInput, type AdminActor } from "./regions";
+import type { QuotaLimits, SetUserQuotaInput } from "@/lib/validation/quotas";
+import { audited, type AdminActor } from "./regions";
 import { writeSetting } from "./settings";
 
 /** Lowering a quota never touches what already runs; it only limits what the user may add next. */
-export async function setUserQuota(o: { actor: AdminActor; input: unknown; ip?: string | null }): Promise<QuotaLimits> {
-  const userId = (o.input as { userId?: string } | null)?.userId ?? null;
+export async function setUserQuota(o: {
+  actor: AdminActor;
+  input: SetUserQuotaInput;
+  ip?: string | null;
+}): Promise<QuotaLimits> {
+  const { userId } = o.input;
   return audited(
     { actor: o.actor, ip: o.ip, action: "user.quota.change", targetType: "user", targetId: userId },
     async (ctx) => {
-      const { userId: id, ...limits } = parseInput(ZSetUserQuotaInput, o.input);
+      const { userId: id, ...limits } = o.input;
       const user = await db.user.findUnique({ where: { id }, select: { email: true, quota: true } });
       if (!user) throw new AppError("NOT_FOUND", "That user does not exist.");
       ctx.detail = { email: user.email, from: user.quota ? pickLimits(user.quota) : null, to: limits };
@@ -39,13 +37,13 @@ function pickLimits(q: QuotaLimits): QuotaLimits {
 /** The quota new accounts start with (Setting "defaultQuota"); existing accounts keep theirs. */
 export async function setDefaultQuota(o: {
   actor: AdminActor;
-  input: unknown;
+  input: QuotaLimits;
   ip?: string | null;
 }): Promise<QuotaLimits> {
   return audited(
     { actor: o.actor, ip: o.ip, action: "settings.default-quota", targetType: "setting", targetId: "defaultQuota" },
     async (ctx) => {
-      const limits = parseInput(ZQuotaLimits, o.input);
+      const limits = o.input;
       ctx.detail = { to: limits };
       await writeSetting("defaultQuota", limits);
       return limits;
@@ -55,13 +53,13 @@ export async function setDefaultQuota(o: {
 
 export async function setSignupEnabled(o: {
   actor: AdminActor;
-  enabled: unknown;
+  enabled: boolean;
   ip?: string | null;
 }): Promise<{ enabled: boolean }> {
   return audited(
     { actor: o.actor, ip: o.ip, action: "settings.signup", targetType: "setting", targetId: "signupEnabled" },
     async (ctx) => {
-      const { enabled } = parseInput(ZSetSignupInput, { enabled: o.enabled });
+      const { enabled } = o;
       ctx.detail = { enabled };
       await writeSetting("signupEnabled", enabled);
       return { enabled };
@@ -78,7 +76,7 @@ export async function deleteUser(o: { actor: AdminActor; userId: string; confirm
   return audited(
     { actor: o.actor, ip: o.ip, action: "user.delete", targetType: "user", targetId: o.userId },
     async (ctx) => {
-      const input = parseInput(ZDeleteUserInput, { userId: o.userId, confirmEmail: o.confirmEmail ?? "" });
+      const input = { userId: o.userId, confirmEmail: o.confirmEmail ?? "" };
       if (input.userId === o.actor.id) throw new AppError("CONFLICT", "You cannot delete your own account.");
       const user = await db.user.findUnique({
         where: { id: input.userId },

@@ -1,17 +1,15 @@
 // Regions (host groups): names, subnet pools, the default region and maintenance.
 import { db } from "@/lib/db/client";
 import { AppError, isAppError } from "@/lib/errors";
-import { zodFieldErrors } from "@/lib/validation/errors";
 import {
-  ZCreateRegionInput,
-  ZRenameRegionInput,
-  ZSetDefaultRegionInput,
-  ZSetRegionStatusInput,
-  ZSetRegionSubnetPoolInput,
   cidrContains,
   parseCidr,
+  type CreateRegionInput,
+  type RenameRegionInput,
+  type SetDefaultRegionInput,
+  type SetRegionStatusInput,
+  type SetRegionSubnetPoolInput,
 } from "@/lib/validation/regions";
-import type { z } from "zod";
 import { recordAudit } from "./audit";
 
 export type AdminActor = { id: string; email: string; role: string };
@@ -50,14 +48,6 @@ export async function audited<T>(
   }
 }
 
-/** Parses service input with a schema; bad input becomes a VALIDATION error with field messages. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success)
-    throw new AppError("VALIDATION", "Check the highlighted fields.", { fieldErrors: zodFieldErrors(parsed.error) });
-  return parsed.data;
-}
-
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === "P2002";
 }
@@ -73,9 +63,9 @@ async function requireRegion(regionId: string) {
   return region;
 }
 
-export async function createRegion(o: { actor: AdminActor; input: unknown; ip?: string | null }) {
+export async function createRegion(o: { actor: AdminActor; input: CreateRegionInput; ip?: string | null }) {
   return audited({ actor: o.actor, ip: o.ip, action: "region.create", targetType: "region" }, async (ctx) => {
-    const input = parseInput(ZCreateRegionInput, o.input);
+    const { input } = o;
     ctx.detail = { name: input.name, subnetPool: input.subnetPool };
     try {
       const hasDefault = (await db.region.count({ where: { isDefault: true } })) > 0;
@@ -92,9 +82,9 @@ export async function createRegion(o: { actor: AdminActor; input: unknown; ip?: 
   });
 }
 
-export async function renameRegion(o: { actor: AdminActor; input: unknown; ip?: string | null }) {
+export async function renameRegion(o: { actor: AdminActor; input: RenameRegionInput; ip?: string | null }) {
   return audited({ actor: o.actor, ip: o.ip, action: "region.rename", targetType: "region" }, async (ctx) => {
-    const input = parseInput(ZRenameRegionInput, o.input);
+    const { input } = o;
     ctx.targetId = input.regionId;
     const region = await requireRegion(input.regionId);
     ctx.detail = { from: region.name, to: input.name };
@@ -112,9 +102,13 @@ export async function renameRegion(o: { actor: AdminActor; input: unknown; ip?: 
 }
 
 /** A pool may only change when every node already in the region keeps its /24 inside it. */
-export async function setRegionSubnetPool(o: { actor: AdminActor; input: unknown; ip?: string | null }) {
+export async function setRegionSubnetPool(o: {
+  actor: AdminActor;
+  input: SetRegionSubnetPoolInput;
+  ip?: string | null;
+}) {
   return audited({ actor: o.actor, ip: o.ip, action: "region.subnet-pool", targetType: "region" }, async (ctx) => {
-    const input = parseInput(ZSetRegionSubnetPoolInput, o.input);
+    const { input } = o;
     ctx.targetId = input.regionId;
     const region = await requireRegion(input.regionId);
     ctx.detail = { from: region.subnetPool, to: input.subnetPool };
@@ -140,9 +134,9 @@ export async function setRegionSubnetPool(o: { actor: AdminActor; input: unknown
 }
 
 /** Exactly one default region: both writes happen in one transaction. */
-export async function setDefaultRegion(o: { actor: AdminActor; input: unknown; ip?: string | null }) {
+export async function setDefaultRegion(o: { actor: AdminActor; input: SetDefaultRegionInput; ip?: string | null }) {
   return audited({ actor: o.actor, ip: o.ip, action: "region.default", targetType: "region" }, async (ctx) => {
-    const input = parseInput(ZSetDefaultRegionInput, o.input);
+    const { input } = o;
     ctx.targetId = input.regionId;
     const region = await requireRegion(input.regionId);
     ctx.detail = { name: region.name };
@@ -154,9 +148,9 @@ export async function setDefaultRegion(o: { actor: AdminActor; input: unknown; i
   });
 }
 
-export async function setRegionStatus(o: { actor: AdminActor; input: unknown; ip?: string | null }) {
+export async function setRegionStatus(o: { actor: AdminActor; input: SetRegionStatusInput; ip?: string | null }) {
   return audited({ actor: o.actor, ip: o.ip, action: "region.status", targetType: "region" }, async (ctx) => {
-    const input = parseInput(ZSetRegionStatusInput, o.input);
+    const { input } = o;
     ctx.targetId = input.regionId;
     const region = await requireRegion(input.regionId);
     ctx.detail = { name: region.name, from: region.status, to: input.status };

@@ -2,26 +2,23 @@
 // the fingerprint is unique per user, so the same key is never added twice.
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { parseSshPublicKey, ZAddSshKeyInput, ZRemoveSshKeyInput } from "@/lib/validation/ssh-keys";
-import { zodFieldErrors } from "@/lib/validation/errors";
+import { parseSshPublicKey, type AddSshKeyInput, type RemoveSshKeyInput } from "@/lib/validation/ssh-keys";
 import { recordAudit } from "./audit";
 import type { Actor } from "./environments";
 
 const MAX_KEYS_PER_USER = 50;
 
-export async function addSshKey(options: { actor: Actor; input: unknown; ip?: string | null }) {
-  const parsed = ZAddSshKeyInput.safeParse(options.input);
-  if (!parsed.success)
-    throw new AppError("VALIDATION", "Check the highlighted fields.", { fieldErrors: zodFieldErrors(parsed.error) });
+export async function addSshKey(options: { actor: Actor; input: AddSshKeyInput; ip?: string | null }) {
+  const { input } = options;
   let key;
   try {
-    key = parseSshPublicKey(parsed.data.publicKey);
+    key = parseSshPublicKey(input.publicKey);
   } catch (error) {
     throw new AppError("VALIDATION", "This is not a usable SSH public key.", {
       fieldErrors: { publicKey: [(error as Error).message] },
     });
   }
-  const name = parsed.data.name || key.comment || `${key.type} key`;
+  const name = input.name || key.comment || `${key.type} key`;
   if ((await db.sshKey.count({ where: { userId: options.actor.id } })) >= MAX_KEYS_PER_USER)
     throw new AppError("CONFLICT", `At most ${MAX_KEYS_PER_USER} keys per account.`);
   const existing = await db.sshKey.findUnique({
@@ -53,18 +50,17 @@ export async function addSshKey(options: { actor: Actor; input: unknown; ip?: st
   return { id: row.id, fingerprint: key.fingerprint };
 }
 
-export async function removeSshKey(options: { actor: Actor; input: unknown; ip?: string | null }) {
-  const parsed = ZRemoveSshKeyInput.safeParse(options.input);
-  if (!parsed.success) throw new AppError("VALIDATION", "Invalid request.");
+export async function removeSshKey(options: { actor: Actor; input: RemoveSshKeyInput; ip?: string | null }) {
+  const { input } = options;
   // Ownership in the query: another user's key id deletes nothing and answers not found.
-  const removed = await db.sshKey.deleteMany({ where: { id: parsed.data.keyId, userId: options.actor.id } });
+  const removed = await db.sshKey.deleteMany({ where: { id: input.keyId, userId: options.actor.id } });
   if (removed.count === 0) throw new AppError("NOT_FOUND", "SSH key not found.");
   await recordAudit({
     actorId: options.actor.id,
     actorEmail: options.actor.email,
     action: "sshkey.remove",
     targetType: "sshkey",
-    targetId: parsed.data.keyId,
+    targetId: input.keyId,
     ip: options.ip,
   });
 }

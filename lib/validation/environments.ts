@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { STACK_IDS } from "@/lib/stacks/catalog";
+import { getStack, STACK_IDS } from "@/lib/stacks/catalog";
 
 /** DNS label: lower-case letters, digits and hyphens, starting with a letter, at most 40 characters. */
 export const ZDnsLabel = z
@@ -29,7 +29,7 @@ export const ZLayerInput = z
     reservedCloudlets: z.coerce.number().int().min(1).max(64),
     dynamicCloudlets: z.coerce.number().int().min(1).max(64),
     diskGib: z.coerce.number().int().min(1).max(1024),
-    ha: z.coerce.boolean().default(false),
+    ha: z.boolean().default(false),
   })
   .refine((l) => l.dynamicCloudlets >= l.reservedCloudlets, {
     path: ["dynamicCloudlets"],
@@ -37,23 +37,49 @@ export const ZLayerInput = z
   });
 export type LayerInput = z.infer<typeof ZLayerInput>;
 
-export const ZCreateEnvironmentInput = z
-  .object({
-    name: ZDnsLabel,
-    regionId: z.string().min(1, "Pick a region.").max(64),
-    layers: z.array(ZLayerInput).min(1, "Add at least one layer.").max(8, "At most 8 layers."),
-  })
-  .refine((v) => new Set(v.layers.map((l) => l.name)).size === v.layers.length, {
-    path: ["layers"],
-    message: "Layer names must be unique.",
+const environmentShape = {
+  name: ZDnsLabel,
+  regionId: z.string().min(1, "Pick a region.").max(64),
+  layers: z.array(ZLayerInput).min(1, "Add at least one layer.").max(8, "At most 8 layers."),
+};
+
+/** Unique layer names, and each stack's minimum reserved cloudlets. */
+function checkLayers(v: { layers: LayerInput[] }, ctx: z.RefinementCtx) {
+  if (new Set(v.layers.map((l) => l.name)).size !== v.layers.length)
+    ctx.addIssue({ code: "custom", path: ["layers"], message: "Layer names must be unique." });
+  v.layers.forEach((layer, index) => {
+    const stack = getStack(layer.stack);
+    if (stack && layer.reservedCloudlets < stack.minCloudlets)
+      ctx.addIssue({
+        code: "custom",
+        path: ["layers", index, "reservedCloudlets"],
+        message: `${stack.displayName} needs at least ${stack.minCloudlets} reserved cloudlets.`,
+      });
   });
+}
+
+export const ZCreateEnvironmentInput = z.object(environmentShape).superRefine(checkLayers);
 export type CreateEnvironmentInput = z.infer<typeof ZCreateEnvironmentInput>;
+
+/** The wizard's submit (and placement preview): the environment plus one idempotency key per wizard session. */
+export const ZCreateEnvironmentRequest = z
+  .object({ ...environmentShape, idempotencyKey: z.uuid() })
+  .superRefine(checkLayers);
+
+/** The name check as the user types: any string; the answer says what is wrong with it. */
+export const ZCheckNameInput = z.string().max(200);
+
+export const ZEnvironmentId = z.string().min(1).max(64);
+export const ZSetRunningInput = z.object({ environmentId: ZEnvironmentId, running: z.boolean() });
+export const ZDeleteEnvironmentInput = z.object({ environmentId: ZEnvironmentId, confirmName: z.string().max(100) });
+export const ZRetryOperationInput = z.object({ environmentId: ZEnvironmentId, operationId: z.string().min(1).max(64) });
 
 export const ZScaleLayerInput = z.object({
   environmentId: z.string().min(1).max(64),
   layerId: z.string().min(1).max(64),
   count: z.coerce.number().int().min(0, "At least 0 containers.").max(64),
 });
+export type ScaleLayerInput = z.infer<typeof ZScaleLayerInput>;
 
 export const ZResizeLayerInput = z
   .object({
@@ -66,9 +92,11 @@ export const ZResizeLayerInput = z
     path: ["dynamicCloudlets"],
     message: "The dynamic limit cannot be below the reserved cloudlets.",
   });
+export type ResizeLayerInput = z.infer<typeof ZResizeLayerInput>;
 
 export const ZLifecycleTarget = z.object({
   environmentId: z.string().min(1).max(64),
   layerId: z.string().min(1).max(64).optional(),
   containerId: z.string().min(1).max(64).optional(),
 });
+export type LifecycleTarget = z.infer<typeof ZLifecycleTarget>;

@@ -3,7 +3,8 @@ import { ZNodeSubnet } from "./regions";
 
 /** Form fields arrive as strings; an empty field means "not given". */
 const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : typeof v === "string" ? v.trim() : v);
-const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true" || v === "1", z.boolean());
+/** A checkbox: a boolean from code, "on" from a form; anything else ("false", "1") is refused, never guessed. */
+const checkbox = z.union([z.boolean(), z.literal("on").transform(() => true)], { error: "Tick the box or leave it." });
 
 function optionalInt(options: { min: number; max: number; unit?: string }) {
   const unit = options.unit ? ` ${options.unit}` : "";

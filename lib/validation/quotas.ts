@@ -25,7 +25,5 @@ export const ZUserId = z.string().min(1).max(64);
 export const ZSetUserQuotaInput = ZQuotaLimits.extend({ userId: ZUserId });
 export type SetUserQuotaInput = z.infer<typeof ZSetUserQuotaInput>;
 
-export const ZSetSignupInput = z.object({
-  enabled: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()),
-});
+export const ZSetSignupInput = z.object({ enabled: z.boolean() });
 export const ZDeleteUserInput = z.object({ userId: ZUserId, confirmEmail: z.string().trim().toLowerCase().max(254) });

@@ -97,3 +97,7 @@ export const ZRenameRegionInput = z.object({ regionId: ZRegionId, name: ZRegionN
 export const ZSetRegionSubnetPoolInput = z.object({ regionId: ZRegionId, subnetPool: ZSubnetPool });
 export const ZSetRegionStatusInput = z.object({ regionId: ZRegionId, status: z.enum(["ACTIVE", "MAINTENANCE"]) });
 export const ZSetDefaultRegionInput = z.object({ regionId: ZRegionId });
+export type RenameRegionInput = z.infer<typeof ZRenameRegionInput>;
+export type SetRegionSubnetPoolInput = z.infer<typeof ZSetRegionSubnetPoolInput>;
+export type SetRegionStatusInput = z.infer<typeof ZSetRegionStatusInput>;
+export type SetDefaultRegionInput = z.infer<typeof ZSetDefaultRegionInput>;

@@ -116,3 +116,4 @@ export const ZAddSshKeyInput = z.object({
 export type AddSshKeyInput = z.infer<typeof ZAddSshKeyInput>;
 
 export const ZRemoveSshKeyInput = z.object({ keyId: z.string().min(1).max(64) });
+export type RemoveSshKeyInput = z.infer<typeof ZRemoveSshKeyInput>;

@@ -116,7 +116,7 @@ export function TopologyWizard({
       setPreviewPending(true);
       const r = await previewPlacementAction({
         idempotencyKey,
-        input: toInput(name && !nameProblem(name) ? name : "preview", regionId, layers),
+        ...toInput(name && !nameProblem(name) ? name : "preview", regionId, layers),
       });
       if (seq !== previewSeq.current) return;
       setPreviewPending(false);
@@ -145,7 +145,7 @@ export function TopologyWizard({
     e.preventDefault();
     setSubmitError(null);
     startSubmit(async () => {
-      const r = await createEnvironmentAction({ idempotencyKey, input: toInput(name, regionId, layers) });
+      const r = await createEnvironmentAction({ idempotencyKey, ...toInput(name, regionId, layers) });
       if (!r.ok) {
         setSubmitError({ message: r.error, fieldErrors: r.fieldErrors });
         toast.show(r.error, "error");

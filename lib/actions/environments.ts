@@ -1,0 +1,120 @@
+// Environments: the creation wizard (name check, placement preview, create) and the environment
+// page's changes. Services check ownership in their queries; another user's id is NOT_FOUND.
+import { isEnvironmentNameTaken } from "@/lib/db/environments";
+import * as ops from "@/lib/services/environment-ops";
+import * as environments from "@/lib/services/environments";
+import {
+  ZCheckNameInput,
+  ZCreateEnvironmentRequest,
+  ZDeleteEnvironmentInput,
+  ZDnsLabel,
+  ZLifecycleTarget,
+  ZResizeLayerInput,
+  ZRetryOperationInput,
+  ZScaleLayerInput,
+  ZSetRunningInput,
+} from "@/lib/validation/environments";
+import { defineAction, spreadInput } from "./define";
+
+export type PlacementPreview = {
+  ok: boolean;
+  message: string | null;
+  placements: { layer: string; ordinal: number; node: string | null }[];
+  rejections: { node: string; reasons: string[] }[];
+};
+
+/** The wizard's placement preview: the scheduler's explanation with the submit's seed; nothing is written. */
+export const previewPlacement = defineAction({
+  name: "environment.preview-placement",
+  auth: "user",
+  input: ZCreateEnvironmentRequest,
+  run: async ({ actor, input: { idempotencyKey, ...input } }): Promise<PlacementPreview> => {
+    const explained = await environments.previewPlacement({ actor, input, requestId: `${actor.id}:${idempotencyKey}` });
+    const names = new Map(explained.steps.flatMap((s) => s.nodes.map((n) => [n.nodeId, n.nodeName] as const)));
+    const placements = explained.steps.map((s) => ({
+      layer: s.layerId,
+      ordinal: s.ordinal,
+      node: s.nodeId ? (names.get(s.nodeId) ?? s.nodeId) : null,
+    }));
+    const result = explained.result;
+    if (result.ok) return { ok: true, message: null, placements, rejections: [] };
+    const rejections = result.rejections.map((r) => ({ node: r.nodeName, reasons: r.reasons }));
+    return { ok: false, message: result.message, placements, rejections };
+  },
+});
+
+/** Name check as the user types: DNS-label rules, then unique among the caller's environments. */
+export const checkName = defineAction({
+  name: "environment.check-name",
+  auth: "user",
+  input: ZCheckNameInput,
+  run: async ({ actor, input }) => {
+    const label = ZDnsLabel.safeParse(input);
+    if (!label.success) return { available: false, message: label.error.issues[0]?.message ?? "Invalid name." };
+    const taken = await isEnvironmentNameTaken({ ownerId: actor.id, name: label.data });
+    return { available: !taken, message: taken ? `You already have an environment named "${label.data}".` : null };
+  },
+});
+
+/** Creates the environment; the idempotency key (one per wizard session) makes a double submit harmless. */
+export const createEnvironment = defineAction({
+  name: "environment.create",
+  auth: "user",
+  input: ZCreateEnvironmentRequest,
+  run: async ({ actor, input: { idempotencyKey, ...input }, ip }) =>
+    environments.createEnvironment({ actor, input, idempotencyKey: `${actor.id}:${idempotencyKey}`, ip }),
+  revalidate: ["/environments"],
+});
+
+const environmentPages = (input: { environmentId: string }) => [
+  `/environments/${input.environmentId}`,
+  "/environments",
+];
+
+export const setRunning = defineAction({
+  name: "environment.set-running",
+  auth: "user",
+  input: ZSetRunningInput,
+  run: spreadInput(ops.setEnvironmentRunning),
+  revalidate: environmentPages,
+});
+
+export const restart = defineAction({
+  name: "environment.restart",
+  auth: "user",
+  input: ZLifecycleTarget,
+  run: ({ actor, input, ip }) => ops.restartTarget({ actor, target: input, ip }),
+  revalidate: environmentPages,
+});
+
+export const scaleLayer = defineAction({
+  name: "environment.scale",
+  auth: "user",
+  input: ZScaleLayerInput,
+  run: ops.scaleLayer,
+  revalidate: environmentPages,
+});
+
+export const resizeLayer = defineAction({
+  name: "environment.resize",
+  auth: "user",
+  input: ZResizeLayerInput,
+  run: ops.resizeLayer,
+  revalidate: environmentPages,
+});
+
+export const deleteEnvironment = defineAction({
+  name: "environment.delete",
+  auth: "user",
+  input: ZDeleteEnvironmentInput,
+  run: spreadInput(ops.deleteEnvironment),
+  revalidate: environmentPages,
+});
+
+export const retryOperation = defineAction({
+  name: "environment.retry",
+  auth: "user",
+  input: ZRetryOperationInput,
+  run: spreadInput(ops.retryOperation),
+  revalidate: environmentPages,
+});

@@ -1,0 +1,80 @@
+// Hardware nodes (admin): enrolment in two steps, maintenance, facts, capacity, evacuation, removal.
+import * as evacuation from "@/lib/services/evacuation";
+import * as nodes from "@/lib/services/nodes";
+import {
+  ZDecommissionNodeInput,
+  ZEnrolNodeInput,
+  ZNodeConnectionInput,
+  ZNodeIdInput,
+  ZSetNodeStatusInput,
+  ZUpdateNodeInput,
+} from "@/lib/validation/nodes";
+import { defineAction, spreadInput } from "./define";
+
+const nodeListPages = ["/admin/nodes", "/admin"];
+const nodePages = (input: { nodeId: string }) => [`/admin/nodes/${input.nodeId}`, "/admin/nodes", "/admin"];
+
+/** Step one of enrolment: scans the host key and probes the node; stores nothing. */
+export const testNodeConnection = defineAction({
+  name: "node.test-connection",
+  auth: "admin",
+  input: ZNodeConnectionInput,
+  run: nodes.testNodeConnection,
+});
+
+export const enrolNode = defineAction({
+  name: "node.enrol",
+  auth: "admin",
+  input: ZEnrolNodeInput,
+  run: nodes.enrolNode,
+  revalidate: nodeListPages,
+});
+
+export const setNodeStatus = defineAction({
+  name: "node.status",
+  auth: "admin",
+  input: ZSetNodeStatusInput,
+  run: spreadInput(nodes.setNodeStatus),
+  revalidate: nodePages,
+});
+
+/** A failed probe is stored as the node's last error, so the page is refreshed either way. */
+export const refreshNodeFacts = defineAction({
+  name: "node.refresh-facts",
+  auth: "admin",
+  input: ZNodeIdInput,
+  run: spreadInput(nodes.refreshNodeFacts),
+  revalidate: nodePages,
+  revalidateOnError: true,
+});
+
+export const decommissionNode = defineAction({
+  name: "node.decommission",
+  auth: "admin",
+  input: ZDecommissionNodeInput,
+  run: spreadInput(nodes.decommissionNode),
+  revalidate: nodeListPages,
+});
+
+export const updateNode = defineAction({
+  name: "node.update",
+  auth: "admin",
+  input: ZUpdateNodeInput,
+  run: nodes.updateNode,
+  revalidate: nodePages,
+});
+
+export const planEvacuation = defineAction({
+  name: "node.plan-evacuation",
+  auth: "admin",
+  input: ZNodeIdInput,
+  run: spreadInput(evacuation.planNodeEvacuation),
+});
+
+export const evacuateNode = defineAction({
+  name: "node.evacuate",
+  auth: "admin",
+  input: ZNodeIdInput,
+  run: spreadInput(evacuation.evacuateNode),
+  revalidate: nodePages,
+});

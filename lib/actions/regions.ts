@@ -1,0 +1,52 @@
+// Regions (admin): each definition is the service itself; the pages listing regions are revalidated.
+import * as regions from "@/lib/services/regions";
+import {
+  ZCreateRegionInput,
+  ZRenameRegionInput,
+  ZSetDefaultRegionInput,
+  ZSetRegionStatusInput,
+  ZSetRegionSubnetPoolInput,
+} from "@/lib/validation/regions";
+import { defineAction } from "./define";
+
+const revalidate = ["/admin/regions", "/admin"];
+
+export const createRegion = defineAction({
+  name: "region.create",
+  auth: "admin",
+  input: ZCreateRegionInput,
+  run: regions.createRegion,
+  revalidate,
+});
+
+export const renameRegion = defineAction({
+  name: "region.rename",
+  auth: "admin",
+  input: ZRenameRegionInput,
+  run: regions.renameRegion,
+  revalidate,
+});
+
+export const setRegionSubnetPool = defineAction({
+  name: "region.subnet-pool",
+  auth: "admin",
+  input: ZSetRegionSubnetPoolInput,
+  run: regions.setRegionSubnetPool,
+  revalidate,
+});
+
+export const setDefaultRegion = defineAction({
+  name: "region.default",
+  auth: "admin",
+  input: ZSetDefaultRegionInput,
+  run: regions.setDefaultRegion,
+  revalidate,
+});
+
+export const setRegionStatus = defineAction({
+  name: "region.status",
+  auth: "admin",
+  input: ZSetRegionStatusInput,
+  run: regions.setRegionStatus,
+  revalidate,
+});
