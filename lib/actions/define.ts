@@ -44,11 +44,14 @@ export function spreadInput<O extends { actor: unknown }, R>(service: (options: 
 
 export const VALIDATION_MESSAGE = "Check the highlighted fields.";
 
-/** The caller as the transport knows it. `claimedUserId`: a session token whose user is no longer ACTIVE. */
+/**
+ * The caller as the transport knows it, and the untrusted input. `claimedUserId`: the user a refused
+ * session token names (an account suspended or signed out everywhere meanwhile).
+ */
 export type ActionCall = {
   actor: ActionActor | null;
-  raw: unknown;
-  ip: string | null;
+  input: unknown;
+  ip?: string | null;
   claimedUserId?: string | null;
   revalidate?: (path: string) => void;
 };
@@ -61,21 +64,33 @@ export async function runAction<A extends ActionAuth, S extends z.ZodType, T>(
   call: ActionCall,
   dependencies: ActionDependencies = { audit: recordAudit },
 ): Promise<ActionResult<T>> {
-  let parsedInput: { value: z.output<S> } | null = null;
   try {
-    const actor = await authorize(definition, call, dependencies);
-    const parsed = definition.input.safeParse(call.raw);
-    if (!parsed.success) {
-      return { ok: false, error: VALIDATION_MESSAGE, code: "VALIDATION", fieldErrors: zodFieldErrors(parsed.error) };
-    }
-    parsedInput = { value: parsed.data };
-    const data = await definition.run({ actor, input: parsed.data, ip: call.ip } as ActionContext<A, z.output<S>>);
-    revalidate(definition, parsed.data, call);
-    return { ok: true, data };
+    return { ok: true, data: await executeAction(definition, call, dependencies) };
   } catch (error) {
-    if (parsedInput && definition.revalidateOnError) revalidate(definition, parsedInput.value, call);
     return toActionError(error);
   }
+}
+
+/** The same steps for callers that want exceptions (scripts, tests): a refusal or bad input throws an AppError. */
+export async function executeAction<A extends ActionAuth, S extends z.ZodType, T>(
+  definition: ActionDefinition<A, S, T>,
+  call: ActionCall,
+  dependencies: ActionDependencies = { audit: recordAudit },
+): Promise<T> {
+  const actor = await authorize(definition, call, dependencies);
+  const parsed = definition.input.safeParse(call.input);
+  if (!parsed.success) {
+    throw new AppError("VALIDATION", VALIDATION_MESSAGE, { fieldErrors: zodFieldErrors(parsed.error) });
+  }
+  let data: T;
+  try {
+    data = await definition.run({ actor, input: parsed.data, ip: call.ip ?? null } as ActionContext<A, z.output<S>>);
+  } catch (error) {
+    if (definition.revalidateOnError) revalidate(definition, parsed.data, call);
+    throw error;
+  }
+  revalidate(definition, parsed.data, call);
+  return data;
 }
 
 function revalidate<S extends z.ZodType>(
@@ -123,7 +138,7 @@ async function recordDenied(
       targetType: "action",
       targetId: definition.name,
       result: "FAILURE",
-      ip: call.ip,
+      ip: call.ip ?? null,
       detail: { action: definition.name, required: definition.auth, ...detail },
     });
   } catch (error) {

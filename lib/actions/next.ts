@@ -53,7 +53,7 @@ function bind<T>(definition: ActionDefinition<ActionAuth, z.ZodType, T>): Server
     const actor = await getSessionUser();
     return runAction(definition, {
       actor,
-      raw: raw instanceof FormData ? Object.fromEntries(raw) : raw,
+      input: raw instanceof FormData ? Object.fromEntries(raw) : raw,
       ip: await clientIp(),
       claimedUserId: actor || definition.auth === "public" ? null : await claimedUserId(),
       revalidate: (path) => revalidatePath(path),

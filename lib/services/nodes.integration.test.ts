@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { openSecret } from "@/lib/crypto/secret-box";
 import { startSshd, type TestSshd } from "../../scripts/test/sshd";
+import * as nodeActions from "@/lib/actions/nodes";
+import { executeAction, type ActionActor } from "@/lib/actions/define";
+import { ZEnrolNodeInput, ZNodeConnectionInput, ZUpdateNodeInput } from "@/lib/validation/nodes";
 import { decommissionNode, enrolNode, refreshNodeFacts, setNodeStatus, testNodeConnection, updateNode } from "./nodes";
 
 process.env.HOSTPLANE_SECRET ??= "integration-test-secret";
@@ -14,8 +17,8 @@ const TEST_ROOT = "/var/lib/hostplane-test";
 const run = Date.now().toString(36);
 const names = { sim1: `it-sim-${run}`, sim2: `it-sim2-${run}`, ssh: `it-ssh-${run}`, ssh2: `it-ssh2-${run}` };
 
-let admin: { id: string; email: string; role: string };
-let developer: { id: string; email: string; role: string };
+let admin: ActionActor;
+let developer: ActionActor;
 let regionId: string;
 let sshd: TestSshd;
 
@@ -54,7 +57,7 @@ const sshInput = (name: string) => ({
 
 describe("enrolNode with the simulated engine", () => {
   it("stores a node with probed capacity, the next free /24, labels and an audit event", async () => {
-    const node = await enrolNode({
+    const node = await executeAction(nodeActions.enrolNode, {
       actor: admin,
       input: {
         name: names.sim1,
@@ -87,7 +90,7 @@ describe("enrolNode with the simulated engine", () => {
     const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "node.enrol", targetId: node.id } });
     expect(audit).toMatchObject({ actorId: admin.id, ip: "10.9.9.9", result: "SUCCESS" });
 
-    const second = await enrolNode({
+    const second = await executeAction(nodeActions.enrolNode, {
       actor: admin,
       input: {
         name: names.sim2,
@@ -112,19 +115,26 @@ describe("enrolNode with the simulated engine", () => {
 
   it("refuses a duplicate name and bad input without writing anything", async () => {
     await expect(
-      enrolNode({ actor: admin, input: { name: names.sim1, engine: "sim", transport: "local", regionId } }),
+      executeAction(nodeActions.enrolNode, {
+        actor: admin,
+        input: { name: names.sim1, engine: "sim", transport: "local", regionId },
+      }),
     ).rejects.toMatchObject({ code: "CONFLICT", fieldErrors: { name: [expect.stringContaining("already exists")] } });
     const before = await db.hardwareNode.count();
     await expect(
-      enrolNode({
+      executeAction(nodeActions.enrolNode, {
         actor: admin,
         input: { name: "Bad Name", engine: "sim", transport: "local", regionId, ramMib: "-5" },
       }),
-    ).rejects.toMatchObject({ code: "VALIDATION" });
+    ).rejects.toMatchObject({
+      code: "VALIDATION",
+      fieldErrors: { name: expect.any(Array), ramMib: expect.any(Array) },
+    });
     expect(await db.hardwareNode.count()).toBe(before);
+    // The duplicate reached the service and is audited; bad input is refused at the action boundary first.
     expect(
       await db.auditEvent.count({ where: { action: "node.enrol", result: "FAILURE", actorId: admin.id } }),
-    ).toBeGreaterThanOrEqual(2);
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it("maintenance, capacity updates and decommission (refused while containers exist)", async () => {
@@ -165,13 +175,21 @@ describe("enrolNode with the simulated engine", () => {
     await db.hardwareNode.update({ where: { id: node.id }, data: { reservedRamMib: 256, reservedContainers: 1 } });
 
     await expect(
-      updateNode({ actor: admin, input: { nodeId: node.id, ramMib: "128", maxContainers: "0" } }),
+      executeAction(nodeActions.updateNode, {
+        actor: admin,
+        input: { nodeId: node.id, ramMib: "128", maxContainers: "0" },
+      }),
     ).rejects.toMatchObject({ code: "VALIDATION" });
-    await expect(updateNode({ actor: admin, input: { nodeId: node.id, ramMib: "200" } })).rejects.toMatchObject({
+    await expect(
+      executeAction(nodeActions.updateNode, { actor: admin, input: { nodeId: node.id, ramMib: "200" } }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
       fieldErrors: { ramMib: [expect.stringContaining("256 MiB")] },
     });
-    await updateNode({ actor: admin, input: { nodeId: node.id, ramMib: "8192", labels: "zone=b" } });
+    await executeAction(nodeActions.updateNode, {
+      actor: admin,
+      input: { nodeId: node.id, ramMib: "8192", labels: "zone=b" },
+    });
     expect(await db.hardwareNode.findUniqueOrThrow({ where: { id: node.id } })).toMatchObject({
       ramMib: 8192,
       labels: { zone: "b" },
@@ -200,7 +218,7 @@ describe("enrolNode with the simulated engine", () => {
 
 describe("enrolNode with lxc over SSH to a real loopback sshd", () => {
   it("tests the connection, returns the host key fingerprint and never the private key", async () => {
-    const result = await testNodeConnection({ actor: admin, input: sshInput(names.ssh) });
+    const result = await executeAction(nodeActions.testNodeConnection, { actor: admin, input: sshInput(names.ssh) });
     expect(result.hostKey?.fingerprint).toBe(sshd.hostKeyFingerprint);
     expect(result.facts).toMatchObject({ engine: "lxc", simulated: false });
     expect(result.facts.cores).toBeGreaterThan(0);
@@ -208,12 +226,14 @@ describe("enrolNode with lxc over SSH to a real loopback sshd", () => {
   });
 
   it("refuses to save without the confirmed fingerprint", async () => {
-    await expect(enrolNode({ actor: admin, input: { ...sshInput(names.ssh), regionId } })).rejects.toMatchObject({
+    await expect(
+      executeAction(nodeActions.enrolNode, { actor: admin, input: { ...sshInput(names.ssh), regionId } }),
+    ).rejects.toMatchObject({
       code: "VALIDATION",
       fieldErrors: { hostKeyFingerprint: expect.any(Array) },
     });
     await expect(
-      enrolNode({
+      executeAction(nodeActions.enrolNode, {
         actor: admin,
         input: { ...sshInput(names.ssh), regionId, hostKeyFingerprint: sshd.hostKeyFingerprint },
       }),
@@ -221,7 +241,7 @@ describe("enrolNode with lxc over SSH to a real loopback sshd", () => {
   });
 
   it("enrols with the sealed key, the pinned host key and probed capacity", async () => {
-    const node = await enrolNode({
+    const node = await executeAction(nodeActions.enrolNode, {
       actor: admin,
       input: {
         ...sshInput(names.ssh),
@@ -259,7 +279,7 @@ describe("enrolNode with lxc over SSH to a real loopback sshd", () => {
     sshd = await startSshd({ port: sshd.port, privateKey: sshd.privateKey });
     expect(sshd.hostKeyFingerprint).not.toBe(confirmed);
     await expect(
-      enrolNode({
+      executeAction(nodeActions.enrolNode, {
         actor: admin,
         input: { ...sshInput(names.ssh2), regionId, hostKeyFingerprint: confirmed, confirmFingerprint: "on" },
       }),
@@ -279,12 +299,20 @@ describe("a developer calling node services", () => {
   it("gets FORBIDDEN from every one, and it is audited", async () => {
     const node = await db.hardwareNode.findUniqueOrThrow({ where: { name: names.sim1 } });
     const calls = [
-      () => testNodeConnection({ actor: developer, input: { name: "x1", engine: "sim", transport: "local" } }),
-      () => enrolNode({ actor: developer, input: { name: "x1", engine: "sim", transport: "local", regionId } }),
+      () =>
+        testNodeConnection({
+          actor: developer,
+          input: ZNodeConnectionInput.parse({ name: "x1", engine: "sim", transport: "local" }),
+        }),
+      () =>
+        enrolNode({
+          actor: developer,
+          input: ZEnrolNodeInput.parse({ name: "x1", engine: "sim", transport: "local", regionId }),
+        }),
       () => setNodeStatus({ actor: developer, nodeId: node.id, status: "MAINTENANCE" }),
       () => decommissionNode({ actor: developer, nodeId: node.id, confirmName: node.name }),
       () => refreshNodeFacts({ actor: developer, nodeId: node.id }),
-      () => updateNode({ actor: developer, input: { nodeId: node.id, ramMib: "1024" } }),
+      () => updateNode({ actor: developer, input: ZUpdateNodeInput.parse({ nodeId: node.id, ramMib: "1024" }) }),
     ];
     for (const call of calls) await expect(call()).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(await db.hardwareNode.findUniqueOrThrow({ where: { id: node.id } })).toMatchObject({
@@ -292,5 +320,27 @@ describe("a developer calling node services", () => {
       ramMib: 256 * 1024,
     });
     expect(await db.auditEvent.count({ where: { actorId: developer.id, result: "FAILURE" } })).toBe(calls.length);
+  });
+});
+
+describe("a developer calling node actions", () => {
+  it("is refused before the service runs, with an auth.denied audit row naming the action", async () => {
+    const node = await db.hardwareNode.findUniqueOrThrow({ where: { name: names.sim1 } });
+    const before = await db.auditEvent.count({ where: { action: "node.status", actorId: developer.id } });
+    await expect(
+      executeAction(nodeActions.setNodeStatus, {
+        actor: developer,
+        input: { nodeId: node.id, status: "MAINTENANCE" },
+        ip: "10.7.7.7",
+      }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await db.hardwareNode.findUniqueOrThrow({ where: { id: node.id } })).status).toBe("ACTIVE");
+    expect(await db.auditEvent.count({ where: { action: "node.status", actorId: developer.id } })).toBe(before);
+    const denied = await db.auditEvent.findFirstOrThrow({
+      where: { action: "auth.denied", actorId: developer.id },
+      orderBy: { createdAt: "desc" },
+    });
+    expect(denied).toMatchObject({ result: "FAILURE", ip: "10.7.7.7", targetId: "node.status" });
+    expect(denied.detail).toMatchObject({ action: "node.status", required: "admin", reason: "not-admin" });
   });
 });

@@ -1,7 +1,10 @@
 // Provisioning against real PostgreSQL and real LXC containers, with the worker in this process.
 import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { executeAction } from "@/lib/actions/define";
+import * as environmentActions from "@/lib/actions/environments";
 import { db, disconnectDb } from "@/lib/db/client";
 import { containerNameFor } from "@/lib/orchestrator/engines";
 import { startWorker, type RunningWorker } from "@/lib/worker";
@@ -156,8 +159,12 @@ describe("provisioning real containers", () => {
   });
 
   it("refuses invalid input and over-quota requests with clear messages", async () => {
+    // Bad input is refused at the action boundary, before the service (and its transaction) is reached.
     await expect(
-      createEnvironment({ actor, input: { name: "Bad Name!", regionId, layers: [] } }),
+      executeAction(environmentActions.createEnvironment, {
+        actor: { ...actor, role: "DEVELOPER" },
+        input: { idempotencyKey: randomUUID(), name: "Bad Name!", regionId, layers: [] },
+      }),
     ).rejects.toMatchObject({
       code: "VALIDATION",
       fieldErrors: { name: expect.any(Array), layers: expect.any(Array) },

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
+import * as userActions from "@/lib/actions/users";
+import { executeAction, type ActionActor } from "@/lib/actions/define";
+import { ZQuotaLimits, ZSetUserQuotaInput } from "@/lib/validation/quotas";
 import { deleteUser, setDefaultQuota, setSignupEnabled, setUserQuota } from "./quotas";
 import { getDefaultQuota, isSignupEnabled } from "./settings";
 import { createUser } from "./users";
 
 const run = Date.now().toString(36);
-let admin: { id: string; email: string; role: string };
-let developer: { id: string; email: string; role: string };
+let admin: ActionActor;
+let developer: ActionActor;
 
 beforeAll(async () => {
   admin = await db.user.create({
@@ -33,7 +36,11 @@ const limits = {
 
 describe("quotas and account settings", () => {
   it("sets a user's quota and records the change", async () => {
-    await setUserQuota({ actor: admin, input: { userId: developer.id, ...limits }, ip: "10.2.2.2" });
+    await executeAction(userActions.setUserQuota, {
+      actor: admin,
+      input: { userId: developer.id, ...limits },
+      ip: "10.2.2.2",
+    });
     expect(await db.quota.findUniqueOrThrow({ where: { userId: developer.id } })).toMatchObject({
       maxEnvironments: 2,
       maxCloudletsPerContainer: 4,
@@ -49,16 +56,19 @@ describe("quotas and account settings", () => {
 
   it("refuses bad quota input and changes nothing", async () => {
     await expect(
-      setUserQuota({ actor: admin, input: { userId: developer.id, ...limits, maxEnvironments: "-1" } }),
+      executeAction(userActions.setUserQuota, {
+        actor: admin,
+        input: { userId: developer.id, ...limits, maxEnvironments: "-1" },
+      }),
     ).rejects.toMatchObject({ code: "VALIDATION", fieldErrors: { maxEnvironments: expect.any(Array) } });
     expect((await db.quota.findUniqueOrThrow({ where: { userId: developer.id } })).maxEnvironments).toBe(2);
-    await expect(setUserQuota({ actor: admin, input: { userId: "missing", ...limits } })).rejects.toMatchObject({
-      code: "NOT_FOUND",
-    });
+    await expect(
+      executeAction(userActions.setUserQuota, { actor: admin, input: { userId: "missing", ...limits } }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("default quota applies to new accounts; the sign-up switch is honoured", async () => {
-    await setDefaultQuota({
+    await executeAction(userActions.setDefaultQuota, {
       actor: admin,
       input: {
         maxEnvironments: "1",
@@ -112,8 +122,12 @@ describe("quotas and account settings", () => {
 
   it("a developer gets FORBIDDEN from every quota service and nothing changes", async () => {
     const calls = [
-      () => setUserQuota({ actor: developer, input: { userId: developer.id, ...limits, maxEnvironments: "999" } }),
-      () => setDefaultQuota({ actor: developer, input: limits }),
+      () =>
+        setUserQuota({
+          actor: developer,
+          input: ZSetUserQuotaInput.parse({ userId: developer.id, ...limits, maxEnvironments: "999" }),
+        }),
+      () => setDefaultQuota({ actor: developer, input: ZQuotaLimits.parse(limits) }),
       () => setSignupEnabled({ actor: developer, enabled: false }),
       () => deleteUser({ actor: developer, userId: admin.id }),
     ];

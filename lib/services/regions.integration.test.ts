@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
+import * as regionActions from "@/lib/actions/regions";
+import { executeAction, type ActionActor } from "@/lib/actions/define";
+import { ZCreateRegionInput } from "@/lib/validation/regions";
 import {
   assertRegionAcceptsEnvironments,
   createRegion,
@@ -10,8 +13,8 @@ import {
 } from "./regions";
 
 const run = Date.now().toString(36);
-let admin: { id: string; email: string; role: string };
-let developer: { id: string; email: string; role: string };
+let admin: ActionActor;
+let developer: ActionActor;
 let originalDefault: string | null;
 
 beforeAll(async () => {
@@ -33,7 +36,7 @@ afterAll(async () => {
 
 describe("regions", () => {
   it("creates, renames and refuses duplicates and bad pools with field errors", async () => {
-    const r = await createRegion({
+    const r = await executeAction(regionActions.createRegion, {
       actor: admin,
       input: { name: `eu-${run}`, subnetPool: "10.50.0.0/16" },
       ip: "10.1.1.1",
@@ -43,18 +46,26 @@ describe("regions", () => {
       subnetPool: "10.50.0.0/16",
       status: "ACTIVE",
     });
-    await expect(createRegion({ actor: admin, input: { name: `eu-${run}` } })).rejects.toMatchObject({
+    await expect(
+      executeAction(regionActions.createRegion, { actor: admin, input: { name: `eu-${run}` } }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
       fieldErrors: { name: expect.any(Array) },
     });
     await expect(
-      createRegion({ actor: admin, input: { name: `x-${run}`, subnetPool: "192.168.0.0/16" } }),
+      executeAction(regionActions.createRegion, {
+        actor: admin,
+        input: { name: `x-${run}`, subnetPool: "192.168.0.0/16" },
+      }),
     ).rejects.toMatchObject({
       code: "VALIDATION",
       fieldErrors: { subnetPool: ["The pool must lie inside 10.0.0.0/8."] },
     });
     expect(await db.region.count({ where: { name: `x-${run}` } })).toBe(0);
-    await renameRegion({ actor: admin, input: { regionId: r.id, name: `eu-west-${run}` } });
+    await executeAction(regionActions.renameRegion, {
+      actor: admin,
+      input: { regionId: r.id, name: `eu-west-${run}` },
+    });
     expect((await db.region.findUniqueOrThrow({ where: { id: r.id } })).name).toBe(`eu-west-${run}`);
     expect(
       await db.auditEvent.count({
@@ -64,29 +75,35 @@ describe("regions", () => {
   });
 
   it("keeps exactly one default region", async () => {
-    const a = await createRegion({ actor: admin, input: { name: `a-${run}` } });
-    const b = await createRegion({ actor: admin, input: { name: `b-${run}` } });
-    await setDefaultRegion({ actor: admin, input: { regionId: a.id } });
-    await setDefaultRegion({ actor: admin, input: { regionId: b.id } });
+    const a = await executeAction(regionActions.createRegion, { actor: admin, input: { name: `a-${run}` } });
+    const b = await executeAction(regionActions.createRegion, { actor: admin, input: { name: `b-${run}` } });
+    await executeAction(regionActions.setDefaultRegion, { actor: admin, input: { regionId: a.id } });
+    await executeAction(regionActions.setDefaultRegion, { actor: admin, input: { regionId: b.id } });
     const defaults = await db.region.findMany({ where: { isDefault: true } });
     expect(defaults.map((d) => d.id)).toEqual([b.id]);
   });
 
   it("a region in maintenance accepts no new environments", async () => {
-    const r = await createRegion({ actor: admin, input: { name: `m-${run}` } });
+    const r = await executeAction(regionActions.createRegion, { actor: admin, input: { name: `m-${run}` } });
     await expect(assertRegionAcceptsEnvironments(r.id)).resolves.toBeUndefined();
-    await setRegionStatus({ actor: admin, input: { regionId: r.id, status: "MAINTENANCE" } });
+    await executeAction(regionActions.setRegionStatus, {
+      actor: admin,
+      input: { regionId: r.id, status: "MAINTENANCE" },
+    });
     await expect(assertRegionAcceptsEnvironments(r.id)).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringContaining("maintenance"),
     });
-    await setRegionStatus({ actor: admin, input: { regionId: r.id, status: "ACTIVE" } });
+    await executeAction(regionActions.setRegionStatus, { actor: admin, input: { regionId: r.id, status: "ACTIVE" } });
     await expect(assertRegionAcceptsEnvironments(r.id)).resolves.toBeUndefined();
     await expect(assertRegionAcceptsEnvironments("missing")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("refuses a subnet pool that would strand an existing node's /24", async () => {
-    const r = await createRegion({ actor: admin, input: { name: `p-${run}`, subnetPool: "10.60.0.0/16" } });
+    const r = await executeAction(regionActions.createRegion, {
+      actor: admin,
+      input: { name: `p-${run}`, subnetPool: "10.60.0.0/16" },
+    });
     await db.hardwareNode.create({
       data: {
         name: `pn-${run}`,
@@ -99,9 +116,15 @@ describe("regions", () => {
       },
     });
     await expect(
-      setRegionSubnetPool({ actor: admin, input: { regionId: r.id, subnetPool: "10.61.0.0/16" } }),
+      executeAction(regionActions.setRegionSubnetPool, {
+        actor: admin,
+        input: { regionId: r.id, subnetPool: "10.61.0.0/16" },
+      }),
     ).rejects.toMatchObject({ code: "CONFLICT", fieldErrors: { subnetPool: [expect.stringContaining(`pn-${run}`)] } });
-    await setRegionSubnetPool({ actor: admin, input: { regionId: r.id, subnetPool: "10.60.0.0/15" } });
+    await executeAction(regionActions.setRegionSubnetPool, {
+      actor: admin,
+      input: { regionId: r.id, subnetPool: "10.60.0.0/15" },
+    });
     expect((await db.region.findUniqueOrThrow({ where: { id: r.id } })).subnetPool).toBe("10.60.0.0/15");
     await db.hardwareNode.delete({ where: { name: `pn-${run}` } });
   });
@@ -109,7 +132,7 @@ describe("regions", () => {
   it("a developer gets FORBIDDEN from every region service and nothing changes", async () => {
     const r = await db.region.findFirstOrThrow({ where: { name: `m-${run}` } });
     const calls = [
-      () => createRegion({ actor: developer, input: { name: `dev-${run}` } }),
+      () => createRegion({ actor: developer, input: ZCreateRegionInput.parse({ name: `dev-${run}` }) }),
       () => renameRegion({ actor: developer, input: { regionId: r.id, name: `dev2-${run}` } }),
       () => setRegionSubnetPool({ actor: developer, input: { regionId: r.id, subnetPool: "10.70.0.0/16" } }),
       () => setDefaultRegion({ actor: developer, input: { regionId: r.id } }),
