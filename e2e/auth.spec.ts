@@ -56,7 +56,7 @@ test("a suspended developer is signed out on the next request", async ({ page, b
 });
 
 test("a developer cannot open admin pages or call admin server actions directly", async ({ page, browser }) => {
-  await signUp(page);
+  const developerEmail = await signUp(page);
   for (const path of ["/admin", "/admin/users", "/admin/audit", "/admin/nodes"]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);
@@ -86,6 +86,10 @@ test("a developer cannot open admin pages or call admin server actions directly"
   expect(await replay.text()).toContain("Only administrators can do this.");
   await admin.reload();
   await expect(admin.getByTestId(`user-row-${victimEmail}`).getByText("Active", { exact: true })).toBeVisible();
+  // The refusal is audited with the developer as actor and the action's name.
+  await admin.goto(`/admin/audit?action=auth.denied&actor=${encodeURIComponent(developerEmail)}`);
+  await expect(admin.getByRole("cell", { name: "auth.denied" }).first()).toBeVisible();
+  await expect(admin.getByRole("cell", { name: "action user.status" }).first()).toBeVisible();
 });
 
 test("the audit log records sign-ins and exports CSV for admins", async ({ browser }) => {

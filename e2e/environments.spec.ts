@@ -276,8 +276,8 @@ test("the preview explains what cannot be placed; over-quota and invalid input a
       !request.postData()?.includes("idempotencyKey")
     )
       return route.continue();
-    const body = JSON.parse(request.postData()!) as [{ input: Parameters<typeof rewrite>[0] }];
-    rewrite(body[0].input);
+    const body = JSON.parse(request.postData()!) as [Parameters<typeof rewrite>[0]];
+    rewrite(body[0]);
     await route.continue({ postData: JSON.stringify(body) });
   });
   rewrite = (input) => Object.assign(input.layers[0], { count: 1, reservedCloudlets: 1, dynamicCloudlets: 20 });
