@@ -14,8 +14,9 @@ async function main() {
   });
   if (submit?.kind === "create") {
     const { createEnvironment } = await import("../../lib/services/environments");
+    const { ZCreateEnvironmentInput } = await import("../../lib/validation/environments");
     const actor = await db.user.findUniqueOrThrow({ where: { id: submit.actorId } });
-    await createEnvironment({ actor, input: submit.input });
+    await createEnvironment({ actor, input: ZCreateEnvironmentInput.parse(submit.input) });
   }
   process.stdout.write("ready\n");
 }
