@@ -48,18 +48,57 @@ describe("accounts against a real PostgreSQL", () => {
     expect(await db.auditEvent.count({ where: { actorEmail: e, action: "auth.signin", result: "SUCCESS" } })).toBe(1);
   });
 
-  it("throttles after 5 failures per account, even for the right password", async () => {
+  it("backs off per account and address after 5 attempts, even for the right password; other addresses sign in", async () => {
     const e = email();
     await createUser({ email: e, name: "Di", password });
     for (let i = 0; i < 5; i++) {
-      await expect(authenticate({ email: e, password: `nope-nope-${i}`, ip: `10.1.0.${i}` })).rejects.toMatchObject({
+      await expect(authenticate({ email: e, password: `nope-nope-${i}`, ip: "10.1.0.1" })).rejects.toMatchObject({
         code: "UNAUTHENTICATED",
       });
     }
-    await expect(authenticate({ email: e, password, ip: "10.1.0.9" })).rejects.toMatchObject({
+    const throttled = authenticate({ email: e, password, ip: "10.1.0.1" });
+    await expect(throttled).rejects.toMatchObject({
       code: "THROTTLED",
-      message: expect.stringMatching(/Too many failed sign-ins/),
+      message: expect.stringMatching(/Too many failed sign-ins\. Try again in (2\d|30) seconds\./),
+      details: { retryAfterMs: expect.any(Number) },
     });
+    // The attacker's address is slowed down; the owner, elsewhere, is not locked out.
+    await expect(authenticate({ email: e, password, ip: "10.1.0.2" })).resolves.toMatchObject({ email: e });
+    // Success from 10.1.0.2 cleared nothing of 10.1.0.1's attempts.
+    expect(await db.loginAttempt.count({ where: { email: e, ip: "10.1.0.1" } })).toBe(5);
+    expect(await db.loginAttempt.count({ where: { email: e, ip: "10.1.0.2" } })).toBe(0);
+    // Once the backoff has passed (moved back in time here), one more attempt is allowed, then a longer wait.
+    await db.loginAttempt.updateMany({
+      where: { email: e, ip: "10.1.0.1" },
+      data: { createdAt: new Date(Date.now() - 31_000) },
+    });
+    await expect(authenticate({ email: e, password: "nope-again-9", ip: "10.1.0.1" })).rejects.toMatchObject({
+      code: "UNAUTHENTICATED",
+    });
+    await expect(authenticate({ email: e, password, ip: "10.1.0.1" })).rejects.toMatchObject({
+      code: "THROTTLED",
+      message: expect.stringMatching(/Try again in (5\d|60) seconds|1 minute/),
+    });
+  });
+
+  it("checks at most 5 of 50 parallel attempts (right password last)", async () => {
+    const e = email();
+    await createUser({ email: e, name: "Burst", password });
+    const attempts = Array.from({ length: 50 }, (_, i) =>
+      authenticate({ email: e, password: i === 49 ? password : `wrong-guess-${i}`, ip: "10.5.0.1" }).then(
+        () => "SIGNED_IN",
+        (error: { code?: string }) => error.code ?? "ERROR",
+      ),
+    );
+    const outcomes = await Promise.all(attempts);
+    const tally = outcomes.reduce<Record<string, number>>((t, o) => ({ ...t, [o]: (t[o] ?? 0) + 1 }), {});
+    console.log(`[bench] 50 parallel sign-ins, one account+address: ${JSON.stringify(tally)}`);
+    const checked = (tally.UNAUTHENTICATED ?? 0) + (tally.SIGNED_IN ?? 0);
+    expect(checked).toBeLessThanOrEqual(5);
+    expect(checked).toBeGreaterThan(0);
+    expect(tally.THROTTLED).toBe(50 - checked);
+    // Every checked attempt was recorded before its password was verified (a success clears them).
+    expect(await db.loginAttempt.count({ where: { email: e } })).toBe(tally.SIGNED_IN ? 0 : checked);
   });
 
   it("throttles after 20 failures from one IP across accounts", async () => {

@@ -3,7 +3,17 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { burnVerifyTime, hashPassword, verifyPassword } from "@/lib/auth/hash";
 import { checkPassword } from "@/lib/auth/password-policy";
-import { decideThrottle, throttleMessage, THROTTLE_IP_LIMIT, THROTTLE_WINDOW_MS } from "@/lib/auth/throttle";
+import { UNKNOWN_IP } from "@/lib/auth/client-ip";
+import {
+  ATTEMPT_MEMORY_MS,
+  combine,
+  decideBackoff,
+  decideThrottle,
+  throttleMessage,
+  THROTTLE_IP_LIMIT,
+  THROTTLE_WINDOW_MS,
+  type ThrottleDecision,
+} from "@/lib/auth/throttle";
 import { recordAudit } from "./audit";
 import { getDefaultQuota, isSignupEnabled } from "./settings";
 
@@ -71,26 +81,44 @@ export async function createUser(options: {
   }
 }
 
-async function throttleFor(email: string, ip: string) {
-  const since = new Date(Date.now() - THROTTLE_WINDOW_MS);
-  const [byEmail, byIp] = await Promise.all([
-    db.loginAttempt.findMany({ where: { email, createdAt: { gt: since } }, select: { createdAt: true } }),
-    db.loginAttempt.findMany({ where: { ip, createdAt: { gt: since } }, select: { createdAt: true } }),
-  ]);
-  const now = new Date();
-  const a = decideThrottle({ failures: byEmail.map((r) => r.createdAt), now });
-  const b = decideThrottle({ failures: byIp.map((r) => r.createdAt), now, limit: THROTTLE_IP_LIMIT });
-  if (!a.allowed || !b.allowed) {
-    return Math.max(a.allowed ? 0 : a.retryAfterMs, b.allowed ? 0 : b.retryAfterMs);
-  }
-  return 0;
+/**
+ * Reserves one sign-in attempt for (email, ip) before the password is looked at: under a transaction-
+ * scoped advisory lock per (account, address) and per address, it counts the recent attempts, decides
+ * (lib/auth/throttle) and records the attempt in the same transaction. A parallel burst therefore gets at
+ * most the allowed number of reservations; the rest are throttled without touching the password hash.
+ */
+async function reserveAttempt(email: string, ip: string): Promise<ThrottleDecision> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(1, hashtext(${`${email}|${ip}`}))`;
+    const trackIp = ip !== UNKNOWN_IP;
+    if (trackIp) await tx.$executeRaw`SELECT pg_advisory_xact_lock(2, hashtext(${ip}))`;
+    const now = new Date();
+    const [pair, byIp] = await Promise.all([
+      tx.loginAttempt.findMany({
+        where: { email, ip, createdAt: { gt: new Date(now.getTime() - ATTEMPT_MEMORY_MS) } },
+        select: { createdAt: true },
+      }),
+      trackIp
+        ? tx.loginAttempt.findMany({
+            where: { ip, createdAt: { gt: new Date(now.getTime() - THROTTLE_WINDOW_MS) } },
+            select: { createdAt: true },
+          })
+        : Promise.resolve([]),
+    ]);
+    const decision = combine(
+      decideBackoff({ attempts: pair.map((r) => r.createdAt), now }),
+      decideThrottle({ failures: byIp.map((r) => r.createdAt), now, limit: THROTTLE_IP_LIMIT }),
+    );
+    if (decision.allowed) await tx.loginAttempt.create({ data: { email, ip, createdAt: now } });
+    return decision;
+  });
 }
 
 /** Checks email + password; throws AppError with a message fit for the sign-in form. */
 export async function authenticate(options: { email: string; password: string; ip: string }): Promise<SessionUserRow> {
   const { email, password, ip } = options;
-  const retryAfterMs = await throttleFor(email, ip);
-  if (retryAfterMs > 0) {
+  const decision = await reserveAttempt(email, ip);
+  if (!decision.allowed) {
     await recordAudit({
       actorEmail: email,
       action: "auth.signin.throttled",
@@ -98,14 +126,16 @@ export async function authenticate(options: { email: string; password: string; i
       result: "FAILURE",
       ip,
     });
-    throw new AppError("THROTTLED", throttleMessage(retryAfterMs));
+    throw new AppError("THROTTLED", throttleMessage(decision.retryAfterMs), {
+      details: { retryAfterMs: decision.retryAfterMs },
+    });
   }
   const user = await db.user.findUnique({ where: { email } });
   const ok = user?.passwordHash
     ? await verifyPassword(user.passwordHash, password)
     : (await burnVerifyTime(password), false);
   if (!user || !ok) {
-    await db.loginAttempt.create({ data: { email, ip } });
+    // The reserved attempt stays recorded as a failure.
     await recordAudit({
       actorId: user?.id,
       actorEmail: email,
@@ -131,7 +161,8 @@ export async function authenticate(options: { email: string; password: string; i
     });
     throw new AppError("FORBIDDEN", "This account is suspended. Contact an administrator.");
   }
-  await db.loginAttempt.deleteMany({ where: { email } });
+  // Success from this address clears this address's attempts for the account (and only those).
+  await db.loginAttempt.deleteMany({ where: { email, ip } });
   await recordAudit({
     actorId: user.id,
     actorEmail: email,
