@@ -1,4 +1,4 @@
--- Operation.error becomes the plain summary every viewer sees; the engine detail (argv, paths, stderr)
+-- Operation.error becomes the plain summary every viewer sees, and the engine detail (argv, paths, stderr)
 -- moves to errorDetail, which only administrators are shown.
 ALTER TABLE "Operation" ADD COLUMN "errorDetail" TEXT;
 
