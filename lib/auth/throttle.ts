@@ -2,14 +2,15 @@
 // - Per account AND client address: 5 attempts freely, then exponential backoff (30 s, 1 min, 2 min, …,
 //   at most 15 min between attempts). Failures older than an hour are forgotten. An attacker therefore
 //   slows down only their own (account, address) pair: the owner signing in from elsewhere is unaffected.
-// - Per client address across accounts: at most 20 attempts in 15 minutes (credential stuffing).
+// - Per client address across accounts: at most 50 failed attempts in 15 minutes (credential stuffing;
+//   generous because an office behind NAT shares one address).
 // An attempt counts from the moment it is reserved (before the password is verified); a successful
 // sign-in clears that account's attempts from that address.
 export const FREE_ATTEMPTS = 5;
 export const BACKOFF_BASE_MS = 30_000;
 export const BACKOFF_MAX_MS = 15 * 60 * 1000;
 export const ATTEMPT_MEMORY_MS = 60 * 60 * 1000;
-export const THROTTLE_IP_LIMIT = 20;
+export const THROTTLE_IP_LIMIT = 50;
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterMs: number };

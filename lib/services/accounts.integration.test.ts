@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { resolveSessionUser } from "@/lib/auth/resolve-session";
+import { THROTTLE_IP_LIMIT } from "@/lib/auth/throttle";
 import { authenticate, changePassword, createUser, setUserStatus } from "./users";
 import { ensureFirstAdmin } from "./bootstrap";
 
@@ -14,7 +15,7 @@ afterAll(async () => {
 
 describe("accounts against a real PostgreSQL", () => {
   beforeEach(async () => {
-    await db.loginAttempt.deleteMany({});
+    await db.loginThrottle.deleteMany({});
   });
 
   it("creates a user with an argon2id hash, a quota and an audit event; emails are unique", async () => {
@@ -65,12 +66,14 @@ describe("accounts against a real PostgreSQL", () => {
     // The attacker's address is slowed down; the owner, elsewhere, is not locked out.
     await expect(authenticate({ email: e, password, ip: "10.1.0.2" })).resolves.toMatchObject({ email: e });
     // Success from 10.1.0.2 cleared nothing of 10.1.0.1's attempts.
-    expect(await db.loginAttempt.count({ where: { email: e, ip: "10.1.0.1" } })).toBe(5);
-    expect(await db.loginAttempt.count({ where: { email: e, ip: "10.1.0.2" } })).toBe(0);
+    const pair = (ip: string) => db.loginThrottle.findUnique({ where: { key: `acct:${e}|${ip}` } });
+    expect((await pair("10.1.0.1"))?.attempts).toBe(5);
+    expect(await pair("10.1.0.2")).toBeNull();
     // Once the backoff has passed (moved back in time here), one more attempt is allowed, then a longer wait.
-    await db.loginAttempt.updateMany({
-      where: { email: e, ip: "10.1.0.1" },
-      data: { createdAt: new Date(Date.now() - 31_000) },
+    const last = (await pair("10.1.0.1"))!.lastAttemptAt;
+    await db.loginThrottle.update({
+      where: { key: `acct:${e}|10.1.0.1` },
+      data: { lastAttemptAt: new Date(last.getTime() - 31_000) },
     });
     await expect(authenticate({ email: e, password: "nope-again-9", ip: "10.1.0.1" })).rejects.toMatchObject({
       code: "UNAUTHENTICATED",
@@ -97,12 +100,13 @@ describe("accounts against a real PostgreSQL", () => {
     expect(checked).toBeLessThanOrEqual(5);
     expect(checked).toBeGreaterThan(0);
     expect(tally.THROTTLED).toBe(50 - checked);
-    // Every checked attempt was recorded before its password was verified (a success clears them).
-    expect(await db.loginAttempt.count({ where: { email: e } })).toBe(tally.SIGNED_IN ? 0 : checked);
+    // Every checked attempt was counted before its password was verified (a success clears the count).
+    const row = await db.loginThrottle.findUnique({ where: { key: `acct:${e}|10.5.0.1` } });
+    expect(row?.attempts ?? 0).toBe(tally.SIGNED_IN ? 0 : checked);
   });
 
-  it("throttles after 20 failures from one IP across accounts", async () => {
-    for (let i = 0; i < 20; i++) {
+  it("throttles after 50 failures from one IP across accounts", async () => {
+    for (let i = 0; i < THROTTLE_IP_LIMIT; i++) {
       await expect(authenticate({ email: email(), password: "whatever-123", ip: "10.2.0.1" })).rejects.toMatchObject({
         code: "UNAUTHENTICATED",
       });
