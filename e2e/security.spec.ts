@@ -133,6 +133,8 @@ test("50 parallel wrong sign-ins check at most 5; rotating X-Forwarded-For chang
   const rows = csv.split("\n").filter((line) => line.includes(email));
   expect(rows.length).toBeGreaterThan(0);
   expect(rows.join("\n")).not.toContain("198.51.100.");
+  // …and it is the real socket address (stamped by scripts/next-server.mjs), not "unknown".
+  expect(rows.join("\n")).toMatch(/127\.0\.0\.1|::1/);
   await api.dispose();
 });
 
