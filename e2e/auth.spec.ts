@@ -37,7 +37,7 @@ test("a wrong password shows an error, and repeated failures are throttled", asy
     await expect(formAlert(page)).toContainText("Wrong email or password.");
   }
   await signIn(page, email, PASSWORD);
-  await expect(formAlert(page)).toContainText(/Too many failed sign-ins\. Try again in \d+ minutes?\./);
+  await expect(formAlert(page)).toContainText(/Too many failed sign-ins\. Try again in \d+ seconds?\./);
   await expect(page).toHaveURL(/\/login/);
 });
 

@@ -1,5 +1,5 @@
 // Runs Hostplane: database (embedded unless DATABASE_URL), migrations, first admin, default region,
-// then `next start` (or `next dev` with --dev). Stops everything it started on SIGINT/SIGTERM.
+// then Next.js (production build, or dev with --dev) through scripts/next-server.mjs. Stops everything it started on SIGINT/SIGTERM.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { applyMigrations } from "../lib/db/migrate";
@@ -54,10 +54,11 @@ async function main() {
       password: process.env.HOSTPLANE_ADMIN_PASSWORD,
     });
 
-    const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-    next = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port)], {
+    // Next.js behind scripts/next-server.mjs, which stamps the socket's peer address on each request.
+    const server = path.join(process.cwd(), "scripts", "next-server.mjs");
+    next = spawn(process.execPath, [server, ...(dev ? ["--dev"] : [])], {
       stdio: "inherit",
-      env: process.env,
+      env: { ...process.env, PORT: String(port) },
     });
     next.on("exit", (code) => void stop(code ?? 0));
 

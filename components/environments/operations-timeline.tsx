@@ -68,6 +68,11 @@ export function OperationsTimeline({
                     {op.error}
                   </p>
                 )}
+                {admin && op.errorDetail && (
+                  <p className="mb-2 break-all font-mono text-[11px] text-slate-600 dark:text-slate-400">
+                    {op.errorDetail}
+                  </p>
+                )}
                 {op.status === "FAILED" && (
                   <Button
                     variant="secondary"

@@ -4,13 +4,22 @@ import { hash, verify } from "@node-rs/argon2";
 const ARGON2ID = 2; // Algorithm.Argon2id (a const enum, not importable under isolatedModules)
 export const ARGON2_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+/**
+ * Passwords are Unicode-normalised (NFKC) before hashing and verifying, so "é" typed as one code point or
+ * as e + combining accent, or a full-width digit, is the same password on every keyboard. ASCII is
+ * unchanged by NFKC, so hashes made before normalisation keep verifying for ASCII passwords.
+ */
+export function normalisePassword(password: string): string {
+  return password.normalize("NFKC");
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_OPTIONS);
+  return hash(normalisePassword(password), ARGON2_OPTIONS);
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, password);
+    return await verify(passwordHash, normalisePassword(password));
   } catch {
     return false;
   }

@@ -9,12 +9,10 @@ import { isAppError } from "@/lib/errors";
 import { ZSignInInput } from "@/lib/validation/auth";
 import { authenticate, createUser } from "@/lib/services/users";
 import { recordAudit } from "@/lib/services/audit";
-
-function ipFromHeaders(headers: Record<string, string | string[] | undefined> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const value = Array.isArray(forwarded) ? forwarded[0] : forwarded;
-  return value?.split(",")[0]?.trim() || "unknown";
-}
+import { clientIpFromHeaders, headerGetter } from "./client-ip";
+import { decideGitHubLink, verifiedPrimaryEmail } from "./github";
+import { safeRedirect } from "./redirect";
+import { signInContext } from "./signin-context";
 
 const providers: NextAuthOptions["providers"] = [
   CredentialsProvider({
@@ -24,7 +22,7 @@ const providers: NextAuthOptions["providers"] = [
       const parsed = ZSignInInput.safeParse(credentials ?? {});
       if (!parsed.success) throw new Error("Enter your email and password.");
       try {
-        const user = await authenticate({ ...parsed.data, ip: ipFromHeaders(req?.headers) });
+        const user = await authenticate({ ...parsed.data, ip: clientIpFromHeaders(headerGetter(req?.headers)) });
         return {
           id: user.id,
           email: user.email,
@@ -33,7 +31,14 @@ const providers: NextAuthOptions["providers"] = [
           sessionVersion: user.sessionVersion,
         };
       } catch (error) {
-        if (isAppError(error)) throw new Error(error.message);
+        if (isAppError(error)) {
+          const outcome = signInContext.getStore();
+          if (outcome && error.code === "THROTTLED") {
+            outcome.retryAfterMs = (error.details as { retryAfterMs?: number } | undefined)?.retryAfterMs;
+            outcome.message = error.message;
+          }
+          throw new Error(error.message);
+        }
         console.error("[hostplane] sign-in failed", error);
         throw new Error("Sign-in is unavailable right now; try again shortly.");
       }
@@ -52,17 +57,35 @@ export const authOptions: NextAuthOptions = {
   secret: process.env.NEXTAUTH_SECRET,
   callbacks: {
     // GitHub sign-in follows the same rules as email sign-up: an ACTIVE account, sign-up switch respected.
+    // Accounts are matched by GitHub user id, or by GitHub's verified primary email (lib/auth/github).
     async signIn({ account, profile, user }) {
       if (account?.provider !== "github") return true;
       const githubId = String((profile as { id?: number | string } | undefined)?.id ?? account.providerAccountId);
-      const email = (user.email ?? "").toLowerCase();
-      if (!email) return "/login?error=GitHubEmail";
-      let row = await db.user.findFirst({ where: { OR: [{ githubId }, { email }] } });
-      if (!row) {
+      const byGithubId = await db.user.findUnique({ where: { githubId } });
+      const verifiedEmail =
+        byGithubId || !account.access_token ? null : await verifiedPrimaryEmail(account.access_token).catch(() => null);
+      const byEmail = verifiedEmail ? await db.user.findUnique({ where: { email: verifiedEmail } }) : null;
+      const decision = decideGitHubLink({ byGithubId, verifiedEmail, byEmail });
+      let row = byGithubId;
+      if (decision.kind === "refuse") return `/login?error=${decision.error}`;
+      if (decision.kind === "link") {
+        // Only links when the row still has no GitHub id (a concurrent link loses, and is refused).
+        const linked = await db.user.updateMany({ where: { id: decision.userId, githubId: null }, data: { githubId } });
+        if (linked.count !== 1) return "/login?error=GitHubLinked";
+        row = await db.user.findUnique({ where: { id: decision.userId } });
+        await recordAudit({
+          actorId: decision.userId,
+          actorEmail: verifiedEmail,
+          action: "auth.github.link",
+          targetType: "user",
+          targetId: decision.userId,
+          detail: { githubId },
+        });
+      } else if (decision.kind === "create") {
         try {
           const created = await createUser({
-            email,
-            name: user.name ?? email,
+            email: decision.email,
+            name: user.name ?? decision.email,
             password: null,
             githubId,
             selfService: true,
@@ -71,8 +94,6 @@ export const authOptions: NextAuthOptions = {
         } catch {
           return "/login?error=SignupDisabled";
         }
-      } else if (!row.githubId) {
-        row = await db.user.update({ where: { id: row.id }, data: { githubId } });
       }
       if (!row || row.status !== "ACTIVE") return "/login?error=Suspended";
       await recordAudit({
@@ -85,6 +106,10 @@ export const authOptions: NextAuthOptions = {
       });
       Object.assign(user, { id: row.id, role: row.role, sessionVersion: row.sessionVersion });
       return true;
+    },
+    // Same-origin targets only, for callbackUrl after sign-in and sign-out alike.
+    async redirect({ url, baseUrl }) {
+      return safeRedirect(url, baseUrl);
     },
     async jwt({ token, user }) {
       if (user) {
@@ -101,8 +126,15 @@ export const authOptions: NextAuthOptions = {
     },
   },
   events: {
+    // Signing out ends the session server-side: bumping sessionVersion invalidates this JWT (and the
+    // account's other sessions) on its next request, since every request re-checks it (resolve-session).
     async signOut({ token }) {
-      if (token?.uid)
+      if (!token?.uid) return;
+      const bumped = await db.user.updateMany({
+        where: { id: String(token.uid), sessionVersion: typeof token.sv === "number" ? token.sv : -1 },
+        data: { sessionVersion: { increment: 1 } },
+      });
+      if (bumped.count === 1)
         await recordAudit({
           actorId: String(token.uid),
           actorEmail: token.email ?? null,

@@ -19,7 +19,9 @@ function commonPasswords(): Set<string> {
 }
 
 /** Returns the reason a password is refused, or null when it is acceptable. */
-export function checkPassword(password: string, context: { email?: string; name?: string } = {}): string | null {
+export function checkPassword(raw: string, context: { email?: string; name?: string } = {}): string | null {
+  // Judged as it will be hashed (lib/auth/hash normalises to NFKC).
+  const password = raw.normalize("NFKC");
   const length = [...password].length;
   if (length < PASSWORD_MIN) return `Use at least ${PASSWORD_MIN} characters.`;
   if (length > PASSWORD_MAX) return `Use at most ${PASSWORD_MAX} characters.`;

@@ -6,6 +6,7 @@ import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { AppError } from "@/lib/errors";
+import { clientIpFromHeaders } from "./client-ip";
 import { authOptions } from "./options";
 import { resolveSessionUser, type ResolvedUser, type SessionClaims } from "./resolve-session";
 
@@ -42,7 +43,8 @@ export async function requirePageAdmin(): Promise<SessionUser> {
   return user;
 }
 
+/** The client's address from the socket (X-Forwarded-For only via HOSTPLANE_TRUSTED_PROXIES). */
 export async function clientIp(): Promise<string> {
   const h = await headers();
-  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || "unknown";
+  return clientIpFromHeaders((name) => h.get(name));
 }

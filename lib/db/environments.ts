@@ -192,7 +192,10 @@ export type OperationData = {
   id: string;
   kind: string;
   status: string;
+  /** Plain summary of a failure, for every viewer. */
   error: string | null;
+  /** The engine's detail (argv, paths, stderr): administrators only, null for everyone else. */
+  errorDetail: string | null;
   userEmail: string | null;
   createdAt: Date;
   startedAt: Date | null;
@@ -299,6 +302,7 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
         kind: true,
         status: true,
         error: true,
+        errorDetail: true,
         createdAt: true,
         startedAt: true,
         finishedAt: true,
@@ -362,6 +366,7 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
       kind: o.kind,
       status: o.status,
       error: o.error,
+      errorDetail: viewer.role === "ADMIN" ? o.errorDetail : null,
       userEmail: o.user?.email ?? null,
       createdAt: o.createdAt,
       startedAt: o.startedAt,

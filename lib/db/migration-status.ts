@@ -1,4 +1,5 @@
-// Whether every migration on disk is applied (used by /api/health); plain pg, no schema engine.
+// Whether every migration on disk is applied; plain SQL, no schema engine. /api/health asks through the
+// panel's shared pool (pendingMigrationsOnPool); scripts may use a one-off connection (listPendingMigrations).
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -32,4 +33,24 @@ export async function listPendingMigrations(
   } finally {
     await client.end();
   }
+}
+
+type Query = (sql: string) => Promise<Record<string, unknown>[]>;
+let namesOnDisk: string[] | null = null;
+
+/** Same answer through an existing connection pool (the migrations on disk are read once per process). */
+export async function pendingMigrationsOnPool(
+  query: Query,
+  dir = path.resolve(process.cwd(), "prisma", "migrations"),
+): Promise<string[]> {
+  namesOnDisk ??= migrationNamesOnDisk(dir);
+  const table = await query("SELECT to_regclass('_prisma_migrations')::text AS t");
+  if (!table[0]?.t) return namesOnDisk;
+  const rows = await query(
+    "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
+  );
+  return pendingMigrations(
+    namesOnDisk,
+    rows.map((r) => String(r.migration_name)),
+  );
 }

@@ -233,6 +233,7 @@ export async function listNodeOperations(options: {
       kind: true,
       status: true,
       error: true,
+      errorDetail: true,
       createdAt: true,
       finishedAt: true,
       environment: { select: { name: true } },
@@ -243,7 +244,8 @@ export async function listNodeOperations(options: {
     id: r.id,
     kind: r.kind,
     status: r.status,
-    error: r.error,
+    // Admin-only list: the engine's detail when there is one.
+    error: r.errorDetail ?? r.error,
     createdAt: r.createdAt,
     finishedAt: r.finishedAt,
     environmentName: r.environment?.name ?? null,

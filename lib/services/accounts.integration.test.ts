@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { resolveSessionUser } from "@/lib/auth/resolve-session";
+import { THROTTLE_IP_LIMIT } from "@/lib/auth/throttle";
 import { authenticate, changePassword, createUser, setUserStatus } from "./users";
 import { ensureFirstAdmin } from "./bootstrap";
 
@@ -14,7 +15,7 @@ afterAll(async () => {
 
 describe("accounts against a real PostgreSQL", () => {
   beforeEach(async () => {
-    await db.loginAttempt.deleteMany({});
+    await db.loginThrottle.deleteMany({});
   });
 
   it("creates a user with an argon2id hash, a quota and an audit event; emails are unique", async () => {
@@ -48,22 +49,64 @@ describe("accounts against a real PostgreSQL", () => {
     expect(await db.auditEvent.count({ where: { actorEmail: e, action: "auth.signin", result: "SUCCESS" } })).toBe(1);
   });
 
-  it("throttles after 5 failures per account, even for the right password", async () => {
+  it("backs off per account and address after 5 attempts, even for the right password; other addresses sign in", async () => {
     const e = email();
     await createUser({ email: e, name: "Di", password });
     for (let i = 0; i < 5; i++) {
-      await expect(authenticate({ email: e, password: `nope-nope-${i}`, ip: `10.1.0.${i}` })).rejects.toMatchObject({
+      await expect(authenticate({ email: e, password: `nope-nope-${i}`, ip: "10.1.0.1" })).rejects.toMatchObject({
         code: "UNAUTHENTICATED",
       });
     }
-    await expect(authenticate({ email: e, password, ip: "10.1.0.9" })).rejects.toMatchObject({
+    const throttled = authenticate({ email: e, password, ip: "10.1.0.1" });
+    await expect(throttled).rejects.toMatchObject({
       code: "THROTTLED",
-      message: expect.stringMatching(/Too many failed sign-ins/),
+      message: expect.stringMatching(/Too many failed sign-ins\. Try again in (2\d|30) seconds\./),
+      details: { retryAfterMs: expect.any(Number) },
+    });
+    // The attacker's address is slowed down; the owner, elsewhere, is not locked out.
+    await expect(authenticate({ email: e, password, ip: "10.1.0.2" })).resolves.toMatchObject({ email: e });
+    // Success from 10.1.0.2 cleared nothing of 10.1.0.1's attempts.
+    const pair = (ip: string) => db.loginThrottle.findUnique({ where: { key: `acct:${e}|${ip}` } });
+    expect((await pair("10.1.0.1"))?.attempts).toBe(5);
+    expect(await pair("10.1.0.2")).toBeNull();
+    // Once the backoff has passed (moved back in time here), one more attempt is allowed, then a longer wait.
+    const last = (await pair("10.1.0.1"))!.lastAttemptAt;
+    await db.loginThrottle.update({
+      where: { key: `acct:${e}|10.1.0.1` },
+      data: { lastAttemptAt: new Date(last.getTime() - 31_000) },
+    });
+    await expect(authenticate({ email: e, password: "nope-again-9", ip: "10.1.0.1" })).rejects.toMatchObject({
+      code: "UNAUTHENTICATED",
+    });
+    await expect(authenticate({ email: e, password, ip: "10.1.0.1" })).rejects.toMatchObject({
+      code: "THROTTLED",
+      message: expect.stringMatching(/Try again in (5\d|60) seconds|1 minute/),
     });
   });
 
-  it("throttles after 20 failures from one IP across accounts", async () => {
-    for (let i = 0; i < 20; i++) {
+  it("checks at most 5 of 50 parallel attempts (right password last)", async () => {
+    const e = email();
+    await createUser({ email: e, name: "Burst", password });
+    const attempts = Array.from({ length: 50 }, (_, i) =>
+      authenticate({ email: e, password: i === 49 ? password : `wrong-guess-${i}`, ip: "10.5.0.1" }).then(
+        () => "SIGNED_IN",
+        (error: { code?: string }) => error.code ?? "ERROR",
+      ),
+    );
+    const outcomes = await Promise.all(attempts);
+    const tally = outcomes.reduce<Record<string, number>>((t, o) => ({ ...t, [o]: (t[o] ?? 0) + 1 }), {});
+    console.log(`[bench] 50 parallel sign-ins, one account+address: ${JSON.stringify(tally)}`);
+    const checked = (tally.UNAUTHENTICATED ?? 0) + (tally.SIGNED_IN ?? 0);
+    expect(checked).toBeLessThanOrEqual(5);
+    expect(checked).toBeGreaterThan(0);
+    expect(tally.THROTTLED).toBe(50 - checked);
+    // Every checked attempt was counted before its password was verified (a success clears the count).
+    const row = await db.loginThrottle.findUnique({ where: { key: `acct:${e}|10.5.0.1` } });
+    expect(row?.attempts ?? 0).toBe(tally.SIGNED_IN ? 0 : checked);
+  });
+
+  it("throttles after 50 failures from one IP across accounts", async () => {
+    for (let i = 0; i < THROTTLE_IP_LIMIT; i++) {
       await expect(authenticate({ email: email(), password: "whatever-123", ip: "10.2.0.1" })).rejects.toMatchObject({
         code: "UNAUTHENTICATED",
       });

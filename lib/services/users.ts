@@ -1,9 +1,21 @@
 // Accounts: creation with the password policy, sign-in checks with throttling, password changes.
-import { db } from "@/lib/db/client";
+import { db, Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { burnVerifyTime, hashPassword, verifyPassword } from "@/lib/auth/hash";
 import { checkPassword } from "@/lib/auth/password-policy";
-import { decideThrottle, throttleMessage, THROTTLE_IP_LIMIT, THROTTLE_WINDOW_MS } from "@/lib/auth/throttle";
+import { UNKNOWN_IP } from "@/lib/auth/client-ip";
+import {
+  ATTEMPT_MEMORY_MS,
+  backoffDelayMs,
+  BACKOFF_BASE_MS,
+  BACKOFF_MAX_MS,
+  decideThrottle,
+  FREE_ATTEMPTS,
+  throttleMessage,
+  THROTTLE_IP_LIMIT,
+  THROTTLE_WINDOW_MS,
+  type ThrottleDecision,
+} from "@/lib/auth/throttle";
 import { recordAudit } from "./audit";
 import { getDefaultQuota, isSignupEnabled } from "./settings";
 
@@ -71,26 +83,73 @@ export async function createUser(options: {
   }
 }
 
-async function throttleFor(email: string, ip: string) {
-  const since = new Date(Date.now() - THROTTLE_WINDOW_MS);
-  const [byEmail, byIp] = await Promise.all([
-    db.loginAttempt.findMany({ where: { email, createdAt: { gt: since } }, select: { createdAt: true } }),
-    db.loginAttempt.findMany({ where: { ip, createdAt: { gt: since } }, select: { createdAt: true } }),
-  ]);
-  const now = new Date();
-  const a = decideThrottle({ failures: byEmail.map((r) => r.createdAt), now });
-  const b = decideThrottle({ failures: byIp.map((r) => r.createdAt), now, limit: THROTTLE_IP_LIMIT });
-  if (!a.allowed || !b.allowed) {
-    return Math.max(a.allowed ? 0 : a.retryAfterMs, b.allowed ? 0 : b.retryAfterMs);
+type ThrottleRow = { attempts: number; windowStart: Date; lastAttemptAt: Date; now: Date };
+const UTC_NOW = Db.Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+
+/**
+ * Reserves one sign-in attempt for (email, ip) before the password is looked at. Each counter is one
+ * conditional upsert (INSERT … ON CONFLICT DO UPDATE … WHERE allowed): PostgreSQL locks the row and
+ * re-checks the condition against its latest version, so a parallel burst gets at most the allowed
+ * number of reservations and no connection is held between statements. The (account, address) counter
+ * is taken first and the address's only when that allowed the attempt; a refused address leaves the
+ * pair's slot spent (the caller's own budget). A successful sign-in gives the address its slot back and
+ * clears the pair, so both effectively count failures (and attempts in flight).
+ */
+async function reserveAttempt(email: string, ip: string): Promise<ThrottleDecision> {
+  const pairKey = `acct:${email}|${ip}`;
+  const memorySeconds = ATTEMPT_MEMORY_MS / 1000;
+  const pairTaken = await db.$queryRaw<{ attempts: number }[]>`
+    INSERT INTO "LoginThrottle" AS t ("key", "email", "attempts", "windowStart", "lastAttemptAt")
+    VALUES (${pairKey}, ${email}, 1, ${UTC_NOW}, ${UTC_NOW})
+    ON CONFLICT ("key") DO UPDATE SET
+      "attempts" = CASE WHEN t."lastAttemptAt" <= ${UTC_NOW} - make_interval(secs => ${memorySeconds}::float8)
+                        THEN 1 ELSE t."attempts" + 1 END,
+      "lastAttemptAt" = ${UTC_NOW}
+    WHERE t."lastAttemptAt" <= ${UTC_NOW} - make_interval(secs => ${memorySeconds}::float8)
+       OR t."attempts" < ${FREE_ATTEMPTS}
+       OR ${UTC_NOW} >= t."lastAttemptAt" + make_interval(secs => LEAST(${BACKOFF_MAX_MS / 1000}::float8,
+            ${BACKOFF_BASE_MS / 1000}::float8 * power(2, LEAST(20, t."attempts" - ${FREE_ATTEMPTS}))))
+    RETURNING "attempts"`.then((rows) => rows.length > 0);
+  if (!pairTaken) {
+    const row = await readThrottle(pairKey);
+    const wait = row.lastAttemptAt.getTime() + backoffDelayMs(row.attempts) - row.now.getTime();
+    return { allowed: false, retryAfterMs: Math.max(1, wait) };
   }
-  return 0;
+  if (ip === UNKNOWN_IP) return { allowed: true };
+  const ipKey = `ip:${ip}`;
+  const windowSeconds = THROTTLE_WINDOW_MS / 1000;
+  const ipTaken = await db.$queryRaw<{ attempts: number }[]>`
+    INSERT INTO "LoginThrottle" AS t ("key", "email", "attempts", "windowStart", "lastAttemptAt")
+    VALUES (${ipKey}, NULL, 1, ${UTC_NOW}, ${UTC_NOW})
+    ON CONFLICT ("key") DO UPDATE SET
+      "attempts" = CASE WHEN t."windowStart" <= ${UTC_NOW} - make_interval(secs => ${windowSeconds}::float8)
+                        THEN 1 ELSE t."attempts" + 1 END,
+      "windowStart" = CASE WHEN t."windowStart" <= ${UTC_NOW} - make_interval(secs => ${windowSeconds}::float8)
+                           THEN ${UTC_NOW} ELSE t."windowStart" END,
+      "lastAttemptAt" = ${UTC_NOW}
+    WHERE t."windowStart" <= ${UTC_NOW} - make_interval(secs => ${windowSeconds}::float8)
+       OR t."attempts" < ${THROTTLE_IP_LIMIT}
+    RETURNING "attempts"`.then((rows) => rows.length > 0);
+  if (ipTaken) return { allowed: true };
+  const row = await readThrottle(ipKey);
+  return decideThrottle({
+    failures: Array.from({ length: row.attempts }, () => row.windowStart),
+    now: row.now,
+    limit: THROTTLE_IP_LIMIT,
+  });
+}
+
+async function readThrottle(key: string): Promise<ThrottleRow> {
+  const rows = await db.$queryRaw<ThrottleRow[]>`
+    SELECT "attempts", "windowStart", "lastAttemptAt", ${UTC_NOW} AS "now" FROM "LoginThrottle" WHERE "key" = ${key}`;
+  return rows[0];
 }
 
 /** Checks email + password; throws AppError with a message fit for the sign-in form. */
 export async function authenticate(options: { email: string; password: string; ip: string }): Promise<SessionUserRow> {
   const { email, password, ip } = options;
-  const retryAfterMs = await throttleFor(email, ip);
-  if (retryAfterMs > 0) {
+  const decision = await reserveAttempt(email, ip);
+  if (!decision.allowed) {
     await recordAudit({
       actorEmail: email,
       action: "auth.signin.throttled",
@@ -98,14 +157,16 @@ export async function authenticate(options: { email: string; password: string; i
       result: "FAILURE",
       ip,
     });
-    throw new AppError("THROTTLED", throttleMessage(retryAfterMs));
+    throw new AppError("THROTTLED", throttleMessage(decision.retryAfterMs), {
+      details: { retryAfterMs: decision.retryAfterMs },
+    });
   }
   const user = await db.user.findUnique({ where: { email } });
   const ok = user?.passwordHash
     ? await verifyPassword(user.passwordHash, password)
     : (await burnVerifyTime(password), false);
   if (!user || !ok) {
-    await db.loginAttempt.create({ data: { email, ip } });
+    // The reserved attempt stays recorded as a failure.
     await recordAudit({
       actorId: user?.id,
       actorEmail: email,
@@ -131,7 +192,9 @@ export async function authenticate(options: { email: string; password: string; i
     });
     throw new AppError("FORBIDDEN", "This account is suspended. Contact an administrator.");
   }
-  await db.loginAttempt.deleteMany({ where: { email } });
+  // Success from this address clears this address's attempts for the account (and only those).
+  await db.loginThrottle.deleteMany({ where: { key: `acct:${email}|${ip}` } });
+  await db.$executeRaw`UPDATE "LoginThrottle" SET "attempts" = GREATEST("attempts" - 1, 0) WHERE "key" = ${`ip:${ip}`}`;
   await recordAudit({
     actorId: user.id,
     actorEmail: email,

@@ -8,6 +8,7 @@ import { recordAudit } from "@/lib/services/audit";
 import { tryLockEnvironment } from "./env-lock";
 import { failpoint } from "./failpoint";
 import { loadEnvironmentState } from "./observe";
+import { plainFailureSummary } from "./failure-summary";
 import { executeStep, StepRetryLater } from "./steps";
 import { TemplateUnavailableError } from "./templates";
 
@@ -204,6 +205,7 @@ async function runStep(op: OpRow, step: StepRow): Promise<void> {
       stepKind: step.kind,
       message,
       permanentReason: error instanceof TemplateUnavailableError ? message : null,
+      summary: plainFailureSummary(step.kind, error),
     });
     throw new OperationFailed(message);
   }
@@ -228,12 +230,12 @@ async function failOperation(options: {
   stepKind: string;
   message: string;
   permanentReason: string | null;
+  summary: string;
 }) {
   const { op } = options;
-  const summary = `${options.stepKind} failed: ${options.permanentReason ?? options.message.split(" — ")[0]}`.slice(
-    0,
-    300,
-  );
+  // `error` is the plain summary every viewer sees; `errorDetail` the engine's account, for admins only.
+  const summary = options.summary.slice(0, 300);
+  const detail = `${options.stepKind} failed: ${options.permanentReason ?? options.message}`.slice(0, 2000);
   const created = ((op.input as { containerIds?: string[] })?.containerIds ?? []) as string[];
   const first = await db.$transaction(async (tx) => {
     await tx.operationStep.update({
@@ -243,7 +245,7 @@ async function failOperation(options: {
     // Several steps of one parallel wave may fail: only the first one fails the operation.
     const claimed = await tx.operation.updateMany({
       where: { id: op.id, status: "RUNNING" },
-      data: { status: "FAILED", finishedAt: new Date(), error: summary },
+      data: { status: "FAILED", finishedAt: new Date(), error: summary, errorDetail: detail },
     });
     if (claimed.count === 0) return false;
     await tx.operationStep.updateMany({

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { DEFAULT_AFTER_SIGNIN, safeLocalPath } from "@/lib/auth/redirect";
 import { getSessionUser } from "@/lib/auth/session";
 import { isSignupEnabled } from "@/lib/services/settings";
 import { LoginForm } from "./login-form";
@@ -10,7 +11,8 @@ export const metadata: Metadata = { title: "Sign in" };
 const errorMessages: Record<string, string> = {
   Suspended: "This account is suspended. Contact an administrator.",
   SignupDisabled: "Sign-up is switched off on this panel.",
-  GitHubEmail: "Your GitHub account has no public email address.",
+  GitHubEmail: "Your GitHub account has no verified primary email address; verify one on GitHub first.",
+  GitHubLinked: "This email's account is already linked to another GitHub account.",
 };
 
 export default async function LoginPage({
@@ -43,7 +45,7 @@ export default async function LoginPage({
   );
 }
 
-// Only same-site paths: an open redirect after sign-in would be a phishing aid.
+// Only same-origin paths (lib/auth/redirect): an open redirect after sign-in would be a phishing aid.
 function safeCallback(value: string | undefined): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/environments";
+  return safeLocalPath(value) ?? DEFAULT_AFTER_SIGNIN;
 }

@@ -1,20 +1,29 @@
-// Liveness + readiness: the database answers and every migration on disk is applied.
+// Liveness + readiness on the panel's shared database pool (no connection of its own): the database
+// answers and every migration on disk is applied. Anonymous callers get only "ok" (or 503 "unavailable");
+// administrators get the detail as JSON.
 import { NextResponse } from "next/server";
-import { listPendingMigrations } from "@/lib/db/migration-status";
+import { getSessionUser } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { pendingMigrationsOnPool } from "@/lib/db/migration-status";
 
 export const dynamic = "force-dynamic";
 
+const NO_STORE = { "cache-control": "no-store" };
+
 export async function GET() {
-  const url = process.env.DATABASE_URL;
-  if (!url) return NextResponse.json({ ok: false, database: "unconfigured" }, { status: 503 });
+  let detail: { ok: boolean; database: string; migrations?: string; pending?: string[] };
   try {
-    const pending = await listPendingMigrations(url);
+    const pending = await pendingMigrationsOnPool((sql) => db.$queryRawUnsafe<Record<string, unknown>[]>(sql));
     const ok = pending.length === 0;
-    return NextResponse.json(
-      { ok, database: "reachable", migrations: ok ? "current" : "pending", pending },
-      { status: ok ? 200 : 503 },
-    );
+    detail = { ok, database: "reachable", migrations: ok ? "current" : "pending", pending };
   } catch {
-    return NextResponse.json({ ok: false, database: "unreachable" }, { status: 503 });
+    detail = { ok: false, database: process.env.DATABASE_URL ? "unreachable" : "unconfigured" };
   }
+  const status = detail.ok ? 200 : 503;
+  const user = detail.database === "reachable" ? await getSessionUser().catch(() => null) : null;
+  if (user?.role === "ADMIN") return NextResponse.json(detail, { status, headers: NO_STORE });
+  return new NextResponse(detail.ok ? "ok" : "unavailable", {
+    status,
+    headers: { ...NO_STORE, "content-type": "text/plain; charset=utf-8" },
+  });
 }
