@@ -1,5 +1,6 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth/session";
+import { stepContainerId } from "@/lib/validation/operations";
 import { db, Db } from "./client";
 
 type Viewer = Pick<SessionUser, "id" | "role">;
@@ -227,7 +228,7 @@ type StepRow = {
 
 /** Engine detail (full step messages) is for admins; developers get the operation's summary. */
 function toStep(s: StepRow, viewer: Viewer): StepData {
-  const containerId = ((s.input ?? {}) as { containerId?: string | null }).containerId ?? null;
+  const containerId = stepContainerId(s.input);
   return {
     id: s.id,
     position: s.position,

@@ -10,7 +10,7 @@ import { zodFieldErrors } from "@/lib/validation/errors";
 import { recordAudit } from "./audit";
 import type { Actor } from "./environments";
 import { noCapacityError } from "./environments";
-import { dispatch, recordOperation, type OperationKind } from "./operations";
+import { dispatch, recordOperation } from "./operations";
 import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
 import { assertQuota, lockOwner } from "./quota-check";
 
@@ -78,6 +78,7 @@ export async function setEnvironmentRunning(options: {
         kind: options.running ? "START" : "STOP",
         environmentId: env.id,
         userId: options.actor.id,
+        input: {},
       });
     }),
   );
@@ -426,7 +427,7 @@ export async function retryOperation(options: { actor: Actor; operationId: strin
     db.$transaction(async (tx) => {
       await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
       return recordOperation(tx, {
-        kind: "RETRY" as OperationKind,
+        kind: "RETRY",
         environmentId: env.id,
         userId: options.actor.id,
         input: { retryOf: failed.id, kind: failed.kind },

@@ -3,6 +3,7 @@
 // operation moves the containers for real (they keep their IPs).
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { operationRow } from "@/lib/validation/operations";
 import { containerNameFor } from "@/lib/orchestrator/engines";
 import { planEvacuation, type EvacuationPlan } from "@/lib/orchestrator/scheduler";
 import { recordAudit } from "./audit";
@@ -88,13 +89,12 @@ async function startMoves(o: { actor: Actor; nodeId: string; only?: string[]; ev
     const parent = o.evacuate
       ? await tx.operation.create({
           data: {
-            kind: "EVACUATE",
+            ...operationRow("EVACUATE", { moves: plan.moves.length }),
             status: plan.moves.length ? "RUNNING" : "SUCCEEDED",
             startedAt: new Date(),
             finishedAt: plan.moves.length ? null : new Date(),
             hardwareNodeId: node.id,
             userId: o.actor.id,
-            input: { moves: plan.moves.length },
           },
         })
       : null;
@@ -114,11 +114,10 @@ async function startMoves(o: { actor: Actor; nodeId: string; only?: string[]; ev
       await tx.environment.update({ where: { id: environmentId }, data: { status: "UPDATING" } });
       const op = await tx.operation.create({
         data: {
-          kind: "MIGRATE",
+          ...operationRow("MIGRATE", { moves, fromNodeId: node.id, parentId: parent?.id ?? null }),
           environmentId,
           hardwareNodeId: node.id,
           userId: o.actor.id,
-          input: { moves, fromNodeId: node.id, parentId: parent?.id ?? null },
         },
       });
       ops.push(op.id);

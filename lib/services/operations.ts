@@ -2,44 +2,33 @@
 // Operation in one transaction, then ask a worker to converge the environment.
 import { db, type Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { operationRow, type OperationInput, type OperationKind } from "@/lib/validation/operations";
 import { enqueueEnvironment } from "@/lib/worker/queue";
 import { failpoint } from "@/lib/worker/failpoint";
 
 type Tx = Db.Prisma.TransactionClient;
 
-export type OperationKind =
-  | "CREATE"
-  | "START"
-  | "STOP"
-  | "RESTART"
-  | "SCALE"
-  | "RESIZE"
-  | "DELETE"
-  | "RETRY"
-  | "REPAIR"
-  | "ROLLBACK"
-  | "MIGRATE"
-  | "EVACUATE";
+export type { OperationKind };
 
-export async function recordOperation(
+/** Records an operation; its input is checked against the kind's schema (lib/validation/operations.ts). */
+export async function recordOperation<K extends OperationKind>(
   tx: Tx,
   options: {
-    kind: OperationKind;
+    kind: K;
+    input: OperationInput<K>;
     environmentId?: string | null;
     hardwareNodeId?: string | null;
     userId?: string | null;
     idempotencyKey?: string | null;
-    input?: Record<string, unknown>;
   },
 ) {
   return tx.operation.create({
     data: {
-      kind: options.kind,
+      ...operationRow(options.kind, options.input),
       environmentId: options.environmentId ?? null,
       hardwareNodeId: options.hardwareNodeId ?? null,
       userId: options.userId ?? null,
       idempotencyKey: options.idempotencyKey ?? null,
-      input: (options.input ?? {}) as object,
     },
     select: { id: true },
   });

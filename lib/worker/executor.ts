@@ -5,6 +5,16 @@ import { db } from "@/lib/db/client";
 import { isTransientError } from "@/lib/orchestrator/engines";
 import { planEnvironment, type StepKind } from "@/lib/orchestrator/reconciler/plan";
 import { recordAudit } from "@/lib/services/audit";
+import {
+  containersToRestart,
+  createdContainers,
+  InvalidOperationInput,
+  operationRow,
+  parseOperation,
+  parseStep,
+  stepRow,
+  type OperationPayload,
+} from "@/lib/validation/operations";
 import { tryLockEnvironment } from "./env-lock";
 import { failpoint } from "./failpoint";
 import { loadEnvironmentState } from "./observe";
@@ -36,17 +46,11 @@ export async function processEnvironment(environmentId: string): Promise<void> {
 
 type Planned = { kind: StepKind; containerId?: string; target: string; toNodeId?: string };
 
-async function planSteps(op: {
-  id: string;
-  kind: string;
-  environmentId: string | null;
-  input: unknown;
-}): Promise<Planned[]> {
+async function planSteps(op: OpRow): Promise<Planned[]> {
   if (!op.environmentId) return [];
-  if (op.kind === "MIGRATE") {
-    const moves = (op.input as { moves?: { containerId: string; toNodeId: string }[] }).moves ?? [];
+  if (op.payload.kind === "MIGRATE") {
     return [
-      ...moves.map((m) => ({
+      ...op.payload.input.moves.map((m) => ({
         kind: "migrate" as const,
         containerId: m.containerId,
         toNodeId: m.toNodeId,
@@ -57,7 +61,7 @@ async function planSteps(op: {
   }
   const state = await loadEnvironmentState(op.environmentId);
   if (!state) return [];
-  const restart = new Set(((op.input as { restart?: string[] })?.restart ?? []) as string[]);
+  const restart = new Set(containersToRestart(op.payload));
   return planEnvironment({
     environment: { id: state.env.id, desired: state.env.desiredState },
     containers: state.desired,
@@ -68,37 +72,45 @@ async function planSteps(op: {
 }
 
 async function runOperation(operationId: string): Promise<void> {
-  let op = await db.operation.findUniqueOrThrow({
+  let row = await db.operation.findUniqueOrThrow({
     where: { id: operationId },
     include: { steps: { orderBy: { position: "asc" } } },
   });
+  let payload: OperationPayload;
+  try {
+    payload = parseOperation(row);
+  } catch (error) {
+    if (!(error instanceof InvalidOperationInput)) throw error;
+    // Retrying cannot fix a row that does not fit its kind: fail it with the reason instead.
+    await failOperation({ op: { ...row, payload: null }, stepId: null, stepKind: "input", message: error.message });
+    return;
+  }
+  let op: OpRow & { steps: StepRow[]; status: string } = { ...row, payload };
   if (op.steps.length === 0) {
-    let planned;
+    let steps;
     try {
-      planned = await planSteps(op);
+      const planned = await planSteps(op);
+      steps = planned.map((s, position) => ({ operationId: op.id, position, target: s.target, ...stepRow(s) }));
     } catch (error) {
       if (isTransientError(error)) throw new RetryLater(`observing failed: ${(error as Error).message}`);
+      if (error instanceof InvalidOperationInput) {
+        await failOperation({ op, stepId: null, stepKind: "plan", message: error.message });
+        return;
+      }
       throw error;
     }
     await db.$transaction([
-      db.operationStep.createMany({
-        data: planned.map((s, position) => ({
-          operationId: op.id,
-          position,
-          kind: s.kind,
-          target: s.target,
-          input: { containerId: s.containerId ?? null, toNodeId: s.toNodeId ?? null },
-        })),
-      }),
+      db.operationStep.createMany({ data: steps }),
       db.operation.update({
         where: { id: op.id },
         data: { status: "RUNNING", startedAt: new Date(), attempts: { increment: 1 } },
       }),
     ]);
-    op = await db.operation.findUniqueOrThrow({
+    row = await db.operation.findUniqueOrThrow({
       where: { id: operationId },
       include: { steps: { orderBy: { position: "asc" } } },
     });
+    op = { ...row, payload };
   } else if (op.status === "PENDING") {
     await db.operation.update({
       where: { id: op.id },
@@ -130,7 +142,7 @@ async function runOperation(operationId: string): Promise<void> {
     where: { id: op.id },
     data: { status: "SUCCEEDED", finishedAt: new Date(), error: null },
   });
-  if (op.kind === "MIGRATE") await finishEvacuation((op.input as { parentId?: string | null }).parentId ?? null);
+  if (op.payload.kind === "MIGRATE") await finishEvacuation(op.payload.input.parentId);
 }
 
 /** The node's EVACUATE operation succeeds when its last MIGRATE operation has. */
@@ -161,14 +173,25 @@ const MAX_WAVE = Number(process.env.HOSTPLANE_STEP_PARALLELISM ?? 6);
 
 class OperationFailed extends Error {}
 
-type StepRow = { id: string; kind: string; attempts: number; input: unknown };
-type OpRow = { id: string; kind: string; environmentId: string | null; input: unknown; userId: string | null };
+type StepRow = { id: string; kind: string; status: string; attempts: number; input: unknown };
+type OpRow = {
+  id: string;
+  kind: string;
+  environmentId: string | null;
+  userId: string | null;
+  payload: OperationPayload;
+};
 
 async function runStep(op: OpRow, step: StepRow): Promise<void> {
-  const { containerId = null, toNodeId = null } = (step.input ?? {}) as {
-    containerId?: string | null;
-    toNodeId?: string | null;
-  };
+  let parsed;
+  try {
+    parsed = parseStep(step);
+  } catch (error) {
+    if (!(error instanceof InvalidOperationInput)) throw error;
+    await failOperation({ op, stepId: step.id, stepKind: step.kind, message: error.message });
+    throw new OperationFailed(error.message);
+  }
+  const { containerId, toNodeId } = parsed;
   const attempts = step.attempts + 1;
   await db.operationStep.update({
     where: { id: step.id },
@@ -178,7 +201,7 @@ async function runStep(op: OpRow, step: StepRow): Promise<void> {
     const message = await executeStep({
       environmentId: op.environmentId,
       containerId,
-      kind: step.kind as StepKind,
+      kind: parsed.kind,
       operationId: op.id,
       stepId: step.id,
       toNodeId,
@@ -223,26 +246,28 @@ function describe(error: unknown): string {
  * them and releases their reservations), leaving an environment the user can retry or delete.
  */
 async function failOperation(options: {
-  op: { id: string; kind: string; environmentId: string | null; input: unknown; userId: string | null };
-  stepId: string;
+  /** payload is null when the operation's own input could not be read. */
+  op: Omit<OpRow, "payload"> & { payload: OperationPayload | null };
+  stepId: string | null;
   stepKind: string;
   message: string;
-  permanentReason: string | null;
+  permanentReason?: string | null;
 }) {
   const { op } = options;
   const summary = `${options.stepKind} failed: ${options.permanentReason ?? options.message.split(" — ")[0]}`.slice(
     0,
     300,
   );
-  const created = ((op.input as { containerIds?: string[] })?.containerIds ?? []) as string[];
+  const created = op.payload ? createdContainers(op.payload) : [];
   const first = await db.$transaction(async (tx) => {
-    await tx.operationStep.update({
-      where: { id: options.stepId },
-      data: { status: "FAILED", finishedAt: new Date(), message: options.message },
-    });
+    if (options.stepId)
+      await tx.operationStep.update({
+        where: { id: options.stepId },
+        data: { status: "FAILED", finishedAt: new Date(), message: options.message },
+      });
     // Several steps of one parallel wave may fail: only the first one fails the operation.
     const claimed = await tx.operation.updateMany({
-      where: { id: op.id, status: "RUNNING" },
+      where: { id: op.id, status: { in: ["PENDING", "RUNNING"] } },
       data: { status: "FAILED", finishedAt: new Date(), error: summary },
     });
     if (claimed.count === 0) return false;
@@ -257,10 +282,9 @@ async function failOperation(options: {
       await tx.container.updateMany({ where: { id: { in: created } }, data: { desiredState: "DELETED" } });
       await tx.operation.create({
         data: {
-          kind: "ROLLBACK",
+          ...operationRow("ROLLBACK", { rollbackOf: op.id, containerIds: created }),
           environmentId: env.id,
           userId: op.userId,
-          input: { rollbackOf: op.id, containerIds: created },
         },
       });
     }

@@ -4,6 +4,7 @@
 import { db } from "@/lib/db/client";
 import { recordAudit } from "@/lib/services/audit";
 import { dispatch } from "@/lib/services/operations";
+import { operationRow } from "@/lib/validation/operations";
 import { getStack } from "@/lib/stacks/catalog";
 import { probeStackService } from "@/lib/orchestrator/engines/lxc/templates";
 import { runStackHook } from "./stack-hooks";
@@ -54,9 +55,8 @@ export async function healthCheckOnce(
       if (busy) return;
       await db.operation.create({
         data: {
-          kind: "REPAIR",
+          ...operationRow("REPAIR", { restart: [c.id], reason: `port ${port} did not answer ${failures} times` }),
           environmentId: c.environmentId,
-          input: { restart: [c.id], reason: `port ${port} did not answer ${failures} times` },
         },
       });
       await recordAudit({

@@ -7,6 +7,7 @@ import { containerNameFor, isManagedName, type ContainerEngine } from "@/lib/orc
 import { recordAudit } from "@/lib/services/audit";
 import { engineFor } from "@/lib/services/node-engine";
 import { dispatch } from "@/lib/services/operations";
+import { operationRow } from "@/lib/validation/operations";
 
 const firstSeenOrphans = new Map<string, number>();
 
@@ -97,7 +98,7 @@ export async function resyncOnce(options: {
           db.container.update({ where: { id: row.id }, data: { observedState: state ?? "FAILED", lastError: reason } }),
           db.environment.update({ where: { id: row.environmentId }, data: { status: "DEGRADED" } }),
           db.operation.create({
-            data: { kind: "REPAIR", environmentId: row.environmentId, input: { containerId: row.id, reason } },
+            data: { ...operationRow("REPAIR", { containerId: row.id, reason }), environmentId: row.environmentId },
           }),
         ]);
         busy.add(row.environmentId);
