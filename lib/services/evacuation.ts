@@ -122,6 +122,19 @@ async function startMoves(o: { actor: Actor; nodeId: string; only?: string[]; ev
       });
       ops.push(op.id);
     }
+    if (o.evacuate)
+      await recordAudit(
+        {
+          actorId: o.actor.id,
+          actorEmail: o.actor.email,
+          action: "node.evacuate",
+          targetType: "node",
+          targetId: node.id,
+          ip: o.ip,
+          detail: { moves: plan.moves.length },
+        },
+        tx,
+      );
     return {
       parentId: parent?.id ?? ops[0] ?? null,
       envs: [...perEnv.keys()],
@@ -140,35 +153,5 @@ export async function evacuateNode(o: {
 }): Promise<{ operationId: string }> {
   assertAdminActor(o.actor);
   const r = await startMoves({ ...o, evacuate: true });
-  await recordAudit({
-    actorId: o.actor.id,
-    actorEmail: o.actor.email,
-    action: "node.evacuate",
-    targetType: "node",
-    targetId: o.nodeId,
-    ip: o.ip,
-    detail: { moves: r.moves },
-  });
-  return { operationId: r.parentId! };
-}
-
-/** Moves one container to wherever the scheduler places it (admin). */
-export async function migrateContainer(o: {
-  actor: Actor;
-  containerId: string;
-  ip?: string | null;
-}): Promise<{ operationId: string }> {
-  assertAdminActor(o.actor);
-  const c = await db.container.findUnique({ where: { id: o.containerId } });
-  if (!c?.hardwareNodeId) throw new AppError("NOT_FOUND", "Container not found.");
-  const r = await startMoves({ actor: o.actor, nodeId: c.hardwareNodeId, only: [c.id], evacuate: false });
-  await recordAudit({
-    actorId: o.actor.id,
-    actorEmail: o.actor.email,
-    action: "container.migrate",
-    targetType: "container",
-    targetId: c.id,
-    ip: o.ip,
-  });
   return { operationId: r.parentId! };
 }

@@ -2,6 +2,7 @@
 // Operation in one transaction, then ask a worker to converge the environment.
 import { db, type Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { recordAudit, type AuditAction } from "./audit";
 import { operationRow, type OperationInput, type OperationKind } from "@/lib/validation/operations";
 import { enqueueEnvironment } from "@/lib/worker/queue";
 import { failpoint } from "@/lib/worker/failpoint";
@@ -32,6 +33,36 @@ export async function recordOperation<K extends OperationKind>(
     },
     select: { id: true },
   });
+}
+
+/**
+ * Records an operation on an environment and the audit event of the request that caused it, both in
+ * the caller's transaction: the event commits with the change it records (and is retried with it).
+ */
+export async function recordAuditedOperation<K extends OperationKind>(
+  tx: Tx,
+  operation: Parameters<typeof recordOperation<K>>[1] & { environmentId: string },
+  audit: {
+    actor: { id: string; email: string };
+    action: AuditAction;
+    ip?: string | null;
+    detail?: Record<string, unknown>;
+  },
+) {
+  const op = await recordOperation(tx, operation);
+  await recordAudit(
+    {
+      actorId: audit.actor.id,
+      actorEmail: audit.actor.email,
+      action: audit.action,
+      targetType: "environment",
+      targetId: operation.environmentId,
+      ip: audit.ip,
+      detail: { operationId: op.id, ...audit.detail },
+    },
+    tx,
+  );
+  return op;
 }
 
 /** After the intent is committed: hand it to a worker. A lost hand-off is recovered by resync. */

@@ -32,23 +32,29 @@ export async function addSshKey(options: { actor: Actor; input: unknown; ip?: st
     throw new AppError("CONFLICT", `This key is already added as "${existing.name}".`, {
       fieldErrors: { publicKey: ["Already added."] },
     });
-  const row = await db.sshKey.create({
-    data: {
-      userId: options.actor.id,
-      name: name.slice(0, 64),
-      publicKey: key.normalized,
-      fingerprint: key.fingerprint,
-    },
-    select: { id: true },
-  });
-  await recordAudit({
-    actorId: options.actor.id,
-    actorEmail: options.actor.email,
-    action: "sshkey.add",
-    targetType: "sshkey",
-    targetId: row.id,
-    ip: options.ip,
-    detail: { fingerprint: key.fingerprint, type: key.type },
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.sshKey.create({
+      data: {
+        userId: options.actor.id,
+        name: name.slice(0, 64),
+        publicKey: key.normalized,
+        fingerprint: key.fingerprint,
+      },
+      select: { id: true },
+    });
+    await recordAudit(
+      {
+        actorId: options.actor.id,
+        actorEmail: options.actor.email,
+        action: "sshkey.add",
+        targetType: "sshkey",
+        targetId: created.id,
+        ip: options.ip,
+        detail: { fingerprint: key.fingerprint, type: key.type },
+      },
+      tx,
+    );
+    return created;
   });
   return { id: row.id, fingerprint: key.fingerprint };
 }
@@ -57,14 +63,19 @@ export async function removeSshKey(options: { actor: Actor; input: unknown; ip?:
   const parsed = ZRemoveSshKeyInput.safeParse(options.input);
   if (!parsed.success) throw new AppError("VALIDATION", "Invalid request.");
   // Ownership in the query: another user's key id deletes nothing and answers not found.
-  const removed = await db.sshKey.deleteMany({ where: { id: parsed.data.keyId, userId: options.actor.id } });
-  if (removed.count === 0) throw new AppError("NOT_FOUND", "SSH key not found.");
-  await recordAudit({
-    actorId: options.actor.id,
-    actorEmail: options.actor.email,
-    action: "sshkey.remove",
-    targetType: "sshkey",
-    targetId: parsed.data.keyId,
-    ip: options.ip,
+  await db.$transaction(async (tx) => {
+    const removed = await tx.sshKey.deleteMany({ where: { id: parsed.data.keyId, userId: options.actor.id } });
+    if (removed.count === 0) throw new AppError("NOT_FOUND", "SSH key not found.");
+    await recordAudit(
+      {
+        actorId: options.actor.id,
+        actorEmail: options.actor.email,
+        action: "sshkey.remove",
+        targetType: "sshkey",
+        targetId: parsed.data.keyId,
+        ip: options.ip,
+      },
+      tx,
+    );
   });
 }

@@ -259,7 +259,7 @@ async function failOperation(options: {
     300,
   );
   const created = op.payload ? createdContainers(op.payload) : [];
-  const first = await db.$transaction(async (tx) => {
+  await db.$transaction(async (tx) => {
     if (options.stepId)
       await tx.operationStep.update({
         where: { id: options.stepId },
@@ -270,14 +270,25 @@ async function failOperation(options: {
       where: { id: op.id, status: { in: ["PENDING", "RUNNING"] } },
       data: { status: "FAILED", finishedAt: new Date(), error: summary },
     });
-    if (claimed.count === 0) return false;
+    if (claimed.count === 0) return;
+    await recordAudit(
+      {
+        actorId: op.userId,
+        action: "operation.failed",
+        targetType: "operation",
+        targetId: op.id,
+        result: "FAILURE",
+        detail: { kind: op.kind, environmentId: op.environmentId, error: options.message.slice(0, 500) },
+      },
+      tx,
+    );
     await tx.operationStep.updateMany({
       where: { operationId: op.id, status: "PENDING" },
       data: { status: "SKIPPED" },
     });
-    if (!op.environmentId) return true;
+    if (!op.environmentId) return;
     const env = await tx.environment.findUnique({ where: { id: op.environmentId } });
-    if (!env) return true;
+    if (!env) return;
     if (created.length && (op.kind === "CREATE" || op.kind === "SCALE")) {
       await tx.container.updateMany({ where: { id: { in: created } }, data: { desiredState: "DELETED" } });
       await tx.operation.create({
@@ -293,15 +304,5 @@ async function failOperation(options: {
         where: { id: env.id },
         data: { status: op.kind === "CREATE" ? "FAILED" : "DEGRADED" },
       });
-    return true;
-  });
-  if (!first) return;
-  await recordAudit({
-    actorId: op.userId,
-    action: "operation.failed",
-    targetType: "operation",
-    targetId: op.id,
-    result: "FAILURE",
-    detail: { kind: op.kind, environmentId: op.environmentId, error: options.message.slice(0, 500) },
   });
 }
