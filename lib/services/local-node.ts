@@ -3,6 +3,7 @@
 // is enrolled; the nodes page shows why and the exact command that fixes it.
 import { existsSync } from "node:fs";
 import { db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { LocalRunner, runFile } from "@/lib/orchestrator/transport";
 import { createEngine } from "@/lib/orchestrator/engines";
 import { nextFreeSubnet } from "@/lib/validation/regions";
@@ -123,7 +124,7 @@ export async function ensureLocalNode(): Promise<LocalNodeOutcome> {
     return { status: "enrolled", nodeId: node.id };
   } catch (error) {
     // Two panel instances starting together: the unique name decides, the other one just uses it.
-    if ((error as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(error)) {
       const node = await db.hardwareNode.findUnique({ where: { name: LOCAL_NODE.name }, select: { id: true } });
       if (node) return { status: "exists", nodeId: node.id };
     }

@@ -1,5 +1,6 @@
 // Regions (host groups): names, subnet pools, the default region and maintenance.
 import { db, type Db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
 import { zodFieldErrors } from "@/lib/validation/errors";
 import {
@@ -86,10 +87,6 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   if (!parsed.success)
     throw new AppError("VALIDATION", "Check the highlighted fields.", { fieldErrors: zodFieldErrors(parsed.error) });
   return parsed.data;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string })?.code === "P2002";
 }
 
 const nameTaken = (name: string) =>
