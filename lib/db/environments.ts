@@ -1,5 +1,6 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth/session";
+import { containerNameFor } from "@/lib/orchestrator/engines/names";
 import { stepContainerId } from "@/lib/validation/operations";
 import { db, Db } from "./client";
 
@@ -147,7 +148,6 @@ export async function authorizeEnvironmentAccess(user: Viewer | null, environmen
   return env ? { ok: true, environmentId: env.id } : { ok: false, status: 404 };
 }
 
-const containerName = (id: string) => `hp-${id.toLowerCase()}`;
 const OPEN_OPERATION = ["PENDING", "RUNNING"] as const;
 const SPARK_WINDOW_MS = 10 * 60 * 1000;
 
@@ -331,7 +331,7 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
       .filter((c) => c.layerId === l.id)
       .map((c) => ({
         id: c.id,
-        name: containerName(c.id),
+        name: containerNameFor(c.id),
         ordinal: c.ordinal,
         ip: c.ip,
         state: c.observedState,
@@ -467,7 +467,7 @@ export async function getContainerDetail(
   ].sort((a, b) => b.at.localeCompare(a.at));
   return {
     id: c.id,
-    name: containerName(c.id),
+    name: containerNameFor(c.id),
     ip: c.ip,
     state: c.observedState,
     desiredState: c.desiredState,

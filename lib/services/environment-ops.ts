@@ -4,7 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB, placeScaleOut } from "@/lib/orchestrator/scheduler";
+import { cloudletsToResources } from "@/lib/orchestrator/cloudlet";
+import { CLOUDLET_RAM_MIB, placeScaleOut } from "@/lib/orchestrator/scheduler";
 import { ZLifecycleTarget, ZResizeLayerInput, ZScaleLayerInput } from "@/lib/validation/environments";
 import { zodFieldErrors } from "@/lib/validation/errors";
 import type { Actor } from "./environments";
@@ -306,8 +307,7 @@ export async function resizeLayer(options: { actor: Actor; input: unknown; ip?: 
           tx,
           {
             nodeId,
-            ramMib: dRes * CLOUDLET_RAM_MIB * n,
-            cpuMhz: dRes * CLOUDLET_CPU_MHZ * n,
+            ...cloudletsToResources(dRes * n),
             diskGib: 0,
             containers: 0,
             limitCloudlets: dLimit,

@@ -2,7 +2,7 @@
 // anything runs; each step is marked RUNNING before and SUCCEEDED/FAILED after it runs, so a
 // crash at any point resumes at the first unfinished step (steps are idempotent).
 import { db } from "@/lib/db/client";
-import { isTransientError } from "@/lib/orchestrator/engines";
+import { containerNameFor, isTransientError } from "@/lib/orchestrator/engines";
 import { planEnvironment, type StepKind } from "@/lib/orchestrator/reconciler/plan";
 import { recordAudit } from "@/lib/services/audit";
 import {
@@ -54,7 +54,7 @@ async function planSteps(op: OpRow): Promise<Planned[]> {
         kind: "migrate" as const,
         containerId: m.containerId,
         toNodeId: m.toNodeId,
-        target: `hp-${m.containerId} → ${m.toNodeId}`,
+        target: `${containerNameFor(m.containerId)} → ${m.toNodeId}`,
       })),
       { kind: "mark-running" as const, target: `environment ${op.environmentId}` },
     ];
