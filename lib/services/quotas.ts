@@ -6,6 +6,7 @@ import {
   ZQuotaLimits,
   ZSetSignupInput,
   ZSetUserQuotaInput,
+  pickQuotaLimits,
   type QuotaLimits,
 } from "@/lib/validation/quotas";
 import { audited, parseInput, type AdminActor } from "./regions";
@@ -20,20 +21,11 @@ export async function setUserQuota(o: { actor: AdminActor; input: unknown; ip?: 
       const { userId: id, ...limits } = parseInput(ZSetUserQuotaInput, o.input);
       const user = await db.user.findUnique({ where: { id }, select: { email: true, quota: true } });
       if (!user) throw new AppError("NOT_FOUND", "That user does not exist.");
-      ctx.detail = { email: user.email, from: user.quota ? pickLimits(user.quota) : null, to: limits };
+      ctx.detail = { email: user.email, from: user.quota ? pickQuotaLimits(user.quota) : null, to: limits };
       await db.quota.upsert({ where: { userId: id }, create: { userId: id, ...limits }, update: limits });
       return limits;
     },
   );
-}
-
-function pickLimits(q: QuotaLimits): QuotaLimits {
-  return {
-    maxEnvironments: q.maxEnvironments,
-    maxCloudletsPerContainer: q.maxCloudletsPerContainer,
-    maxContainersPerLayer: q.maxContainersPerLayer,
-    maxReservedCloudlets: q.maxReservedCloudlets,
-  };
 }
 
 /** The quota new accounts start with (Setting "defaultQuota"); existing accounts keep theirs. */
