@@ -7,11 +7,6 @@ import { db, Db } from "./client";
 type Viewer = Pick<SessionUser, "id" | "role">;
 const P = Db.Prisma;
 
-/** Ownership lives in the query: developers count their own, admins count all. */
-export async function countEnvironmentsFor(user: SessionUser): Promise<number> {
-  return db.environment.count({ where: user.role === "ADMIN" ? {} : { ownerId: user.id } });
-}
-
 export const ENVIRONMENT_STATUSES = [
   "CREATING",
   "RUNNING",

@@ -88,13 +88,3 @@ export async function findByIdempotencyKey(key: string | null | undefined, userI
   if (op && op.userId !== userId) throw new AppError("CONFLICT", "This idempotency key was used by another request.");
   return op;
 }
-
-/** Environments with unfinished work: resync re-dispatches them (covers crashes before enqueue). */
-export async function listEnvironmentsWithOpenOperations(): Promise<string[]> {
-  const rows = await db.operation.findMany({
-    where: { status: { in: ["PENDING", "RUNNING"] }, environmentId: { not: null } },
-    select: { environmentId: true },
-    distinct: ["environmentId"],
-  });
-  return rows.map((r) => r.environmentId!).filter(Boolean);
-}
