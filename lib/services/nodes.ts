@@ -354,12 +354,15 @@ export async function setNodeStatus(o: {
       ctx.detail = { name: node.name, from: node.status, to: input.status };
       if (node.status === "EVACUATING")
         throw new AppError("CONFLICT", `${node.name} is being evacuated; wait for the evacuation to finish.`);
-      const updated = await db.hardwareNode.updateMany({
-        where: { id: node.id, version: node.version },
-        data: { status: input.status, version: { increment: 1 } },
+      await db.$transaction(async (tx) => {
+        const updated = await tx.hardwareNode.updateMany({
+          where: { id: node.id, version: node.version },
+          data: { status: input.status, version: { increment: 1 } },
+        });
+        if (updated.count !== 1)
+          throw new AppError("CONFLICT", `${node.name} changed at the same time; reload and try again.`);
+        await ctx.commit(tx);
       });
-      if (updated.count !== 1)
-        throw new AppError("CONFLICT", `${node.name} changed at the same time; reload and try again.`);
       return { id: node.id, status: input.status };
     },
   );
@@ -390,9 +393,12 @@ export async function decommissionNode(o: {
           `${node.name} still hosts ${containers} container${containers === 1 ? "" : "s"}. Evacuate it first, then decommission.`,
         );
       // The guard sits in the delete itself, so a container placed in between keeps the node.
-      const deleted = await db.hardwareNode.deleteMany({ where: { id: node.id, containers: { none: {} } } });
-      if (deleted.count !== 1)
-        throw new AppError("CONFLICT", `${node.name} received a container meanwhile; evacuate it first.`);
+      await db.$transaction(async (tx) => {
+        const deleted = await tx.hardwareNode.deleteMany({ where: { id: node.id, containers: { none: {} } } });
+        if (deleted.count !== 1)
+          throw new AppError("CONFLICT", `${node.name} received a container meanwhile; evacuate it first.`);
+        await ctx.commit(tx);
+      });
       forgetEngine(node.id);
       await unlink(path.join(knownHostsDir(), node.id)).catch(() => undefined);
       return { id: node.id };
@@ -421,7 +427,10 @@ export async function refreshNodeFacts(o: {
         await db.hardwareNode.update({ where: { id: node.id }, data: { lastError: message } });
         throw new AppError("ENGINE_FAILED", `${node.name} did not answer the probe: ${message}`);
       }
-      await db.hardwareNode.update({ where: { id: node.id }, data: observedColumns(facts) });
+      await db.$transaction(async (tx) => {
+        await tx.hardwareNode.update({ where: { id: node.id }, data: observedColumns(facts) });
+        await ctx.commit(tx);
+      });
       return facts;
     },
   );
@@ -460,19 +469,22 @@ export async function updateNode(o: { actor: AdminActor; input: unknown; ip?: st
         labels: input.labels,
         overcommitRatio: input.overcommitRatio,
       };
-      const updated = await db.hardwareNode.updateMany({
-        where: { id: node.id, version: node.version },
-        data: {
-          ...next,
-          cores,
-          mhzPerCore,
-          labels: input.labels ?? undefined,
-          overcommitRatio: input.overcommitRatio ?? undefined,
-          version: { increment: 1 },
-        },
+      await db.$transaction(async (tx) => {
+        const updated = await tx.hardwareNode.updateMany({
+          where: { id: node.id, version: node.version },
+          data: {
+            ...next,
+            cores,
+            mhzPerCore,
+            labels: input.labels ?? undefined,
+            overcommitRatio: input.overcommitRatio ?? undefined,
+            version: { increment: 1 },
+          },
+        });
+        if (updated.count !== 1)
+          throw new AppError("CONFLICT", `${node.name} changed at the same time; reload and try again.`);
+        await ctx.commit(tx);
       });
-      if (updated.count !== 1)
-        throw new AppError("CONFLICT", `${node.name} changed at the same time; reload and try again.`);
       return { id: node.id };
     },
   );
