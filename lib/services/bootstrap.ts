@@ -20,6 +20,7 @@ export async function ensureFirstAdmin(options: { email?: string; password?: str
   const generated = !password;
   password ??= randomBytes(15).toString("base64url");
   const quota = await getDefaultQuota();
+  const passwordHash = await hashPassword(password);
   await db.$transaction(async (tx) => {
     const admin = await tx.user.upsert({
       where: { email },
@@ -27,13 +28,13 @@ export async function ensureFirstAdmin(options: { email?: string; password?: str
         email,
         name: "Administrator",
         role: "ADMIN",
-        passwordHash: await hashPassword(password),
+        passwordHash,
         quota: { create: quota },
       },
       update: {
         role: "ADMIN",
         status: "ACTIVE",
-        passwordHash: await hashPassword(password),
+        passwordHash,
         sessionVersion: { increment: 1 },
       },
     });
