@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { db } from "../../lib/db/client";
 import { destroyManagedContainers } from "../../lib/orchestrator/engines/lxc/test-hosts";
 import { hashPassword } from "../../lib/auth/hash";
+import type { QuotaLimits } from "../../lib/validation/quotas";
 
 let seq = 0;
 const uniq = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
@@ -15,12 +16,7 @@ export async function makeRegion(name = `r-${uniq()}`) {
 export async function makeUser(
   options: {
     role?: "ADMIN" | "DEVELOPER";
-    quota?: Partial<{
-      maxEnvironments: number;
-      maxCloudletsPerContainer: number;
-      maxContainersPerLayer: number;
-      maxReservedCloudlets: number;
-    }>;
+    quota?: Partial<QuotaLimits>;
   } = {},
 ) {
   const email = `u-${uniq()}@test.local`;
