@@ -7,7 +7,7 @@ import { containerNameFor, isManagedName, type ContainerEngine } from "@/lib/orc
 import { auditEventData, recordAudit } from "@/lib/services/audit";
 import { engineFor } from "@/lib/services/node-engine";
 import { dispatch } from "@/lib/services/operations";
-import { operationRow } from "@/lib/validation/operations";
+import { operationRow, type OperationKind } from "@/lib/validation/operations";
 
 const firstSeenOrphans = new Map<string, number>();
 
@@ -205,6 +205,20 @@ async function destroyOrphans(o: {
   }
 }
 
+/** Operations that act on one environment (the others act on nodes: MIGRATE and EVACUATE carry a node, TEMPLATE too). */
+const ENVIRONMENT_OPERATION_KINDS = [
+  "CREATE",
+  "START",
+  "STOP",
+  "RESTART",
+  "SCALE",
+  "RESIZE",
+  "DELETE",
+  "RETRY",
+  "REPAIR",
+  "ROLLBACK",
+] satisfies OperationKind[];
+
 /** Environments with unfinished operations get (re)dispatched: covers a crash before the hand-off. */
 export async function redispatchOpenOperations(): Promise<number> {
   // An open operation whose environment is gone cannot run again: close it (defensive; deletion
@@ -214,7 +228,7 @@ export async function redispatchOpenOperations(): Promise<number> {
       status: { in: ["PENDING", "RUNNING"] },
       environmentId: null,
       hardwareNodeId: null,
-      kind: { in: ["CREATE", "START", "STOP", "RESTART", "SCALE", "RESIZE", "DELETE", "RETRY", "REPAIR", "ROLLBACK"] },
+      kind: { in: ENVIRONMENT_OPERATION_KINDS },
     },
     data: { status: "CANCELLED", finishedAt: new Date(), error: "environment no longer exists" },
   });
