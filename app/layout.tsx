@@ -5,6 +5,14 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Hostplane", template: "%s · Hostplane" },
   description: "Self-hosted PaaS control panel",
+  // Files in public/ (rendered from public/icon.svg by scripts/make-icons.ts); the manifest is app/manifest.ts.
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "48x48" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: { url: "/apple-touch-icon.png", sizes: "180x180" },
+  },
 };
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };

@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { E2E_LOCAL } from "../playwright.config";
 import { startSshd, type TestSshd } from "../scripts/test/sshd";
 import { adminPage, formAlert, signUp } from "./fixtures";
+import { destroyManagedContainers } from "../lib/orchestrator/engines/lxc/test-hosts";
 
 // The second hardware node is this machine again, reached over SSH on loopback with its own
 // lxcpath, bridge name and /24, so it never touches the "local" node's paths.
@@ -54,10 +55,7 @@ test.afterAll(async ({ browser }) => {
   }
   await developer?.close().catch(() => undefined);
   // Only our own node's leftovers: containers in its lxcpath, the lxcpath, its bridge.
-  if (existsSync(NODE_LXC)) {
-    for (const name of readdirSync(NODE_LXC))
-      if (name.startsWith("hp-")) execFileSync("lxc-destroy", ["-P", NODE_LXC, "-n", name, "-f"], { stdio: "ignore" });
-  }
+  destroyManagedContainers(NODE_LXC);
   await sshd?.stop();
   rmSync(NODE_LXC, { recursive: true, force: true });
   try {

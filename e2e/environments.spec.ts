@@ -3,12 +3,13 @@
 // and quota refusals; cross-tenant isolation of pages, the events stream and server actions.
 import { expect, test, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { E2E_DATA_DIR, E2E_LOCAL } from "../playwright.config";
 import { signUp } from "./fixtures";
+import { destroyManagedContainers } from "../lib/orchestrator/engines/lxc/test-hosts";
 
 /** README screenshots are refreshed on request only (HOSTPLANE_SCREENSHOTS=1), so test runs leave the tree clean. */
 async function readmeScreenshot(page: Page, file: string, fullPage = false) {
@@ -118,10 +119,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   // Only our own test nodes' leftovers: containers in their lxcpaths, their bridges.
   for (const n of EXTRA_NODES) {
-    if (existsSync(n.lxcPath))
-      for (const name of readdirSync(n.lxcPath))
-        if (name.startsWith("hp-"))
-          execFileSync("lxc-destroy", ["-P", n.lxcPath, "-n", name, "-f"], { stdio: "ignore" });
+    destroyManagedContainers(n.lxcPath);
     rmSync(n.lxcPath, { recursive: true, force: true });
     try {
       execFileSync("ip", ["link", "del", n.bridge], { stdio: "ignore" });

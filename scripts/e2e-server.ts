@@ -1,7 +1,7 @@
 // The end-to-end tests' server: the production build on a fresh, empty database every run.
 // Playwright starts web servers before its globalSetup, so the wipe has to happen here.
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
+import { destroyManagedContainers } from "../lib/orchestrator/engines/lxc/test-hosts";
 
 const dir = process.env.HOSTPLANE_DATA_DIR;
 if (!dir || !dir.includes("hostplane-e2e"))
@@ -10,9 +10,5 @@ rmSync(dir, { recursive: true, force: true });
 
 // Containers left in the e2e node's own lxcpath by an earlier, crashed run (only hp-* names there).
 const lxcPath = process.env.HOSTPLANE_LOCAL_LXC_PATH;
-if (lxcPath?.includes("hostplane-e2e") && existsSync(lxcPath)) {
-  for (const name of readdirSync(lxcPath).filter((n) => n.startsWith("hp-"))) {
-    spawnSync("lxc-destroy", ["-P", lxcPath, "-n", name, "-f"], { stdio: "ignore" });
-  }
-}
+if (lxcPath?.includes("hostplane-e2e")) destroyManagedContainers(lxcPath);
 void import("./serve");

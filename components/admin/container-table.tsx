@@ -1,10 +1,11 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import type { ContainerListItem } from "@/lib/db/containers";
+import type { Tone } from "@/lib/tone";
 import { formatMhz, formatMib } from "./format";
 import { SortHeader } from "./sort-header";
 
-const STATE_TONE: Record<string, "green" | "amber" | "red" | "blue" | "slate"> = {
+const STATE_TONE: Record<string, Tone> = {
   RUNNING: "green",
   STOPPED: "slate",
   FAILED: "red",

@@ -1,5 +1,6 @@
 // Pure display helpers for the admin console (no React, no data): unit-tested.
 import { loadMark, type NodeLoad } from "@/lib/orchestrator/scheduler";
+import type { Tone } from "@/lib/tone";
 
 /** The scheduler's own load snapshot: the rating reads exactly what placement reads. */
 export type NodeLoadInput = NodeLoad;
@@ -8,7 +9,7 @@ export type LoadRating = {
   mark: number;
   level: "idle" | "low" | "moderate" | "high";
   label: string;
-  tone: "green" | "blue" | "amber" | "red";
+  tone: Exclude<Tone, "slate">;
 };
 
 /**
@@ -60,7 +61,7 @@ export const ENGINE_LABEL: Record<"LXC" | "VIRTUOZZO" | "SIM", string> = {
   SIM: "simulated",
 };
 
-export const NODE_STATUS: Record<string, { label: string; tone: "green" | "amber" | "red" | "blue" | "slate" }> = {
+export const NODE_STATUS: Record<string, { label: string; tone: Tone }> = {
   ACTIVE: { label: "Active", tone: "green" },
   MAINTENANCE: { label: "Maintenance", tone: "amber" },
   EVACUATING: { label: "Evacuating", tone: "blue" },

@@ -11,13 +11,9 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { useFormSubmit } from "./use-form-submit";
+import type { QuotaLimits } from "@/lib/validation/quotas";
 
-export type QuotaValues = {
-  maxEnvironments: number;
-  maxCloudletsPerContainer: number;
-  maxContainersPerLayer: number;
-  maxReservedCloudlets: number;
-};
+export type QuotaValues = QuotaLimits;
 
 function QuotaFields({
   idPrefix,

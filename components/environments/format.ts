@@ -1,8 +1,11 @@
 // Pure display helpers for the developer dashboard (no React, no data access).
-export const CLOUDLET_RAM_MIB = 128;
-export const CLOUDLET_CPU_MHZ = 400;
+import { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB } from "@/lib/orchestrator/cloudlet";
 
-export type Tone = "green" | "amber" | "red" | "slate" | "blue";
+export { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB };
+
+import type { Tone } from "@/lib/tone";
+
+export type { Tone };
 
 const STATUS_TONES: Record<string, Tone> = {
   RUNNING: "green",

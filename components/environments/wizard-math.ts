@@ -1,6 +1,7 @@
 // The topology wizard's live summary: totals and the same quota rules the server enforces
 // (lib/services/quota-check), so the user sees a refusal before submitting.
 import { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB } from "./format";
+import type { QuotaLimits } from "@/lib/validation/quotas";
 
 export type WizardLayer = {
   key: string;
@@ -13,12 +14,7 @@ export type WizardLayer = {
   diskGib: number;
   ha: boolean;
 };
-export type QuotaView = {
-  maxEnvironments: number;
-  maxCloudletsPerContainer: number;
-  maxContainersPerLayer: number;
-  maxReservedCloudlets: number;
-};
+export type QuotaView = QuotaLimits;
 export type UsageView = { environments: number; reservedCloudlets: number };
 
 export type TopologySummary = {

@@ -1,4 +1,5 @@
-type Tone = "green" | "amber" | "red" | "slate" | "blue";
+import type { Tone } from "@/lib/tone";
+
 const tones: Record<Tone, string> = {
   green: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/40 dark:text-emerald-300",
   amber: "bg-amber-100 text-amber-800 dark:bg-amber-900/40 dark:text-amber-300",

@@ -9,17 +9,6 @@ import { listRegions, type RegionListItem } from "./regions";
 
 type Actor = Pick<SessionUser, "role">;
 
-export async function getClusterSummary(actor: Actor) {
-  assertAdmin(actor);
-  const [regions, nodes, environments, users] = await Promise.all([
-    db.region.count(),
-    db.hardwareNode.count(),
-    db.environment.count(),
-    db.user.count(),
-  ]);
-  return { regions, nodes, environments, users };
-}
-
 /** A worker that has not beaten for this long is treated as gone. */
 export const WORKER_STALE_MS = 30_000;
 /** Utilisation above this share of capacity is a problem worth showing first. */

@@ -1,14 +1,11 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth/session";
+import { containerNameFor } from "@/lib/orchestrator/engines/names";
+import { stepContainerId } from "@/lib/validation/operations";
 import { db, Db } from "./client";
 
 type Viewer = Pick<SessionUser, "id" | "role">;
 const P = Db.Prisma;
-
-/** Ownership lives in the query: developers count their own, admins count all. */
-export async function countEnvironmentsFor(user: SessionUser): Promise<number> {
-  return db.environment.count({ where: user.role === "ADMIN" ? {} : { ownerId: user.id } });
-}
 
 export const ENVIRONMENT_STATUSES = [
   "CREATING",
@@ -146,7 +143,6 @@ export async function authorizeEnvironmentAccess(user: Viewer | null, environmen
   return env ? { ok: true, environmentId: env.id } : { ok: false, status: 404 };
 }
 
-const containerName = (id: string) => `hp-${id.toLowerCase()}`;
 const OPEN_OPERATION = ["PENDING", "RUNNING"] as const;
 const SPARK_WINDOW_MS = 10 * 60 * 1000;
 
@@ -230,7 +226,7 @@ type StepRow = {
 
 /** Engine detail (full step messages) is for admins; developers get the operation's summary. */
 function toStep(s: StepRow, viewer: Viewer): StepData {
-  const containerId = ((s.input ?? {}) as { containerId?: string | null }).containerId ?? null;
+  const containerId = stepContainerId(s.input);
   return {
     id: s.id,
     position: s.position,
@@ -334,7 +330,7 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
       .filter((c) => c.layerId === l.id)
       .map((c) => ({
         id: c.id,
-        name: containerName(c.id),
+        name: containerNameFor(c.id),
         ordinal: c.ordinal,
         ip: c.ip,
         state: c.observedState,
@@ -471,7 +467,7 @@ export async function getContainerDetail(
   ].sort((a, b) => b.at.localeCompare(a.at));
   return {
     id: c.id,
-    name: containerName(c.id),
+    name: containerNameFor(c.id),
     ip: c.ip,
     state: c.observedState,
     desiredState: c.desiredState,

@@ -1,6 +1,7 @@
 import "server-only";
 import type { SessionUser } from "@/lib/auth/session";
 import { db } from "./client";
+import { QUOTA_LIMITS_SELECT, type QuotaLimits } from "@/lib/validation/quotas";
 import { getDefaultQuota, isSignupEnabled } from "@/lib/services/settings";
 import { assertAdmin } from "./guard";
 
@@ -22,12 +23,7 @@ export async function getAccountSummary(userId: string) {
   };
 }
 
-export type QuotaView = {
-  maxEnvironments: number;
-  maxCloudletsPerContainer: number;
-  maxContainersPerLayer: number;
-  maxReservedCloudlets: number;
-};
+export type QuotaView = QuotaLimits;
 
 export type UserListItem = {
   id: string;
@@ -61,14 +57,7 @@ export async function listUsers(options: {
       status: true,
       createdAt: true,
       _count: { select: { environments: true } },
-      quota: {
-        select: {
-          maxEnvironments: true,
-          maxCloudletsPerContainer: true,
-          maxContainersPerLayer: true,
-          maxReservedCloudlets: true,
-        },
-      },
+      quota: { select: QUOTA_LIMITS_SELECT },
     },
   });
   return rows.map(({ _count, ...u }) => ({ ...u, environments: _count.environments }));

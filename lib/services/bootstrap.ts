@@ -20,28 +20,35 @@ export async function ensureFirstAdmin(options: { email?: string; password?: str
   const generated = !password;
   password ??= randomBytes(15).toString("base64url");
   const quota = await getDefaultQuota();
-  const user = await db.user.upsert({
-    where: { email },
-    create: {
-      email,
-      name: "Administrator",
-      role: "ADMIN",
-      passwordHash: await hashPassword(password),
-      quota: { create: quota },
-    },
-    update: {
-      role: "ADMIN",
-      status: "ACTIVE",
-      passwordHash: await hashPassword(password),
-      sessionVersion: { increment: 1 },
-    },
-  });
-  await recordAudit({
-    actorId: user.id,
-    actorEmail: email,
-    action: "bootstrap.admin.create",
-    targetType: "user",
-    targetId: user.id,
+  const passwordHash = await hashPassword(password);
+  await db.$transaction(async (tx) => {
+    const admin = await tx.user.upsert({
+      where: { email },
+      create: {
+        email,
+        name: "Administrator",
+        role: "ADMIN",
+        passwordHash,
+        quota: { create: quota },
+      },
+      update: {
+        role: "ADMIN",
+        status: "ACTIVE",
+        passwordHash,
+        sessionVersion: { increment: 1 },
+      },
+    });
+    await recordAudit(
+      {
+        actorId: admin.id,
+        actorEmail: email,
+        action: "bootstrap.admin.create",
+        targetType: "user",
+        targetId: admin.id,
+      },
+      tx,
+    );
+    return admin;
   });
   return { created: true, email, generatedPassword: generated ? password : null };
 }

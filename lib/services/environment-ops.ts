@@ -4,12 +4,12 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB, placeScaleOut } from "@/lib/orchestrator/scheduler";
+import { cloudletsToResources } from "@/lib/orchestrator/cloudlet";
+import { CLOUDLET_RAM_MIB, placeScaleOut } from "@/lib/orchestrator/scheduler";
 import type { LifecycleTarget, ResizeLayerInput, ScaleLayerInput } from "@/lib/validation/environments";
-import { recordAudit } from "./audit";
 import type { Actor } from "./environments";
 import { noCapacityError } from "./environments";
-import { dispatch, recordOperation, type OperationKind } from "./operations";
+import { dispatch, recordAuditedOperation } from "./operations";
 import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
 import { assertQuota, lockOwner } from "./quota-check";
 
@@ -24,25 +24,10 @@ export async function getOwnedEnvironment(actor: Actor, environmentId: string) {
   return env;
 }
 
-async function finish(options: {
-  actor: Actor;
-  environmentId: string;
-  operationId: string;
-  action: string;
-  ip?: string | null;
-  detail?: Record<string, unknown>;
-}) {
-  await recordAudit({
-    actorId: options.actor.id,
-    actorEmail: options.actor.email,
-    action: options.action,
-    targetType: "environment",
-    targetId: options.environmentId,
-    ip: options.ip,
-    detail: { operationId: options.operationId, ...options.detail },
-  });
-  await dispatch(options.environmentId);
-  return { operationId: options.operationId };
+/** After the commit (the operation and its audit event are in it): hand the environment to a worker. */
+async function finish(environmentId: string, operationId: string) {
+  await dispatch(environmentId);
+  return { operationId };
 }
 
 export async function setEnvironmentRunning(options: {
@@ -64,20 +49,23 @@ export async function setEnvironmentRunning(options: {
         where: { environmentId: env.id, desiredState: { not: "DELETED" } },
         data: { desiredState: desired },
       });
-      return recordOperation(tx, {
-        kind: options.running ? "START" : "STOP",
-        environmentId: env.id,
-        userId: options.actor.id,
-      });
+      return recordAuditedOperation(
+        tx,
+        {
+          kind: options.running ? "START" : "STOP",
+          environmentId: env.id,
+          userId: options.actor.id,
+          input: {},
+        },
+        {
+          actor: options.actor,
+          action: options.running ? "environment.start" : "environment.stop",
+          ip: options.ip,
+        },
+      );
     }),
   );
-  return finish({
-    actor: options.actor,
-    environmentId: env.id,
-    operationId: op.id,
-    action: options.running ? "environment.start" : "environment.stop",
-    ip: options.ip,
-  });
+  return finish(env.id, op.id);
 }
 
 /** Stop or start one container; the rest of the environment keeps its desired state. */
@@ -103,22 +91,24 @@ export async function setContainerRunning(options: {
       if (options.running && env.desiredState === "STOPPED")
         await tx.environment.update({ where: { id: env.id }, data: { desiredState: "RUNNING" } });
       await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
-      return recordOperation(tx, {
-        kind: options.running ? "START" : "STOP",
-        environmentId: env.id,
-        userId: options.actor.id,
-        input: { containerId: container.id },
-      });
+      return recordAuditedOperation(
+        tx,
+        {
+          kind: options.running ? "START" : "STOP",
+          environmentId: env.id,
+          userId: options.actor.id,
+          input: { containerId: container.id },
+        },
+        {
+          actor: options.actor,
+          action: options.running ? "container.start" : "container.stop",
+          ip: options.ip,
+          detail: { containerId: container.id },
+        },
+      );
     }),
   );
-  return finish({
-    actor: options.actor,
-    environmentId: env.id,
-    operationId: op.id,
-    action: options.running ? "container.start" : "container.stop",
-    ip: options.ip,
-    detail: { containerId: container.id },
-  });
+  return finish(env.id, op.id);
 }
 
 /** Restart the environment, one layer, or one container (the target's running containers restart). */
@@ -139,22 +129,24 @@ export async function restartTarget(options: { actor: Actor; target: LifecycleTa
   const op = await withReservationRetry(() =>
     db.$transaction(async (tx) => {
       await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
-      return recordOperation(tx, {
-        kind: "RESTART",
-        environmentId: env.id,
-        userId: options.actor.id,
-        input: { restart: containers.map((c) => c.id), layerId: target.layerId, containerId: target.containerId },
-      });
+      return recordAuditedOperation(
+        tx,
+        {
+          kind: "RESTART",
+          environmentId: env.id,
+          userId: options.actor.id,
+          input: { restart: containers.map((c) => c.id), layerId: target.layerId, containerId: target.containerId },
+        },
+        {
+          actor: options.actor,
+          action: "environment.restart",
+          ip: options.ip,
+          detail: { containers: containers.length },
+        },
+      );
     }),
   );
-  return finish({
-    actor: options.actor,
-    environmentId: env.id,
-    operationId: op.id,
-    action: "environment.restart",
-    ip: options.ip,
-    detail: { containers: containers.length },
-  });
+  return finish(env.id, op.id);
 }
 
 /** Horizontal scaling: scale-out places new containers (reserving capacity); scale-in removes the newest. */
@@ -180,12 +172,21 @@ export async function scaleLayer(options: { actor: Actor; input: ScaleLayerInput
         const removed = live.slice(input.count).map((c) => c.id);
         await tx.container.updateMany({ where: { id: { in: removed } }, data: { desiredState: "DELETED" } });
         await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
-        return recordOperation(tx, {
-          kind: "SCALE",
-          environmentId: env.id,
-          userId: options.actor.id,
-          input: { layerId: layer.id, from: live.length, to: input.count, removed },
-        });
+        return recordAuditedOperation(
+          tx,
+          {
+            kind: "SCALE",
+            environmentId: env.id,
+            userId: options.actor.id,
+            input: { layerId: layer.id, from: live.length, to: input.count, removed },
+          },
+          {
+            actor: options.actor,
+            action: "layer.scale",
+            ip: options.ip,
+            detail: { layer: layer.name, count: input.count },
+          },
+        );
       }
       const add = input.count - live.length;
       await assertQuota(tx, env.ownerId, {
@@ -239,22 +240,24 @@ export async function scaleLayer(options: { actor: Actor; input: ScaleLayerInput
         added.push(c.id);
       }
       await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
-      return recordOperation(tx, {
-        kind: "SCALE",
-        environmentId: env.id,
-        userId: options.actor.id,
-        input: { layerId: layer.id, from: live.length, to: input.count, containerIds: added },
-      });
+      return recordAuditedOperation(
+        tx,
+        {
+          kind: "SCALE",
+          environmentId: env.id,
+          userId: options.actor.id,
+          input: { layerId: layer.id, from: live.length, to: input.count, containerIds: added },
+        },
+        {
+          actor: options.actor,
+          action: "layer.scale",
+          ip: options.ip,
+          detail: { layer: layer.name, count: input.count },
+        },
+      );
     });
   });
-  return finish({
-    actor: options.actor,
-    environmentId: env.id,
-    operationId: result.id,
-    action: "layer.scale",
-    ip: options.ip,
-    detail: { layer: layer.name, count: input.count },
-  });
+  return finish(env.id, result.id);
 }
 
 /** Vertical scaling: new reserved cloudlets and dynamic limit for every container of the layer, applied live. */
@@ -294,8 +297,7 @@ export async function resizeLayer(options: { actor: Actor; input: ResizeLayerInp
           tx,
           {
             nodeId,
-            ramMib: dRes * CLOUDLET_RAM_MIB * n,
-            cpuMhz: dRes * CLOUDLET_CPU_MHZ * n,
+            ...cloudletsToResources(dRes * n),
             diskGib: 0,
             containers: 0,
             limitCloudlets: dLimit,
@@ -316,26 +318,32 @@ export async function resizeLayer(options: { actor: Actor; input: ResizeLayerInp
         data: { reservedCloudlets: input.reservedCloudlets, dynamicCloudlets: input.dynamicCloudlets },
       });
       await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
-      return recordOperation(tx, {
-        kind: "RESIZE",
-        environmentId: env.id,
-        userId: options.actor.id,
-        input: {
-          layerId: layer.id,
-          reservedCloudlets: input.reservedCloudlets,
-          dynamicCloudlets: input.dynamicCloudlets,
+      return recordAuditedOperation(
+        tx,
+        {
+          kind: "RESIZE",
+          environmentId: env.id,
+          userId: options.actor.id,
+          input: {
+            layerId: layer.id,
+            reservedCloudlets: input.reservedCloudlets,
+            dynamicCloudlets: input.dynamicCloudlets,
+          },
         },
-      });
+        {
+          actor: options.actor,
+          action: "layer.resize",
+          ip: options.ip,
+          detail: {
+            layer: layer.name,
+            reservedCloudlets: input.reservedCloudlets,
+            dynamicCloudlets: input.dynamicCloudlets,
+          },
+        },
+      );
     }, TX_OPTIONS);
   });
-  return finish({
-    actor: options.actor,
-    environmentId: env.id,
-    operationId: op.id,
-    action: "layer.resize",
-    ip: options.ip,
-    detail: { layer: layer.name, reservedCloudlets: input.reservedCloudlets, dynamicCloudlets: input.dynamicCloudlets },
-  });
+  return finish(env.id, op.id);
 }
 
 /** Two-phase delete: DELETING until the engine confirms every container is gone, then the rows go. */
@@ -368,22 +376,24 @@ export async function deleteEnvironment(options: {
         data: { desiredState: "DELETED", status: "DELETING", version: { increment: 1 } },
       });
       await tx.container.updateMany({ where: { environmentId: env.id }, data: { desiredState: "DELETED" } });
-      return recordOperation(tx, {
-        kind: "DELETE",
-        environmentId: env.id,
-        userId: options.actor.id,
-        input: { name: env.name },
-      });
+      return recordAuditedOperation(
+        tx,
+        {
+          kind: "DELETE",
+          environmentId: env.id,
+          userId: options.actor.id,
+          input: { name: env.name },
+        },
+        {
+          actor: options.actor,
+          action: "environment.delete",
+          ip: options.ip,
+          detail: { name: env.name },
+        },
+      );
     }),
   );
-  return finish({
-    actor: options.actor,
-    environmentId: env.id,
-    operationId: op.id,
-    action: "environment.delete",
-    ip: options.ip,
-    detail: { name: env.name },
-  });
+  return finish(env.id, op.id);
 }
 
 /** A failed operation is retried as a new operation of the same kind: the worker converges again. */
@@ -415,22 +425,24 @@ export async function retryOperation(options: { actor: Actor; operationId: strin
   const op = await withReservationRetry(() =>
     db.$transaction(async (tx) => {
       await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
-      return recordOperation(tx, {
-        kind: "RETRY" as OperationKind,
-        environmentId: env.id,
-        userId: options.actor.id,
-        input: { retryOf: failed.id, kind: failed.kind },
-      });
+      return recordAuditedOperation(
+        tx,
+        {
+          kind: "RETRY",
+          environmentId: env.id,
+          userId: options.actor.id,
+          input: { retryOf: failed.id, kind: failed.kind },
+        },
+        {
+          actor: options.actor,
+          action: "operation.retry",
+          ip: options.ip,
+          detail: { retryOf: failed.id },
+        },
+      );
     }),
   );
-  return finish({
-    actor: options.actor,
-    environmentId: env.id,
-    operationId: op.id,
-    action: "operation.retry",
-    ip: options.ip,
-    detail: { retryOf: failed.id },
-  });
+  return finish(env.id, op.id);
 }
 
 async function scaleLayerTo(options: {

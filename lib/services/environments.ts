@@ -3,18 +3,10 @@
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import {
-  CLOUDLET_CPU_MHZ,
-  CLOUDLET_RAM_MIB,
-  explain,
-  placeEnvironment,
-  type PlacementFailure,
-  type PlacementRequest,
-} from "@/lib/orchestrator/scheduler";
+import { explain, placeEnvironment, type PlacementFailure, type PlacementRequest } from "@/lib/orchestrator/scheduler";
 import { getStack } from "@/lib/stacks/catalog";
 import type { CreateEnvironmentInput } from "@/lib/validation/environments";
-import { recordAudit } from "./audit";
-import { dispatch, findByIdempotencyKey, recordOperation } from "./operations";
+import { dispatch, findByIdempotencyKey, recordAuditedOperation } from "./operations";
 import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
 import { assertQuota, lockOwner } from "./quota-check";
 import { assertRegionAcceptsEnvironments } from "./regions";
@@ -139,31 +131,26 @@ export async function createEnvironment(options: {
           containerIds.push(c.id);
         }
       }
-      const op = await recordOperation(tx, {
-        kind: "CREATE",
-        environmentId: env.id,
-        userId: actor.id,
-        idempotencyKey: options.idempotencyKey,
-        input: { requestId, containerIds, name: input.name },
-      });
+      const op = await recordAuditedOperation(
+        tx,
+        {
+          kind: "CREATE",
+          environmentId: env.id,
+          userId: actor.id,
+          idempotencyKey: options.idempotencyKey,
+          input: { requestId, containerIds, name: input.name },
+        },
+        {
+          actor,
+          action: "environment.create",
+          ip: options.ip,
+          detail: { name: input.name, containers: containerIds.length },
+        },
+      );
       return { environmentId: env.id, operationId: op.id, containers: containerIds.length };
     }, TX_OPTIONS),
   );
 
-  await recordAudit({
-    actorId: actor.id,
-    actorEmail: actor.email,
-    action: "environment.create",
-    targetType: "environment",
-    targetId: created.environmentId,
-    ip: options.ip,
-    detail: { name: input.name, containers: created.containers, operationId: created.operationId },
-  });
   await dispatch(created.environmentId);
   return { environmentId: created.environmentId, operationId: created.operationId };
-}
-
-/** RAM and CPU a number of cloudlets means, for summaries. */
-export function cloudletResources(cloudlets: number) {
-  return { ramMib: cloudlets * CLOUDLET_RAM_MIB, cpuMhz: cloudlets * CLOUDLET_CPU_MHZ };
 }

@@ -3,6 +3,7 @@
 // operation moves the containers for real (they keep their IPs).
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { operationRow } from "@/lib/validation/operations";
 import { containerNameFor } from "@/lib/orchestrator/engines";
 import { planEvacuation, type EvacuationPlan } from "@/lib/orchestrator/scheduler";
 import { recordAudit } from "./audit";
@@ -88,13 +89,12 @@ async function startMoves(o: { actor: Actor; nodeId: string; only?: string[]; ev
     const parent = o.evacuate
       ? await tx.operation.create({
           data: {
-            kind: "EVACUATE",
+            ...operationRow("EVACUATE", { moves: plan.moves.length }),
             status: plan.moves.length ? "RUNNING" : "SUCCEEDED",
             startedAt: new Date(),
             finishedAt: plan.moves.length ? null : new Date(),
             hardwareNodeId: node.id,
             userId: o.actor.id,
-            input: { moves: plan.moves.length },
           },
         })
       : null;
@@ -114,15 +114,27 @@ async function startMoves(o: { actor: Actor; nodeId: string; only?: string[]; ev
       await tx.environment.update({ where: { id: environmentId }, data: { status: "UPDATING" } });
       const op = await tx.operation.create({
         data: {
-          kind: "MIGRATE",
+          ...operationRow("MIGRATE", { moves, fromNodeId: node.id, parentId: parent?.id ?? null }),
           environmentId,
           hardwareNodeId: node.id,
           userId: o.actor.id,
-          input: { moves, fromNodeId: node.id, parentId: parent?.id ?? null },
         },
       });
       ops.push(op.id);
     }
+    if (o.evacuate)
+      await recordAudit(
+        {
+          actorId: o.actor.id,
+          actorEmail: o.actor.email,
+          action: "node.evacuate",
+          targetType: "node",
+          targetId: node.id,
+          ip: o.ip,
+          detail: { moves: plan.moves.length },
+        },
+        tx,
+      );
     return {
       parentId: parent?.id ?? ops[0] ?? null,
       envs: [...perEnv.keys()],
@@ -141,35 +153,5 @@ export async function evacuateNode(o: {
 }): Promise<{ operationId: string }> {
   assertAdminActor(o.actor);
   const r = await startMoves({ ...o, evacuate: true });
-  await recordAudit({
-    actorId: o.actor.id,
-    actorEmail: o.actor.email,
-    action: "node.evacuate",
-    targetType: "node",
-    targetId: o.nodeId,
-    ip: o.ip,
-    detail: { moves: r.moves },
-  });
-  return { operationId: r.parentId! };
-}
-
-/** Moves one container to wherever the scheduler places it (admin). */
-export async function migrateContainer(o: {
-  actor: Actor;
-  containerId: string;
-  ip?: string | null;
-}): Promise<{ operationId: string }> {
-  assertAdminActor(o.actor);
-  const c = await db.container.findUnique({ where: { id: o.containerId } });
-  if (!c?.hardwareNodeId) throw new AppError("NOT_FOUND", "Container not found.");
-  const r = await startMoves({ actor: o.actor, nodeId: c.hardwareNodeId, only: [c.id], evacuate: false });
-  await recordAudit({
-    actorId: o.actor.id,
-    actorEmail: o.actor.email,
-    action: "container.migrate",
-    targetType: "container",
-    targetId: c.id,
-    ip: o.ip,
-  });
   return { operationId: r.parentId! };
 }

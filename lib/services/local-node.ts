@@ -3,6 +3,7 @@
 // is enrolled; the nodes page shows why and the exact command that fixes it.
 import { existsSync } from "node:fs";
 import { db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { LocalRunner, runFile } from "@/lib/orchestrator/transport";
 import { createEngine } from "@/lib/orchestrator/engines";
 import { nextFreeSubnet } from "@/lib/validation/regions";
@@ -95,35 +96,41 @@ export async function ensureLocalNode(): Promise<LocalNodeOutcome> {
   }
   const mhzPerCore = facts.mhzPerCore > 0 ? facts.mhzPerCore : 2000;
   try {
-    const node = await db.hardwareNode.create({
-      data: {
-        name: LOCAL_NODE.name,
-        regionId: region.id,
-        engine: "LXC",
-        transport: "LOCAL",
-        lxcPath: LOCAL_NODE.lxcPath,
-        bridge,
-        subnet,
-        ramMib: facts.ramMib,
-        cores: facts.cores,
-        mhzPerCore,
-        cpuMhz: facts.cores * mhzPerCore,
-        diskGib: facts.diskTotalGib,
-        ...observedColumns(facts),
-      },
-      select: { id: true },
+    const node = await db.$transaction(async (tx) => {
+      const created = await tx.hardwareNode.create({
+        data: {
+          name: LOCAL_NODE.name,
+          regionId: region.id,
+          engine: "LXC",
+          transport: "LOCAL",
+          lxcPath: LOCAL_NODE.lxcPath,
+          bridge,
+          subnet,
+          ramMib: facts.ramMib,
+          cores: facts.cores,
+          mhzPerCore,
+          cpuMhz: facts.cores * mhzPerCore,
+          diskGib: facts.diskTotalGib,
+          ...observedColumns(facts),
+        },
+        select: { id: true },
+      });
+      await recordAudit(
+        {
+          action: "node.enrol",
+          targetType: "node",
+          targetId: created.id,
+          detail: { name: LOCAL_NODE.name, engine: "lxc", transport: "local", subnet, bridge, automatic: true },
+        },
+        tx,
+      );
+      return created;
     });
     await writeSetting(LOCAL_NODE_SETTING, { available: true, checkedAt: new Date().toISOString() });
-    await recordAudit({
-      action: "node.enrol",
-      targetType: "node",
-      targetId: node.id,
-      detail: { name: LOCAL_NODE.name, engine: "lxc", transport: "local", subnet, bridge, automatic: true },
-    });
     return { status: "enrolled", nodeId: node.id };
   } catch (error) {
     // Two panel instances starting together: the unique name decides, the other one just uses it.
-    if ((error as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(error)) {
       const node = await db.hardwareNode.findUnique({ where: { name: LOCAL_NODE.name }, select: { id: true } });
       if (node) return { status: "exists", nodeId: node.id };
     }

@@ -3,7 +3,8 @@
 import { mkdtemp, rm, unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { db } from "@/lib/db/client";
+import { db, type Db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
 import { sealSecret } from "@/lib/crypto/secret-box";
 import {
@@ -23,7 +24,7 @@ import {
 import { cidrContains, nextFreeSubnet, parseCidr } from "@/lib/validation/regions";
 import { parseMeminfo } from "@/lib/orchestrator/engines/host-facts";
 import { engineAndRunnerFor, forgetEngine, gatewayOf, knownHostsDir } from "./node-engine";
-import { audited, type AdminActor } from "./regions";
+import { audited, type AdminActor, type AuditContext } from "./regions";
 
 const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
@@ -227,25 +228,8 @@ export async function enrolNode(o: {
   return audited({ actor: o.actor, ip: o.ip, action: "node.enrol", targetType: "node" }, async (ctx) => {
     const { input } = o;
     ctx.detail = { name: input.name, engine: input.engine, transport: input.transport, host: input.sshHost ?? null };
-    if (await db.hardwareNode.findUnique({ where: { name: input.name }, select: { id: true } }))
-      throw conflict("name", `A node named ${input.name} already exists.`);
-    const region = await db.region.findUnique({ where: { id: input.regionId } });
-    if (!region) throw conflict("regionId", "That region does not exist.");
-
-    let hostKey: { type: string; key: string; fingerprint: string } | null = null;
-    if (input.transport === "ssh") {
-      const scanned = await scan(input);
-      if (scanned.fingerprint !== input.hostKeyFingerprint) {
-        ctx.detail.expected = input.hostKeyFingerprint;
-        ctx.detail.scanned = scanned.fingerprint;
-        throw conflict(
-          "hostKeyFingerprint",
-          `The host key of ${input.sshHost}:${input.sshPort} is now ${scanned.fingerprint}, not the ${input.hostKeyFingerprint} you confirmed. Nothing was saved: find out why the key changed, then test the connection again.`,
-        );
-      }
-      hostKey = { type: scanned.type, key: scanned.key, fingerprint: scanned.fingerprint };
-      ctx.detail.fingerprint = scanned.fingerprint;
-    }
+    const region = await requireFreeNameAndRegion(input);
+    const hostKey = await verifyHostKey(input, ctx);
     const subnet = await chooseSubnet({ regionPool: region.subnetPool, requested: input.subnet });
     const isLxc = input.engine === "lxc";
     const bridge = isLxc ? await chooseBridge({ name: input.name, requested: input.bridge }) : null;
@@ -257,47 +241,91 @@ export async function enrolNode(o: {
       subnet,
       hostKey: hostKey ?? undefined,
     });
-
-    const cores = input.cores ?? facts.cores;
-    const mhzPerCore = input.mhzPerCore ?? (facts.mhzPerCore > 0 ? facts.mhzPerCore : 2000);
-    const ssh = input.transport === "ssh";
     try {
-      const node = await db.hardwareNode.create({
-        data: {
-          name: input.name,
-          regionId: region.id,
-          engine: input.engine === "lxc" ? "LXC" : input.engine === "virtuozzo" ? "VIRTUOZZO" : "SIM",
-          transport: ssh ? "SSH" : "LOCAL",
-          sshHost: ssh ? input.sshHost : null,
-          sshPort: ssh ? input.sshPort : null,
-          sshUser: ssh ? input.sshUser : null,
-          sshKeyEncrypted: ssh ? sealSecret(input.sshPrivateKey!) : null,
-          hostKey: hostKey ? `${hostKey.type} ${hostKey.key}` : null,
-          hostKeyFingerprint: hostKey?.fingerprint ?? null,
-          lxcPath,
-          bridge,
-          subnet,
-          labels: input.labels,
-          overcommitRatio: input.overcommitRatio ?? 1,
-          ramMib: input.ramMib ?? facts.ramMib,
-          cores,
-          mhzPerCore,
-          cpuMhz: cores * mhzPerCore,
-          diskGib: input.diskGib ?? facts.diskTotalGib,
-          maxContainers: input.maxContainers ?? 100,
-          ...observedColumns(facts),
-        },
-        select: { id: true, name: true },
+      const node = await db.$transaction(async (tx) => {
+        const created = await tx.hardwareNode.create({
+          data: enrolledNodeRow({ input, regionId: region.id, hostKey, subnet, bridge, lxcPath, facts }),
+          select: { id: true, name: true },
+        });
+        ctx.targetId = created.id;
+        Object.assign(ctx.detail, { subnet, bridge, lxcPath, region: region.name });
+        await ctx.commit(tx);
+        return created;
       });
-      ctx.targetId = node.id;
-      Object.assign(ctx.detail, { subnet, bridge, lxcPath, region: region.name });
       return { ...node, facts };
     } catch (error) {
-      if ((error as { code?: string }).code === "P2002")
+      if (isUniqueViolation(error))
         throw conflict("name", "Another node took this name, subnet or bridge a moment ago. Try again.");
       throw error;
     }
   });
+}
+
+type EnrolInput = EnrolNodeInput;
+type ScannedHostKey = { type: string; key: string; fingerprint: string };
+
+async function requireFreeNameAndRegion(input: EnrolInput) {
+  if (await db.hardwareNode.findUnique({ where: { name: input.name }, select: { id: true } }))
+    throw conflict("name", `A node named ${input.name} already exists.`);
+  const region = await db.region.findUnique({ where: { id: input.regionId } });
+  if (!region) throw conflict("regionId", "That region does not exist.");
+  return region;
+}
+
+/** SSH only: scans the host key again; it must be the one the admin confirmed after testing the connection. */
+async function verifyHostKey(input: EnrolInput, ctx: AuditContext): Promise<ScannedHostKey | null> {
+  if (input.transport !== "ssh") return null;
+  const scanned = await scan(input);
+  if (scanned.fingerprint !== input.hostKeyFingerprint) {
+    ctx.detail.expected = input.hostKeyFingerprint;
+    ctx.detail.scanned = scanned.fingerprint;
+    throw conflict(
+      "hostKeyFingerprint",
+      `The host key of ${input.sshHost}:${input.sshPort} is now ${scanned.fingerprint}, not the ${input.hostKeyFingerprint} you confirmed. Nothing was saved: find out why the key changed, then test the connection again.`,
+    );
+  }
+  ctx.detail.fingerprint = scanned.fingerprint;
+  return { type: scanned.type, key: scanned.key, fingerprint: scanned.fingerprint };
+}
+
+/** The HardwareNode row: what the admin entered, else what the probe found (capacity, CPU speed). */
+function enrolledNodeRow(o: {
+  input: EnrolInput;
+  regionId: string;
+  hostKey: ScannedHostKey | null;
+  subnet: string;
+  bridge: string | null;
+  lxcPath: string | null;
+  facts: NodeFacts;
+}) {
+  const { input, hostKey, facts } = o;
+  const cores = input.cores ?? facts.cores;
+  const mhzPerCore = input.mhzPerCore ?? (facts.mhzPerCore > 0 ? facts.mhzPerCore : 2000);
+  const ssh = input.transport === "ssh";
+  return {
+    name: input.name,
+    regionId: o.regionId,
+    engine: input.engine === "lxc" ? "LXC" : input.engine === "virtuozzo" ? "VIRTUOZZO" : "SIM",
+    transport: ssh ? "SSH" : "LOCAL",
+    sshHost: ssh ? input.sshHost : null,
+    sshPort: ssh ? input.sshPort : null,
+    sshUser: ssh ? input.sshUser : null,
+    sshKeyEncrypted: ssh ? sealSecret(input.sshPrivateKey!) : null,
+    hostKey: hostKey ? `${hostKey.type} ${hostKey.key}` : null,
+    hostKeyFingerprint: hostKey?.fingerprint ?? null,
+    lxcPath: o.lxcPath,
+    bridge: o.bridge,
+    subnet: o.subnet,
+    labels: input.labels,
+    overcommitRatio: input.overcommitRatio ?? 1,
+    ramMib: input.ramMib ?? facts.ramMib,
+    cores,
+    mhzPerCore,
+    cpuMhz: cores * mhzPerCore,
+    diskGib: input.diskGib ?? facts.diskTotalGib,
+    maxContainers: input.maxContainers ?? 100,
+    ...observedColumns(facts),
+  } satisfies Db.Prisma.HardwareNodeUncheckedCreateInput;
 }
 
 async function requireNode(nodeId: string) {
@@ -321,12 +349,15 @@ export async function setNodeStatus(o: {
       ctx.detail = { name: node.name, from: node.status, to: input.status };
       if (node.status === "EVACUATING")
         throw new AppError("CONFLICT", `${node.name} is being evacuated; wait for the evacuation to finish.`);
-      const updated = await db.hardwareNode.updateMany({
-        where: { id: node.id, version: node.version },
-        data: { status: input.status, version: { increment: 1 } },
+      await db.$transaction(async (tx) => {
+        const updated = await tx.hardwareNode.updateMany({
+          where: { id: node.id, version: node.version },
+          data: { status: input.status, version: { increment: 1 } },
+        });
+        if (updated.count !== 1)
+          throw new AppError("CONFLICT", `${node.name} changed at the same time; reload and try again.`);
+        await ctx.commit(tx);
       });
-      if (updated.count !== 1)
-        throw new AppError("CONFLICT", `${node.name} changed at the same time; reload and try again.`);
       return { id: node.id, status: input.status };
     },
   );
@@ -357,9 +388,12 @@ export async function decommissionNode(o: {
           `${node.name} still hosts ${containers} container${containers === 1 ? "" : "s"}. Evacuate it first, then decommission.`,
         );
       // The guard sits in the delete itself, so a container placed in between keeps the node.
-      const deleted = await db.hardwareNode.deleteMany({ where: { id: node.id, containers: { none: {} } } });
-      if (deleted.count !== 1)
-        throw new AppError("CONFLICT", `${node.name} received a container meanwhile; evacuate it first.`);
+      await db.$transaction(async (tx) => {
+        const deleted = await tx.hardwareNode.deleteMany({ where: { id: node.id, containers: { none: {} } } });
+        if (deleted.count !== 1)
+          throw new AppError("CONFLICT", `${node.name} received a container meanwhile; evacuate it first.`);
+        await ctx.commit(tx);
+      });
       forgetEngine(node.id);
       await unlink(path.join(knownHostsDir(), node.id)).catch(() => undefined);
       return { id: node.id };
@@ -388,7 +422,10 @@ export async function refreshNodeFacts(o: {
         await db.hardwareNode.update({ where: { id: node.id }, data: { lastError: message } });
         throw new AppError("ENGINE_FAILED", `${node.name} did not answer the probe: ${message}`);
       }
-      await db.hardwareNode.update({ where: { id: node.id }, data: observedColumns(facts) });
+      await db.$transaction(async (tx) => {
+        await tx.hardwareNode.update({ where: { id: node.id }, data: observedColumns(facts) });
+        await ctx.commit(tx);
+      });
       return facts;
     },
   );
@@ -427,19 +464,22 @@ export async function updateNode(o: { actor: AdminActor; input: UpdateNodeInput;
         labels: input.labels,
         overcommitRatio: input.overcommitRatio,
       };
-      const updated = await db.hardwareNode.updateMany({
-        where: { id: node.id, version: node.version },
-        data: {
-          ...next,
-          cores,
-          mhzPerCore,
-          labels: input.labels ?? undefined,
-          overcommitRatio: input.overcommitRatio ?? undefined,
-          version: { increment: 1 },
-        },
+      await db.$transaction(async (tx) => {
+        const updated = await tx.hardwareNode.updateMany({
+          where: { id: node.id, version: node.version },
+          data: {
+            ...next,
+            cores,
+            mhzPerCore,
+            labels: input.labels ?? undefined,
+            overcommitRatio: input.overcommitRatio ?? undefined,
+            version: { increment: 1 },
+          },
+        });
+        if (updated.count !== 1)
+          throw new AppError("CONFLICT", `${node.name} changed at the same time; reload and try again.`);
+        await ctx.commit(tx);
       });
-      if (updated.count !== 1)
-        throw new AppError("CONFLICT", `${node.name} changed at the same time; reload and try again.`);
       return { id: node.id };
     },
   );

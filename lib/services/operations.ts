@@ -2,47 +2,67 @@
 // Operation in one transaction, then ask a worker to converge the environment.
 import { db, type Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { recordAudit, type AuditAction } from "./audit";
+import { operationRow, type OperationInput, type OperationKind } from "@/lib/validation/operations";
 import { enqueueEnvironment } from "@/lib/worker/queue";
 import { failpoint } from "@/lib/worker/failpoint";
 
 type Tx = Db.Prisma.TransactionClient;
 
-export type OperationKind =
-  | "CREATE"
-  | "START"
-  | "STOP"
-  | "RESTART"
-  | "SCALE"
-  | "RESIZE"
-  | "DELETE"
-  | "RETRY"
-  | "REPAIR"
-  | "ROLLBACK"
-  | "MIGRATE"
-  | "EVACUATE";
+export type { OperationKind };
 
-export async function recordOperation(
+/** Records an operation; its input is checked against the kind's schema (lib/validation/operations.ts). */
+export async function recordOperation<K extends OperationKind>(
   tx: Tx,
   options: {
-    kind: OperationKind;
+    kind: K;
+    input: OperationInput<K>;
     environmentId?: string | null;
     hardwareNodeId?: string | null;
     userId?: string | null;
     idempotencyKey?: string | null;
-    input?: Record<string, unknown>;
   },
 ) {
   return tx.operation.create({
     data: {
-      kind: options.kind,
+      ...operationRow(options.kind, options.input),
       environmentId: options.environmentId ?? null,
       hardwareNodeId: options.hardwareNodeId ?? null,
       userId: options.userId ?? null,
       idempotencyKey: options.idempotencyKey ?? null,
-      input: (options.input ?? {}) as object,
     },
     select: { id: true },
   });
+}
+
+/**
+ * Records an operation on an environment and the audit event of the request that caused it, both in
+ * the caller's transaction: the event commits with the change it records (and is retried with it).
+ */
+export async function recordAuditedOperation<K extends OperationKind>(
+  tx: Tx,
+  operation: Parameters<typeof recordOperation<K>>[1] & { environmentId: string },
+  audit: {
+    actor: { id: string; email: string };
+    action: AuditAction;
+    ip?: string | null;
+    detail?: Record<string, unknown>;
+  },
+) {
+  const op = await recordOperation(tx, operation);
+  await recordAudit(
+    {
+      actorId: audit.actor.id,
+      actorEmail: audit.actor.email,
+      action: audit.action,
+      targetType: "environment",
+      targetId: operation.environmentId,
+      ip: audit.ip,
+      detail: { operationId: op.id, ...audit.detail },
+    },
+    tx,
+  );
+  return op;
 }
 
 /** After the intent is committed: hand it to a worker. A lost hand-off is recovered by resync. */
@@ -67,14 +87,4 @@ export async function findByIdempotencyKey(key: string | null | undefined, userI
   });
   if (op && op.userId !== userId) throw new AppError("CONFLICT", "This idempotency key was used by another request.");
   return op;
-}
-
-/** Environments with unfinished work: resync re-dispatches them (covers crashes before enqueue). */
-export async function listEnvironmentsWithOpenOperations(): Promise<string[]> {
-  const rows = await db.operation.findMany({
-    where: { status: { in: ["PENDING", "RUNNING"] }, environmentId: { not: null } },
-    select: { environmentId: true },
-    distinct: ["environmentId"],
-  });
-  return rows.map((r) => r.environmentId!).filter(Boolean);
 }

@@ -10,6 +10,7 @@ import {
 } from "@/lib/orchestrator/scheduler";
 import { AppError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
+import { isUniqueViolation, isWriteConflict } from "@/lib/db/errors";
 
 type Tx = Db.Prisma.TransactionClient;
 
@@ -120,10 +121,7 @@ export async function withReservationRetry<T>(attempt: () => Promise<T>, tries =
     try {
       return await attempt();
     } catch (error) {
-      const retryable =
-        error instanceof ReservationConflict ||
-        (error as { code?: string }).code === "P2002" ||
-        (error as { code?: string }).code === "P2034";
+      const retryable = error instanceof ReservationConflict || isUniqueViolation(error) || isWriteConflict(error);
       if (!retryable || i >= tries - 1) {
         if (retryable) throw new AppError("CONFLICT", "The cluster is busy; please try again.");
         throw error;

@@ -1,7 +1,7 @@
 // Per-user quotas, the defaults new accounts get, the sign-up switch and deleting users.
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import type { QuotaLimits, SetUserQuotaInput } from "@/lib/validation/quotas";
+import { pickQuotaLimits, type QuotaLimits, type SetUserQuotaInput } from "@/lib/validation/quotas";
 import { audited, type AdminActor } from "./regions";
 import { writeSetting } from "./settings";
 
@@ -18,20 +18,11 @@ export async function setUserQuota(o: {
       const { userId: id, ...limits } = o.input;
       const user = await db.user.findUnique({ where: { id }, select: { email: true, quota: true } });
       if (!user) throw new AppError("NOT_FOUND", "That user does not exist.");
-      ctx.detail = { email: user.email, from: user.quota ? pickLimits(user.quota) : null, to: limits };
+      ctx.detail = { email: user.email, from: user.quota ? pickQuotaLimits(user.quota) : null, to: limits };
       await db.quota.upsert({ where: { userId: id }, create: { userId: id, ...limits }, update: limits });
       return limits;
     },
   );
-}
-
-function pickLimits(q: QuotaLimits): QuotaLimits {
-  return {
-    maxEnvironments: q.maxEnvironments,
-    maxCloudletsPerContainer: q.maxCloudletsPerContainer,
-    maxContainersPerLayer: q.maxContainersPerLayer,
-    maxReservedCloudlets: q.maxReservedCloudlets,
-  };
 }
 
 /** The quota new accounts start with (Setting "defaultQuota"); existing accounts keep theirs. */

@@ -1,5 +1,6 @@
 // Regions (host groups): names, subnet pools, the default region and maintenance.
-import { db } from "@/lib/db/client";
+import { db, type Db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
 import {
   cidrContains,
@@ -10,46 +11,72 @@ import {
   type SetRegionStatusInput,
   type SetRegionSubnetPoolInput,
 } from "@/lib/validation/regions";
+import type { AuditAction, AuditTargetType } from "@/lib/validation/audit";
 import { recordAudit } from "./audit";
 
 export type AdminActor = { id: string; email: string; role: string };
 
-/** Mutable context an admin mutation fills in so its audit event names the right target. */
-export type AuditContext = { targetId?: string | null; detail: Record<string, unknown> };
+/**
+ * Mutable context an admin mutation fills in so its audit event names the right target. A mutation
+ * that writes in a transaction calls `commit(tx)` in it, last: its SUCCESS event then commits with
+ * the change instead of after it.
+ */
+export type AuditContext = {
+  targetId?: string | null;
+  detail: Record<string, unknown>;
+  commit: (tx: Pick<Db.Prisma.TransactionClient, "auditEvent">) => Promise<void>;
+};
 
 /**
  * Every admin mutation goes through here: role check first (inside the service, not only in the
  * page or action), then the work, then one AuditEvent with the result — failures included.
  */
 export async function audited<T>(
-  options: { actor: AdminActor; ip?: string | null; action: string; targetType: string; targetId?: string | null },
+  options: {
+    actor: AdminActor;
+    ip?: string | null;
+    action: AuditAction;
+    targetType: AuditTargetType;
+    targetId?: string | null;
+  },
   work: (ctx: AuditContext) => Promise<T>,
 ): Promise<T> {
-  const ctx: AuditContext = { targetId: options.targetId ?? null, detail: {} };
-  const record = (result: "SUCCESS" | "FAILURE", extra: Record<string, unknown> = {}) =>
-    recordAudit({
-      actorId: options.actor.id,
-      actorEmail: options.actor.email,
-      action: options.action,
-      targetType: options.targetType,
-      targetId: ctx.targetId,
-      result,
-      ip: options.ip,
-      detail: { ...ctx.detail, ...extra },
-    });
+  let committed = false;
+  const record = (
+    result: "SUCCESS" | "FAILURE",
+    extra: Record<string, unknown> = {},
+    client?: Pick<Db.Prisma.TransactionClient, "auditEvent">,
+  ) =>
+    recordAudit(
+      {
+        actorId: options.actor.id,
+        actorEmail: options.actor.email,
+        action: options.action,
+        targetType: options.targetType,
+        targetId: ctx.targetId,
+        result,
+        ip: options.ip,
+        detail: { ...ctx.detail, ...extra },
+      },
+      client,
+    );
+  const ctx: AuditContext = {
+    targetId: options.targetId ?? null,
+    detail: {},
+    commit: async (tx) => {
+      await record("SUCCESS", {}, tx);
+      committed = true;
+    },
+  };
   try {
     if (options.actor.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only administrators can do this.");
     const value = await work(ctx);
-    await record("SUCCESS");
+    if (!committed) await record("SUCCESS");
     return value;
   } catch (error) {
     await record("FAILURE", { error: isAppError(error) ? error.message : "unexpected error" }).catch(() => undefined);
     throw error;
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string })?.code === "P2002";
 }
 
 const nameTaken = (name: string) =>

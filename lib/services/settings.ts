@@ -1,12 +1,8 @@
 // Run-time settings an admin can change; environment variables win where they are set.
 import { db } from "@/lib/db/client";
+import type { QuotaLimits } from "@/lib/validation/quotas";
 
-export type DefaultQuota = {
-  maxEnvironments: number;
-  maxCloudletsPerContainer: number;
-  maxContainersPerLayer: number;
-  maxReservedCloudlets: number;
-};
+export type DefaultQuota = QuotaLimits;
 
 export const BUILTIN_DEFAULT_QUOTA: DefaultQuota = {
   maxEnvironments: 10,

@@ -29,23 +29,29 @@ export async function addSshKey(options: { actor: Actor; input: AddSshKeyInput; 
     throw new AppError("CONFLICT", `This key is already added as "${existing.name}".`, {
       fieldErrors: { publicKey: ["Already added."] },
     });
-  const row = await db.sshKey.create({
-    data: {
-      userId: options.actor.id,
-      name: name.slice(0, 64),
-      publicKey: key.normalized,
-      fingerprint: key.fingerprint,
-    },
-    select: { id: true },
-  });
-  await recordAudit({
-    actorId: options.actor.id,
-    actorEmail: options.actor.email,
-    action: "sshkey.add",
-    targetType: "sshkey",
-    targetId: row.id,
-    ip: options.ip,
-    detail: { fingerprint: key.fingerprint, type: key.type },
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.sshKey.create({
+      data: {
+        userId: options.actor.id,
+        name: name.slice(0, 64),
+        publicKey: key.normalized,
+        fingerprint: key.fingerprint,
+      },
+      select: { id: true },
+    });
+    await recordAudit(
+      {
+        actorId: options.actor.id,
+        actorEmail: options.actor.email,
+        action: "sshkey.add",
+        targetType: "sshkey",
+        targetId: created.id,
+        ip: options.ip,
+        detail: { fingerprint: key.fingerprint, type: key.type },
+      },
+      tx,
+    );
+    return created;
   });
   return { id: row.id, fingerprint: key.fingerprint };
 }
@@ -53,14 +59,19 @@ export async function addSshKey(options: { actor: Actor; input: AddSshKeyInput; 
 export async function removeSshKey(options: { actor: Actor; input: RemoveSshKeyInput; ip?: string | null }) {
   const { input } = options;
   // Ownership in the query: another user's key id deletes nothing and answers not found.
-  const removed = await db.sshKey.deleteMany({ where: { id: input.keyId, userId: options.actor.id } });
-  if (removed.count === 0) throw new AppError("NOT_FOUND", "SSH key not found.");
-  await recordAudit({
-    actorId: options.actor.id,
-    actorEmail: options.actor.email,
-    action: "sshkey.remove",
-    targetType: "sshkey",
-    targetId: input.keyId,
-    ip: options.ip,
+  await db.$transaction(async (tx) => {
+    const removed = await tx.sshKey.deleteMany({ where: { id: input.keyId, userId: options.actor.id } });
+    if (removed.count === 0) throw new AppError("NOT_FOUND", "SSH key not found.");
+    await recordAudit(
+      {
+        actorId: options.actor.id,
+        actorEmail: options.actor.email,
+        action: "sshkey.remove",
+        targetType: "sshkey",
+        targetId: input.keyId,
+        ip: options.ip,
+      },
+      tx,
+    );
   });
 }

@@ -13,6 +13,7 @@ import { checkInvariants } from "../../scripts/test/invariants";
 import { createEnvironment } from "./environments";
 import { deleteEnvironment, scaleLayer, setContainerRunning } from "./environment-ops";
 import { readCredentials } from "@/lib/stacks/credentials";
+import { parseOperation } from "@/lib/validation/operations";
 
 // Stable paths: stack templates stay cached in this lxcpath across runs (only hp-* is cleaned).
 const LXC = { lxcPath: "/var/lib/hostplane-test/stacks", bridge: "hp-tst", subnet: "10.213.242.0/24" };
@@ -93,10 +94,10 @@ describe("stacks", () => {
     });
     await waitOp(operationId, 600_000);
     const built = await db.operation.findMany({ where: { kind: "TEMPLATE", hardwareNodeId: nodeId } });
-    for (const t of built)
-      console.log(
-        `[stacks] built template ${(t.input as { stackId: string }).stackId} in ${(t.input as { buildMs?: number }).buildMs} ms`,
-      );
+    for (const t of built) {
+      const op = parseOperation(t);
+      if (op.kind === "TEMPLATE") console.log(`[stacks] built template ${op.input.stackId} in ${op.input.buildMs} ms`);
+    }
     const balancer = await db.container.findFirstOrThrow({ where: { environmentId, layer: { name: "bl" } } });
     const apps = await db.container.findMany({
       where: { environmentId, layer: { name: "cp" } },

@@ -1,5 +1,6 @@
 // Accounts: creation with the password policy, sign-in checks with throttling, password changes.
 import { db, Db } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { burnVerifyTime, hashPassword, verifyPassword } from "@/lib/auth/hash";
 import { checkPassword } from "@/lib/auth/password-policy";
@@ -74,7 +75,7 @@ export async function createUser(options: {
     return user;
   } catch (error) {
     // Two sign-ups racing for one email: the unique index decides.
-    if ((error as { code?: string }).code === "P2002") {
+    if (isUniqueViolation(error)) {
       throw new AppError("CONFLICT", "An account with this email already exists.", {
         fieldErrors: { email: ["An account with this email already exists."] },
       });

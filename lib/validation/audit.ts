@@ -1,5 +1,68 @@
 import { z } from "zod";
 
+/**
+ * Every audit action Hostplane records, with the type of its target. Adding an action is one line
+ * here; recordAudit accepts nothing else. Names are dotted lower-case words, so the audit page's
+ * prefix filter ("node.", "auth.signin") keeps working.
+ */
+export const AUDIT_ACTIONS = {
+  "auth.signin": "user",
+  "auth.signin.throttled": "user",
+  "auth.signout": "user",
+  "auth.github.link": "user",
+  "auth.denied": "action",
+  "bootstrap.admin.create": "user",
+  "user.signup": "user",
+  "user.password.change": "user",
+  "user.role.change": "user",
+  "user.suspend": "user",
+  "user.reactivate": "user",
+  "user.delete": "user",
+  "user.quota.change": "user",
+  "settings.default-quota": "setting",
+  "settings.signup": "setting",
+  "sshkey.add": "sshkey",
+  "sshkey.remove": "sshkey",
+  "environment.create": "environment",
+  "environment.start": "environment",
+  "environment.stop": "environment",
+  "environment.restart": "environment",
+  "environment.delete": "environment",
+  "layer.scale": "environment",
+  "layer.resize": "environment",
+  "container.start": "environment",
+  "container.stop": "environment",
+  "container.repair": "container",
+  "container.unhealthy.restart": "container",
+  "container.orphan.destroy": "container",
+  "container.migrate": "node",
+  "operation.retry": "environment",
+  "operation.failed": "operation",
+  "node.enrol": "node",
+  "node.test-connection": "node",
+  "node.update": "node",
+  "node.status": "node",
+  "node.decommission": "node",
+  "node.refresh-facts": "node",
+  "node.evacuate": "node",
+  "node.offline": "node",
+  "node.online": "node",
+  "region.create": "region",
+  "region.rename": "region",
+  "region.subnet-pool": "region",
+  "region.default": "region",
+  "region.status": "region",
+} as const satisfies Record<string, AuditTargetType>;
+
+export type AuditTargetType =
+  "user" | "setting" | "sshkey" | "environment" | "container" | "operation" | "node" | "region" | "action";
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+export const AUDIT_ACTION_NAMES = Object.keys(AUDIT_ACTIONS) as AuditAction[];
+
+export function isAuditAction(value: string): value is AuditAction {
+  return Object.hasOwn(AUDIT_ACTIONS, value);
+}
+
 export const ZAuditFilter = z.object({
   actor: z
     .string()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ZQuotaLimits, ZSetUserQuotaInput } from "./quotas";
+import { pickQuotaLimits, QUOTA_LIMITS_SELECT, ZQuotaLimits, ZSetUserQuotaInput } from "./quotas";
 
 describe("quota input", () => {
   it("coerces form strings", () => {
@@ -33,5 +33,27 @@ describe("quota input", () => {
       "maxEnvironments",
       "maxReservedCloudlets",
     ]);
+  });
+});
+
+describe("the quota shape", () => {
+  it("picks exactly the schema's limits from a stored row, and selects the same columns", () => {
+    const row = {
+      id: "q1",
+      userId: "u1",
+      maxEnvironments: 3,
+      maxCloudletsPerContainer: 8,
+      maxContainersPerLayer: 4,
+      maxReservedCloudlets: 32,
+      updatedAt: new Date(),
+    };
+    expect(pickQuotaLimits(row)).toEqual({
+      maxEnvironments: 3,
+      maxCloudletsPerContainer: 8,
+      maxContainersPerLayer: 4,
+      maxReservedCloudlets: 32,
+    });
+    expect(Object.keys(pickQuotaLimits(row)).sort()).toEqual(Object.keys(ZQuotaLimits.shape).sort());
+    expect(Object.keys(QUOTA_LIMITS_SELECT).sort()).toEqual(Object.keys(ZQuotaLimits.shape).sort());
   });
 });

@@ -18,7 +18,26 @@ export const ZQuotaLimits = z.object({
   maxContainersPerLayer: limit("containers per layer", 256),
   maxReservedCloudlets: limit("total reserved cloudlets", 100_000),
 });
+/** The one quota shape: a user's Quota row, the default quota setting, the forms and the wizard's checks. */
 export type QuotaLimits = z.infer<typeof ZQuotaLimits>;
+
+/** The limits of a quota row (drops ids and timestamps), e.g. for audit details. */
+export function pickQuotaLimits(q: QuotaLimits): QuotaLimits {
+  return {
+    maxEnvironments: q.maxEnvironments,
+    maxCloudletsPerContainer: q.maxCloudletsPerContainer,
+    maxContainersPerLayer: q.maxContainersPerLayer,
+    maxReservedCloudlets: q.maxReservedCloudlets,
+  };
+}
+
+/** Prisma `select` for the quota columns. */
+export const QUOTA_LIMITS_SELECT = {
+  maxEnvironments: true,
+  maxCloudletsPerContainer: true,
+  maxContainersPerLayer: true,
+  maxReservedCloudlets: true,
+} as const satisfies Record<keyof QuotaLimits, true>;
 
 export const ZUserId = z.string().min(1).max(64);
 

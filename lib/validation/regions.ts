@@ -30,10 +30,6 @@ export function parseCidr(text: string): Cidr | null {
   return { base, prefix };
 }
 
-export function formatCidr(cidr: Cidr): string {
-  return `${intToIp(cidr.base)}/${cidr.prefix}`;
-}
-
 /** True when `inner` lies entirely inside `outer`. */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   if (inner.prefix < outer.prefix) return false;

@@ -2,9 +2,19 @@
 // anything runs; each step is marked RUNNING before and SUCCEEDED/FAILED after it runs, so a
 // crash at any point resumes at the first unfinished step (steps are idempotent).
 import { db } from "@/lib/db/client";
-import { isTransientError } from "@/lib/orchestrator/engines";
+import { containerNameFor, isTransientError } from "@/lib/orchestrator/engines";
 import { planEnvironment, type StepKind } from "@/lib/orchestrator/reconciler/plan";
 import { recordAudit } from "@/lib/services/audit";
+import {
+  containersToRestart,
+  createdContainers,
+  InvalidOperationInput,
+  operationRow,
+  parseOperation,
+  parseStep,
+  stepRow,
+  type OperationPayload,
+} from "@/lib/validation/operations";
 import { tryLockEnvironment } from "./env-lock";
 import { failpoint } from "./failpoint";
 import { loadEnvironmentState } from "./observe";
@@ -37,28 +47,22 @@ export async function processEnvironment(environmentId: string): Promise<void> {
 
 type Planned = { kind: StepKind; containerId?: string; target: string; toNodeId?: string };
 
-async function planSteps(op: {
-  id: string;
-  kind: string;
-  environmentId: string | null;
-  input: unknown;
-}): Promise<Planned[]> {
+async function planSteps(op: OpRow): Promise<Planned[]> {
   if (!op.environmentId) return [];
-  if (op.kind === "MIGRATE") {
-    const moves = (op.input as { moves?: { containerId: string; toNodeId: string }[] }).moves ?? [];
+  if (op.payload.kind === "MIGRATE") {
     return [
-      ...moves.map((m) => ({
+      ...op.payload.input.moves.map((m) => ({
         kind: "migrate" as const,
         containerId: m.containerId,
         toNodeId: m.toNodeId,
-        target: `hp-${m.containerId} → ${m.toNodeId}`,
+        target: `${containerNameFor(m.containerId)} → ${m.toNodeId}`,
       })),
       { kind: "mark-running" as const, target: `environment ${op.environmentId}` },
     ];
   }
   const state = await loadEnvironmentState(op.environmentId);
   if (!state) return [];
-  const restart = new Set(((op.input as { restart?: string[] })?.restart ?? []) as string[]);
+  const restart = new Set(containersToRestart(op.payload));
   return planEnvironment({
     environment: { id: state.env.id, desired: state.env.desiredState },
     containers: state.desired,
@@ -69,37 +73,45 @@ async function planSteps(op: {
 }
 
 async function runOperation(operationId: string): Promise<void> {
-  let op = await db.operation.findUniqueOrThrow({
+  let row = await db.operation.findUniqueOrThrow({
     where: { id: operationId },
     include: { steps: { orderBy: { position: "asc" } } },
   });
+  let payload: OperationPayload;
+  try {
+    payload = parseOperation(row);
+  } catch (error) {
+    if (!(error instanceof InvalidOperationInput)) throw error;
+    // Retrying cannot fix a row that does not fit its kind: fail it with the reason instead.
+    await failOperation({ op: { ...row, payload: null }, stepId: null, stepKind: "input", message: error.message });
+    return;
+  }
+  let op: OpRow & { steps: StepRow[]; status: string } = { ...row, payload };
   if (op.steps.length === 0) {
-    let planned;
+    let steps;
     try {
-      planned = await planSteps(op);
+      const planned = await planSteps(op);
+      steps = planned.map((s, position) => ({ operationId: op.id, position, target: s.target, ...stepRow(s) }));
     } catch (error) {
       if (isTransientError(error)) throw new RetryLater(`observing failed: ${(error as Error).message}`);
+      if (error instanceof InvalidOperationInput) {
+        await failOperation({ op, stepId: null, stepKind: "plan", message: error.message });
+        return;
+      }
       throw error;
     }
     await db.$transaction([
-      db.operationStep.createMany({
-        data: planned.map((s, position) => ({
-          operationId: op.id,
-          position,
-          kind: s.kind,
-          target: s.target,
-          input: { containerId: s.containerId ?? null, toNodeId: s.toNodeId ?? null },
-        })),
-      }),
+      db.operationStep.createMany({ data: steps }),
       db.operation.update({
         where: { id: op.id },
         data: { status: "RUNNING", startedAt: new Date(), attempts: { increment: 1 } },
       }),
     ]);
-    op = await db.operation.findUniqueOrThrow({
+    row = await db.operation.findUniqueOrThrow({
       where: { id: operationId },
       include: { steps: { orderBy: { position: "asc" } } },
     });
+    op = { ...row, payload };
   } else if (op.status === "PENDING") {
     await db.operation.update({
       where: { id: op.id },
@@ -131,7 +143,7 @@ async function runOperation(operationId: string): Promise<void> {
     where: { id: op.id },
     data: { status: "SUCCEEDED", finishedAt: new Date(), error: null },
   });
-  if (op.kind === "MIGRATE") await finishEvacuation((op.input as { parentId?: string | null }).parentId ?? null);
+  if (op.payload.kind === "MIGRATE") await finishEvacuation(op.payload.input.parentId);
 }
 
 /** The node's EVACUATE operation succeeds when its last MIGRATE operation has. */
@@ -162,14 +174,25 @@ const MAX_WAVE = Number(process.env.HOSTPLANE_STEP_PARALLELISM ?? 6);
 
 class OperationFailed extends Error {}
 
-type StepRow = { id: string; kind: string; attempts: number; input: unknown };
-type OpRow = { id: string; kind: string; environmentId: string | null; input: unknown; userId: string | null };
+type StepRow = { id: string; kind: string; status: string; attempts: number; input: unknown };
+type OpRow = {
+  id: string;
+  kind: string;
+  environmentId: string | null;
+  userId: string | null;
+  payload: OperationPayload;
+};
 
 async function runStep(op: OpRow, step: StepRow): Promise<void> {
-  const { containerId = null, toNodeId = null } = (step.input ?? {}) as {
-    containerId?: string | null;
-    toNodeId?: string | null;
-  };
+  let parsed;
+  try {
+    parsed = parseStep(step);
+  } catch (error) {
+    if (!(error instanceof InvalidOperationInput)) throw error;
+    await failOperation({ op, stepId: step.id, stepKind: step.kind, message: error.message });
+    throw new OperationFailed(error.message);
+  }
+  const { containerId, toNodeId } = parsed;
   const attempts = step.attempts + 1;
   await db.operationStep.update({
     where: { id: step.id },
@@ -179,7 +202,7 @@ async function runStep(op: OpRow, step: StepRow): Promise<void> {
     const message = await executeStep({
       environmentId: op.environmentId,
       containerId,
-      kind: step.kind as StepKind,
+      kind: parsed.kind,
       operationId: op.id,
       stepId: step.id,
       toNodeId,
@@ -225,44 +248,59 @@ function describe(error: unknown): string {
  * them and releases their reservations), leaving an environment the user can retry or delete.
  */
 async function failOperation(options: {
-  op: { id: string; kind: string; environmentId: string | null; input: unknown; userId: string | null };
-  stepId: string;
+  /** payload is null when the operation's own input could not be read. */
+  op: Omit<OpRow, "payload"> & { payload: OperationPayload | null };
+  stepId: string | null;
   stepKind: string;
   message: string;
-  permanentReason: string | null;
-  summary: string;
+  permanentReason?: string | null;
+  /** The plain summary every viewer sees; defaults to the step and its first line. */
+  summary?: string;
 }) {
   const { op } = options;
   // `error` is the plain summary every viewer sees; `errorDetail` the engine's account, for admins only.
-  const summary = options.summary.slice(0, 300);
+  const summary = (
+    options.summary ?? `${options.stepKind} failed: ${options.permanentReason ?? options.message.split(" — ")[0]}`
+  ).slice(0, 300);
   const detail = `${options.stepKind} failed: ${options.permanentReason ?? options.message}`.slice(0, 2000);
-  const created = ((op.input as { containerIds?: string[] })?.containerIds ?? []) as string[];
-  const first = await db.$transaction(async (tx) => {
-    await tx.operationStep.update({
-      where: { id: options.stepId },
-      data: { status: "FAILED", finishedAt: new Date(), message: options.message },
-    });
+  const created = op.payload ? createdContainers(op.payload) : [];
+  await db.$transaction(async (tx) => {
+    if (options.stepId)
+      await tx.operationStep.update({
+        where: { id: options.stepId },
+        data: { status: "FAILED", finishedAt: new Date(), message: options.message },
+      });
     // Several steps of one parallel wave may fail: only the first one fails the operation.
     const claimed = await tx.operation.updateMany({
-      where: { id: op.id, status: "RUNNING" },
+      where: { id: op.id, status: { in: ["PENDING", "RUNNING"] } },
       data: { status: "FAILED", finishedAt: new Date(), error: summary, errorDetail: detail },
     });
-    if (claimed.count === 0) return false;
+    if (claimed.count === 0) return;
+    await recordAudit(
+      {
+        actorId: op.userId,
+        action: "operation.failed",
+        targetType: "operation",
+        targetId: op.id,
+        result: "FAILURE",
+        detail: { kind: op.kind, environmentId: op.environmentId, error: options.message.slice(0, 500) },
+      },
+      tx,
+    );
     await tx.operationStep.updateMany({
       where: { operationId: op.id, status: "PENDING" },
       data: { status: "SKIPPED" },
     });
-    if (!op.environmentId) return true;
+    if (!op.environmentId) return;
     const env = await tx.environment.findUnique({ where: { id: op.environmentId } });
-    if (!env) return true;
+    if (!env) return;
     if (created.length && (op.kind === "CREATE" || op.kind === "SCALE")) {
       await tx.container.updateMany({ where: { id: { in: created } }, data: { desiredState: "DELETED" } });
       await tx.operation.create({
         data: {
-          kind: "ROLLBACK",
+          ...operationRow("ROLLBACK", { rollbackOf: op.id, containerIds: created }),
           environmentId: env.id,
           userId: op.userId,
-          input: { rollbackOf: op.id, containerIds: created },
         },
       });
     }
@@ -271,15 +309,5 @@ async function failOperation(options: {
         where: { id: env.id },
         data: { status: op.kind === "CREATE" ? "FAILED" : "DEGRADED" },
       });
-    return true;
-  });
-  if (!first) return;
-  await recordAudit({
-    actorId: op.userId,
-    action: "operation.failed",
-    targetType: "operation",
-    targetId: op.id,
-    result: "FAILURE",
-    detail: { kind: op.kind, environmentId: op.environmentId, error: options.message.slice(0, 500) },
   });
 }

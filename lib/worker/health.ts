@@ -2,8 +2,9 @@
 // port). UNHEALTHY after a failed probe; after `failThreshold` consecutive failures the container
 // is restarted (a REPAIR operation) and the event audited. Balancer upstreams follow health.
 import { db } from "@/lib/db/client";
-import { recordAudit } from "@/lib/services/audit";
+import { auditEventData } from "@/lib/services/audit";
 import { dispatch } from "@/lib/services/operations";
+import { operationRow } from "@/lib/validation/operations";
 import { getStack } from "@/lib/stacks/catalog";
 import { probeStackService } from "@/lib/orchestrator/engines/lxc/templates";
 import { runStackHook } from "./stack-hooks";
@@ -52,20 +53,23 @@ export async function healthCheckOnce(
         data: { health: "UNHEALTHY", healthFailures: busy ? failures : 0 },
       });
       if (busy) return;
-      await db.operation.create({
-        data: {
-          kind: "REPAIR",
-          environmentId: c.environmentId,
-          input: { restart: [c.id], reason: `port ${port} did not answer ${failures} times` },
-        },
-      });
-      await recordAudit({
-        action: "container.unhealthy.restart",
-        targetType: "container",
-        targetId: c.id,
-        result: "FAILURE",
-        detail: { environment: c.environment.name, port, failures },
-      });
+      await db.$transaction([
+        db.operation.create({
+          data: {
+            ...operationRow("REPAIR", { restart: [c.id], reason: `port ${port} did not answer ${failures} times` }),
+            environmentId: c.environmentId,
+          },
+        }),
+        db.auditEvent.create({
+          data: auditEventData({
+            action: "container.unhealthy.restart",
+            targetType: "container",
+            targetId: c.id,
+            result: "FAILURE",
+            detail: { environment: c.environment.name, port, failures },
+          }),
+        }),
+      ]);
       await dispatch(c.environmentId);
       tally.restarted++;
     }),

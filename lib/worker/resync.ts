@@ -4,9 +4,10 @@
 // node turns OFFLINE and its containers UNKNOWN — never re-placed without fencing.
 import { db } from "@/lib/db/client";
 import { containerNameFor, isManagedName, type ContainerEngine } from "@/lib/orchestrator/engines";
-import { recordAudit } from "@/lib/services/audit";
+import { auditEventData, recordAudit } from "@/lib/services/audit";
 import { engineFor } from "@/lib/services/node-engine";
 import { dispatch } from "@/lib/services/operations";
+import { operationRow, type OperationKind } from "@/lib/validation/operations";
 
 const firstSeenOrphans = new Map<string, number>();
 
@@ -22,127 +23,201 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-export async function resyncOnce(options: {
-  orphanGraceMs: number;
-  now?: number;
-}): Promise<{ nodes: number; repaired: number; orphansDestroyed: number; offline: number }> {
+type Tally = { nodes: number; repaired: number; orphansDestroyed: number; offline: number };
+type NodeRow = Awaited<ReturnType<typeof db.hardwareNode.findMany>>[number];
+type ObservedContainer = Awaited<ReturnType<ContainerEngine["list"]>>[number];
+
+export async function resyncOnce(options: { orphanGraceMs: number; now?: number }): Promise<Tally> {
   const now = options.now ?? Date.now();
-  const tally = { nodes: 0, repaired: 0, orphansDestroyed: 0, offline: 0 };
-  const nodes = await db.hardwareNode.findMany();
-  for (const node of nodes) {
+  const tally: Tally = { nodes: 0, repaired: 0, orphansDestroyed: 0, offline: 0 };
+  for (const node of await db.hardwareNode.findMany()) {
     tally.nodes++;
-    let engine: ContainerEngine;
-    let observed;
-    try {
-      engine = engineFor(node);
-      observed = await withTimeout(engine.list(), 20_000);
-    } catch (error) {
+    const observed = await observeNode(node);
+    if (!observed) {
       tally.offline++;
-      if (node.status !== "OFFLINE") {
-        await db.$transaction([
-          db.hardwareNode.update({
-            where: { id: node.id },
-            data: { status: "OFFLINE", lastError: (error as Error).message.slice(0, 500) },
-          }),
-          db.container.updateMany({ where: { hardwareNodeId: node.id }, data: { observedState: "UNKNOWN" } }),
-        ]);
-        await recordAudit({
-          action: "node.offline",
-          targetType: "node",
-          targetId: node.id,
-          result: "FAILURE",
-          detail: { node: node.name, error: (error as Error).message.slice(0, 300) },
-        });
-      }
       continue;
     }
-    if (node.status === "OFFLINE") {
-      await db.hardwareNode.update({ where: { id: node.id }, data: { status: "ACTIVE", lastError: null } });
-      await recordAudit({ action: "node.online", targetType: "node", targetId: node.id, detail: { node: node.name } });
-    }
-    await db.hardwareNode.update({ where: { id: node.id }, data: { lastSeenAt: new Date(now) } });
-
-    const rows = await db.container.findMany({
-      where: { hardwareNodeId: node.id },
-      include: { environment: { select: { id: true, name: true } } },
+    await markNodeSeen(node, now);
+    const known = await reconcileContainers({ node, observed: observed.containers, now, tally });
+    await destroyOrphans({
+      node,
+      engine: observed.engine,
+      observed: observed.containers,
+      known,
+      now,
+      tally,
+      ...options,
     });
-    const byName = new Map(observed.map((o) => [o.name, o]));
-    const known = new Set(rows.map((r) => containerNameFor(r.id)));
-    const busy = new Set(
-      (
-        await db.operation.findMany({
-          where: {
-            status: { in: ["PENDING", "RUNNING"] },
-            environmentId: { in: [...new Set(rows.map((r) => r.environmentId))] },
-          },
-          select: { environmentId: true },
-        })
-      ).map((o) => o.environmentId),
-    );
-
-    for (const row of rows) {
-      const seen = byName.get(containerNameFor(row.id));
-      const state = !seen
-        ? null
-        : seen.state === "running"
-          ? "RUNNING"
-          : seen.state === "stopped"
-            ? "STOPPED"
-            : "UNKNOWN";
-      if (busy.has(row.environmentId)) continue;
-      if (row.desiredState === "RUNNING" && state !== "RUNNING") {
-        const reason =
-          state === null ? "missing (deleted outside Hostplane): recreating" : "not running (died): restarting";
-        await db.$transaction([
-          db.container.update({ where: { id: row.id }, data: { observedState: state ?? "FAILED", lastError: reason } }),
-          db.environment.update({ where: { id: row.environmentId }, data: { status: "DEGRADED" } }),
-          db.operation.create({
-            data: { kind: "REPAIR", environmentId: row.environmentId, input: { containerId: row.id, reason } },
-          }),
-        ]);
-        busy.add(row.environmentId);
-        await recordAudit({
-          action: "container.repair",
-          targetType: "container",
-          targetId: row.id,
-          result: "FAILURE",
-          detail: { environment: row.environment.name, node: node.name, reason },
-        });
-        await dispatch(row.environmentId);
-        tally.repaired++;
-      } else if (state && state !== row.observedState && row.observedState !== "DELETING") {
-        await db.container.updateMany({
-          where: { id: row.id },
-          data: { observedState: state, lastObservedAt: new Date(now) },
-        });
-      }
-    }
-
-    // Orphans: managed names in this node's lxcpath without a row here (and not being moved here).
-    const migrating = new Set(
-      (await db.container.findMany({ where: { observedState: "MIGRATING" }, select: { id: true } })).map((c) =>
-        containerNameFor(c.id),
-      ),
-    );
-    for (const o of observed) {
-      if (!isManagedName(o.name) || known.has(o.name) || migrating.has(o.name)) continue;
-      const key = `${node.id}/${o.name}`;
-      const first = firstSeenOrphans.get(key) ?? now;
-      firstSeenOrphans.set(key, first);
-      if (now - first < options.orphanGraceMs) continue;
-      await engine.destroy(o.name);
-      firstSeenOrphans.delete(key);
-      tally.orphansDestroyed++;
-      await recordAudit({
-        action: "container.orphan.destroy",
-        targetType: "container",
-        targetId: o.name,
-        detail: { node: node.name, graceMs: options.orphanGraceMs },
-      });
-    }
   }
   return tally;
 }
+
+/** Lists the node's containers; an unreachable node turns OFFLINE (once) and answers null. */
+async function observeNode(
+  node: NodeRow,
+): Promise<{ engine: ContainerEngine; containers: ObservedContainer[] } | null> {
+  try {
+    const engine = engineFor(node);
+    return { engine, containers: await withTimeout(engine.list(), 20_000) };
+  } catch (error) {
+    if (node.status !== "OFFLINE") {
+      const message = (error as Error).message;
+      await db.$transaction([
+        db.hardwareNode.update({
+          where: { id: node.id },
+          data: { status: "OFFLINE", lastError: message.slice(0, 500) },
+        }),
+        db.container.updateMany({ where: { hardwareNodeId: node.id }, data: { observedState: "UNKNOWN" } }),
+        db.auditEvent.create({
+          data: auditEventData({
+            action: "node.offline",
+            targetType: "node",
+            targetId: node.id,
+            result: "FAILURE",
+            detail: { node: node.name, error: message.slice(0, 300) },
+          }),
+        }),
+      ]);
+    }
+    return null;
+  }
+}
+
+/** An answering node is ACTIVE again (if it was OFFLINE) and seen now. */
+async function markNodeSeen(node: NodeRow, now: number) {
+  if (node.status === "OFFLINE") {
+    await db.$transaction([
+      db.hardwareNode.update({ where: { id: node.id }, data: { status: "ACTIVE", lastError: null } }),
+      db.auditEvent.create({
+        data: auditEventData({
+          action: "node.online",
+          targetType: "node",
+          targetId: node.id,
+          detail: { node: node.name },
+        }),
+      }),
+    ]);
+  }
+  await db.hardwareNode.update({ where: { id: node.id }, data: { lastSeenAt: new Date(now) } });
+}
+
+function observedState(seen: ObservedContainer | undefined): "RUNNING" | "STOPPED" | "UNKNOWN" | null {
+  if (!seen) return null;
+  return seen.state === "running" ? "RUNNING" : seen.state === "stopped" ? "STOPPED" : "UNKNOWN";
+}
+
+/**
+ * Compares the node's rows with what it runs: a container that should run but died or vanished gets
+ * a REPAIR operation (unless its environment has work open); other drift updates the observed state.
+ * Returns the engine names of the rows, for the orphan check.
+ */
+async function reconcileContainers(o: { node: NodeRow; observed: ObservedContainer[]; now: number; tally: Tally }) {
+  const { node, now, tally } = o;
+  const rows = await db.container.findMany({
+    where: { hardwareNodeId: node.id },
+    include: { environment: { select: { id: true, name: true } } },
+  });
+  const byName = new Map(o.observed.map((c) => [c.name, c]));
+  const busy = await environmentsWithOpenOperations(rows.map((r) => r.environmentId));
+  for (const row of rows) {
+    const state = observedState(byName.get(containerNameFor(row.id)));
+    if (busy.has(row.environmentId)) continue;
+    if (row.desiredState === "RUNNING" && state !== "RUNNING") {
+      await repairContainer({ row, node, state });
+      busy.add(row.environmentId);
+      tally.repaired++;
+    } else if (state && state !== row.observedState && row.observedState !== "DELETING") {
+      await db.container.updateMany({
+        where: { id: row.id },
+        data: { observedState: state, lastObservedAt: new Date(now) },
+      });
+    }
+  }
+  return new Set(rows.map((r) => containerNameFor(r.id)));
+}
+
+async function environmentsWithOpenOperations(environmentIds: string[]): Promise<Set<string | null>> {
+  const open = await db.operation.findMany({
+    where: { status: { in: ["PENDING", "RUNNING"] }, environmentId: { in: [...new Set(environmentIds)] } },
+    select: { environmentId: true },
+  });
+  return new Set(open.map((op) => op.environmentId));
+}
+
+/** Records a REPAIR operation (restart or recreate, per the desired state), audited in the same transaction. */
+async function repairContainer(o: {
+  row: { id: string; environmentId: string; environment: { name: string } };
+  node: NodeRow;
+  state: "STOPPED" | "UNKNOWN" | null;
+}) {
+  const { row, node, state } = o;
+  const reason = state === null ? "missing (deleted outside Hostplane): recreating" : "not running (died): restarting";
+  await db.$transaction([
+    db.container.update({ where: { id: row.id }, data: { observedState: state ?? "FAILED", lastError: reason } }),
+    db.environment.update({ where: { id: row.environmentId }, data: { status: "DEGRADED" } }),
+    db.operation.create({
+      data: { ...operationRow("REPAIR", { containerId: row.id, reason }), environmentId: row.environmentId },
+    }),
+    db.auditEvent.create({
+      data: auditEventData({
+        action: "container.repair",
+        targetType: "container",
+        targetId: row.id,
+        result: "FAILURE",
+        detail: { environment: row.environment.name, node: node.name, reason },
+      }),
+    }),
+  ]);
+  await dispatch(row.environmentId);
+}
+
+/** Managed names in this node's lxcpath without a row here (and not being moved here), past the grace period. */
+async function destroyOrphans(o: {
+  node: NodeRow;
+  engine: ContainerEngine;
+  observed: ObservedContainer[];
+  known: Set<string>;
+  now: number;
+  orphanGraceMs: number;
+  tally: Tally;
+}) {
+  const { node, now } = o;
+  const migrating = new Set(
+    (await db.container.findMany({ where: { observedState: "MIGRATING" }, select: { id: true } })).map((c) =>
+      containerNameFor(c.id),
+    ),
+  );
+  for (const { name } of o.observed) {
+    if (!isManagedName(name) || o.known.has(name) || migrating.has(name)) continue;
+    const key = `${node.id}/${name}`;
+    const first = firstSeenOrphans.get(key) ?? now;
+    firstSeenOrphans.set(key, first);
+    if (now - first < o.orphanGraceMs) continue;
+    await o.engine.destroy(name);
+    firstSeenOrphans.delete(key);
+    o.tally.orphansDestroyed++;
+    await recordAudit({
+      action: "container.orphan.destroy",
+      targetType: "container",
+      targetId: name,
+      detail: { node: node.name, graceMs: o.orphanGraceMs },
+    });
+  }
+}
+
+/** Operations that act on one environment (the others act on nodes: MIGRATE and EVACUATE carry a node, TEMPLATE too). */
+const ENVIRONMENT_OPERATION_KINDS = [
+  "CREATE",
+  "START",
+  "STOP",
+  "RESTART",
+  "SCALE",
+  "RESIZE",
+  "DELETE",
+  "RETRY",
+  "REPAIR",
+  "ROLLBACK",
+] satisfies OperationKind[];
 
 /** Environments with unfinished operations get (re)dispatched: covers a crash before the hand-off. */
 export async function redispatchOpenOperations(): Promise<number> {
@@ -153,7 +228,7 @@ export async function redispatchOpenOperations(): Promise<number> {
       status: { in: ["PENDING", "RUNNING"] },
       environmentId: null,
       hardwareNodeId: null,
-      kind: { in: ["CREATE", "START", "STOP", "RESTART", "SCALE", "RESIZE", "DELETE", "RETRY", "REPAIR", "ROLLBACK"] },
+      kind: { in: ENVIRONMENT_OPERATION_KINDS },
     },
     data: { status: "CANCELLED", finishedAt: new Date(), error: "environment no longer exists" },
   });

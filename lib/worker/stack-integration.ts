@@ -11,6 +11,7 @@ import {
 import { getStack } from "@/lib/stacks/catalog";
 import { engineAndRunnerFor } from "@/lib/services/node-engine";
 import { connectionString, readCredentials, serviceEnv } from "@/lib/stacks/credentials";
+import { operationRow } from "@/lib/validation/operations";
 import { registerStackHook } from "./stack-hooks";
 import { setTemplateResolver, TemplateUnavailableError } from "./templates";
 
@@ -37,11 +38,10 @@ setTemplateResolver(async ({ stackId, node }) => {
         if (p.phase === "lock") return;
         op ??= await db.operation.create({
           data: {
-            kind: "TEMPLATE",
+            ...operationRow("TEMPLATE", { stackId }),
             status: "RUNNING",
             startedAt: new Date(),
             hardwareNodeId: node.id,
-            input: { stackId },
           },
         });
         await db.operationStep
@@ -65,7 +65,11 @@ setTemplateResolver(async ({ stackId, node }) => {
     await db.operation
       .update({
         where: { id: (op as { id: string }).id },
-        data: { status: "SUCCEEDED", finishedAt: new Date(), input: { stackId, buildMs: result.durationMs } },
+        data: {
+          status: "SUCCEEDED",
+          finishedAt: new Date(),
+          input: operationRow("TEMPLATE", { stackId, buildMs: result.durationMs }).input,
+        },
       })
       .catch(() => {});
   return { kind: "clone", source: result.templateName, snapshot: true };

@@ -11,8 +11,7 @@
  *    database or placement is involved; target p95 ≤ 10 s.
  * Uses its own lxcpath (templates cached there between runs), bridge hp-tsb and 10.213.254.0/24.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import os from "node:os";
 import { LocalRunner } from "../../lib/orchestrator/transport/local-runner";
 import type { EngineNodeConfig } from "../../lib/orchestrator/engines/types";
@@ -27,6 +26,7 @@ import {
   writeBalancerUpstreams,
 } from "../../lib/orchestrator/engines/lxc/templates";
 import { NodeCommands } from "../../lib/orchestrator/engines/command";
+import { destroyManagedContainers, removeTestBridge } from "../../lib/orchestrator/engines/lxc/test-hosts";
 import { RECIPE_STACK_IDS } from "../../lib/stacks/recipes";
 
 const RUNS = Math.max(10, Number(process.env.BENCH_RUNS ?? 10));
@@ -54,21 +54,8 @@ function percentiles(samples: number[]): { p50: number; p95: number; n: number }
 }
 
 function cleanup(): void {
-  const quiet = (argv: string[]) => {
-    try {
-      execFileSync(argv[0]!, argv.slice(1), { stdio: "ignore", timeout: 30_000 });
-    } catch {
-      // already gone
-    }
-  };
-  if (existsSync(lxcPath)) {
-    for (const name of readdirSync(lxcPath).filter((entry) => entry.startsWith("hp-"))) {
-      quiet(["lxc-stop", "-P", lxcPath, "-n", name, "-k"]);
-      quiet(["lxc-destroy", "-P", lxcPath, "-n", name, "-f"]);
-      rmSync(`${lxcPath}/${name}`, { recursive: true, force: true });
-    }
-  }
-  if (existsSync("/sys/class/net/hp-tsb")) quiet(["ip", "link", "del", "dev", "hp-tsb"]);
+  destroyManagedContainers(lxcPath);
+  removeTestBridge("hp-tsb");
 }
 
 const CREDENTIALS: Record<string, Record<string, string>> = {

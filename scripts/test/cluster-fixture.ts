@@ -1,10 +1,10 @@
 // Test fixtures: regions, hardware nodes (real LXC on this machine, or sim) and users, written
 // straight into the test database.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync } from "node:fs";
-import path from "node:path";
 import { db } from "../../lib/db/client";
+import { destroyManagedContainers } from "../../lib/orchestrator/engines/lxc/test-hosts";
 import { hashPassword } from "../../lib/auth/hash";
+import type { QuotaLimits } from "../../lib/validation/quotas";
 
 let seq = 0;
 const uniq = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
@@ -16,12 +16,7 @@ export async function makeRegion(name = `r-${uniq()}`) {
 export async function makeUser(
   options: {
     role?: "ADMIN" | "DEVELOPER";
-    quota?: Partial<{
-      maxEnvironments: number;
-      maxCloudletsPerContainer: number;
-      maxContainersPerLayer: number;
-      maxReservedCloudlets: number;
-    }>;
+    quota?: Partial<QuotaLimits>;
   } = {},
 ) {
   const email = `u-${uniq()}@test.local`;
@@ -103,16 +98,7 @@ export async function makeSimNode(options: {
 
 /** Removes leftovers of an earlier crashed run, only inside our own lxcpath and bridge. */
 export function cleanLxcNode(node: LxcTestNode) {
-  if (existsSync(node.lxcPath)) {
-    for (const name of readdirSync(node.lxcPath)) {
-      if (!name.startsWith("hp-")) continue;
-      try {
-        execFileSync("lxc-destroy", ["-P", node.lxcPath, "-n", name, "-f"], { stdio: "ignore" });
-      } catch {
-        rmSync(path.join(node.lxcPath, name), { recursive: true, force: true });
-      }
-    }
-  }
+  destroyManagedContainers(node.lxcPath);
   try {
     execFileSync("ip", ["link", "del", node.bridge], { stdio: "ignore" });
   } catch {

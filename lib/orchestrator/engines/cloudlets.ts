@@ -1,8 +1,9 @@
 import type { ContainerLimits } from "./types";
 import { InvalidInputError } from "./names";
 
-export const CLOUDLET_RAM_BYTES = 128 * 1024 * 1024;
-export const CLOUDLET_MHZ = 400;
+import { CLOUDLET_CPU_MHZ as CLOUDLET_MHZ, CLOUDLET_RAM_BYTES } from "../cloudlet";
+
+export { CLOUDLET_MHZ, CLOUDLET_RAM_BYTES };
 export const CFS_PERIOD_US = 100_000;
 /** cpu.shares for one full core's worth of guaranteed CPU: the kernel's default weight. */
 export const SHARES_PER_8_CLOUDLETS = 1024;

@@ -1,6 +1,5 @@
 /** One cloudlet is the billing and placement unit of the platform (Jelastic's definition). */
-export const CLOUDLET_RAM_MIB = 128;
-export const CLOUDLET_CPU_MHZ = 400;
+export { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB } from "../cloudlet";
 
 export type NodeStatus = "ACTIVE" | "MAINTENANCE" | "EVACUATING" | "OFFLINE";
 

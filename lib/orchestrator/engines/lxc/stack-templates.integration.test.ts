@@ -3,8 +3,7 @@
  * /var/lib/hostplane-test/templates-lxc and /var/cache/hostplane/debootstrap is kept between
  * runs on purpose), cloned per container with overlayfs, and serving from the host.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync, symlinkSync, mkdirSync } from "node:fs";
+import { existsSync, rmSync, symlinkSync, mkdirSync } from "node:fs";
 import { connect } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +17,7 @@ import {
   waitForTcp,
   writeBalancerUpstreams,
 } from "./templates";
-import { TEST_ROOT } from "./test-hosts";
+import { destroyManagedContainers, removeTestBridge, TEST_ROOT } from "./test-hosts";
 
 const node: EngineNodeConfig = {
   name: "stacks-test",
@@ -37,24 +36,10 @@ const limits = { reservedCloudlets: 1, dynamicCloudlets: 4, diskGib: 2 };
 const STACKS = ["nginx", "nodejs", "postgresql", "redis", "static"] as const;
 const templates = new Map<string, string>();
 
-function quiet(argv: string[]): void {
-  try {
-    execFileSync(argv[0]!, argv.slice(1), { stdio: "ignore", timeout: 30_000 });
-  } catch {
-    // best effort: already gone
-  }
-}
-
 /** Removes this suite's hp- containers and its bridge; the hpt- templates stay cached. */
 function cleanup(): void {
-  if (existsSync(lxcPath)) {
-    for (const name of readdirSync(lxcPath).filter((entry) => entry.startsWith("hp-"))) {
-      quiet(["lxc-stop", "-P", lxcPath, "-n", name, "-k"]);
-      quiet(["lxc-destroy", "-P", lxcPath, "-n", name, "-f"]);
-      rmSync(`${lxcPath}/${name}`, { recursive: true, force: true });
-    }
-  }
-  if (existsSync("/sys/class/net/hp-ts")) quiet(["ip", "link", "del", "dev", "hp-ts"]);
+  destroyManagedContainers(lxcPath);
+  removeTestBridge("hp-ts");
 }
 
 async function createStack(options: {

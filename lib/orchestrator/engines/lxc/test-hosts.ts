@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync } from "node:fs";
+import path from "node:path";
 import type { EngineNodeConfig } from "../types";
 
 export const TEST_ROOT = "/var/lib/hostplane-test";
@@ -32,21 +33,34 @@ function quiet(argv: string[]): void {
   }
 }
 
+/**
+ * The one cleanup of leftovers for tests, benchmarks and the e2e server: stops and destroys every
+ * Hostplane container (hp-*) in one lxcpath and removes what lxc-destroy left behind. Other names
+ * in the path (hpt- templates, foreign containers) are never touched. Best effort, synchronous.
+ */
+export function destroyManagedContainers(lxcPath: string): void {
+  if (!path.isAbsolute(lxcPath)) throw new Error(`refusing to clean a relative lxcpath: ${lxcPath}`);
+  if (!existsSync(lxcPath)) return;
+  for (const name of readdirSync(lxcPath).filter((entry) => entry.startsWith("hp-"))) {
+    quiet(["lxc-stop", "-P", lxcPath, "-n", name, "-k"]);
+    quiet(["lxc-destroy", "-P", lxcPath, "-n", name, "-f"]);
+    rmSync(path.join(lxcPath, name), { recursive: true, force: true });
+  }
+}
+
+/** Deletes a test bridge (hp-t…); that also drops the /32 routes and extra gateway addresses put on it. */
+export function removeTestBridge(bridge: string): void {
+  if (bridge.startsWith("hp-t") && existsSync(`/sys/class/net/${bridge}`)) quiet(["ip", "link", "del", "dev", bridge]);
+}
+
 /** Stops and destroys every hp- container in the nodes' lxcpaths, then removes paths and bridges. */
 export function cleanupTestNodes(nodes: EngineNodeConfig[]): void {
   for (const node of nodes) {
     const lxc = node.lxc!;
     if (!lxc.lxcPath.startsWith(`${TEST_ROOT}/`)) throw new Error(`refusing to clean ${lxc.lxcPath}`);
-    if (existsSync(lxc.lxcPath)) {
-      for (const name of readdirSync(lxc.lxcPath).filter((entry) => entry.startsWith("hp-"))) {
-        quiet(["lxc-stop", "-P", lxc.lxcPath, "-n", name, "-k"]);
-        quiet(["lxc-destroy", "-P", lxc.lxcPath, "-n", name, "-f"]);
-      }
-      rmSync(lxc.lxcPath, { recursive: true, force: true });
-    }
-    // Deleting the bridge also drops the /32 routes and extra gateway addresses put on it.
-    if (lxc.bridge.startsWith("hp-t") && existsSync(`/sys/class/net/${lxc.bridge}`))
-      quiet(["ip", "link", "del", "dev", lxc.bridge]);
+    destroyManagedContainers(lxc.lxcPath);
+    rmSync(lxc.lxcPath, { recursive: true, force: true });
+    removeTestBridge(lxc.bridge);
   }
 }
 

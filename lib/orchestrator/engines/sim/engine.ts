@@ -1,3 +1,4 @@
+import { CLOUDLET_RAM_BYTES } from "../../cloudlet";
 import { assertLimits } from "../cloudlets";
 import { EngineError } from "../errors";
 import { assertContainerIp, assertContainerName } from "../names";
@@ -177,7 +178,7 @@ export class SimEngine implements ContainerEngine {
       return {
         name: c.name,
         cpuUsageNs: c.cpuUsageNs,
-        memoryBytes: running ? Math.round(c.limits.dynamicCloudlets * 128 * 1024 * 1024 * 0.3) : 0,
+        memoryBytes: running ? Math.round(c.limits.dynamicCloudlets * CLOUDLET_RAM_BYTES * 0.3) : 0,
         diskBytes: Math.round(c.limits.diskGib * 1024 ** 3 * 0.1),
         netRxBytes: 0,
         netTxBytes: 0,

@@ -1,4 +1,5 @@
 import { assertOperand } from "../../transport/quote";
+import { CLOUDLET_RAM_MIB } from "../../cloudlet";
 import { CLOUDLET_MHZ } from "../cloudlets";
 import type { ContainerLimits } from "../types";
 
@@ -34,7 +35,7 @@ export const prlctlArgv = {
     "set",
     assertOperand(options.name, "name"),
     "--memsize",
-    String(options.limits.dynamicCloudlets * 128),
+    String(options.limits.dynamicCloudlets * CLOUDLET_RAM_MIB),
     "--cpulimit",
     `${options.limits.dynamicCloudlets * CLOUDLET_MHZ}m`,
     "--cpuunits",

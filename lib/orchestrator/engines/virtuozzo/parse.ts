@@ -1,3 +1,4 @@
+import { CLOUDLET_RAM_MIB } from "../../cloudlet";
 import type { ContainerLimits, ContainerState } from "../types";
 
 const STATUSES: Record<string, ContainerState> = {
@@ -128,7 +129,7 @@ export function parsePrlctlDetails(stdout: string): PrlctlDetails {
 export function limitsFromDetails(details: PrlctlDetails): ContainerLimits | null {
   if (details.memoryMb === null) return null;
   return {
-    dynamicCloudlets: Math.round(details.memoryMb / 128),
+    dynamicCloudlets: Math.round(details.memoryMb / CLOUDLET_RAM_MIB),
     reservedCloudlets: details.cpuUnits === null ? 0 : Math.round((details.cpuUnits * 8) / 1000),
     diskGib: details.diskMb === null ? 0 : Math.round((details.diskMb / 1024) * 100) / 100,
   };
