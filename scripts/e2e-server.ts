@@ -12,6 +12,9 @@ rmSync(dir, { recursive: true, force: true });
 const lxcPath = process.env.HOSTPLANE_LOCAL_LXC_PATH;
 if (lxcPath?.includes("hostplane-e2e") && existsSync(lxcPath)) {
   for (const name of readdirSync(lxcPath).filter((n) => n.startsWith("hp-"))) {
+    // Unmount its disk image first (lxc-destroy cannot delete a directory with a mount below it).
+    spawnSync("lxc-stop", ["-P", lxcPath, "-n", name, "-k"], { stdio: "ignore" });
+    spawnSync("umount", ["--", `${lxcPath}/${name}/disk`], { stdio: "ignore" });
     spawnSync("lxc-destroy", ["-P", lxcPath, "-n", name, "-f"], { stdio: "ignore" });
   }
 }

@@ -7,6 +7,7 @@ import { containerNameFor, isManagedName, type ContainerEngine } from "@/lib/orc
 import { recordAudit } from "@/lib/services/audit";
 import { engineFor } from "@/lib/services/node-engine";
 import { dispatch } from "@/lib/services/operations";
+import { syncNetworkPolicies } from "./network-policy";
 
 const firstSeenOrphans = new Map<string, number>();
 
@@ -22,12 +23,17 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-export async function resyncOnce(options: {
-  orphanGraceMs: number;
-  now?: number;
-}): Promise<{ nodes: number; repaired: number; orphansDestroyed: number; offline: number }> {
+export async function resyncOnce(options: { orphanGraceMs: number; now?: number }): Promise<{
+  nodes: number;
+  repaired: number;
+  orphansDestroyed: number;
+  offline: number;
+  converted: number;
+  policyApplied: number;
+}> {
   const now = options.now ?? Date.now();
-  const tally = { nodes: 0, repaired: 0, orphansDestroyed: 0, offline: 0 };
+  const tally = { nodes: 0, repaired: 0, orphansDestroyed: 0, offline: 0, converted: 0, policyApplied: 0 };
+  const reachable: string[] = [];
   const nodes = await db.hardwareNode.findMany();
   for (const node of nodes) {
     tally.nodes++;
@@ -61,6 +67,7 @@ export async function resyncOnce(options: {
       await recordAudit({ action: "node.online", targetType: "node", targetId: node.id, detail: { node: node.name } });
     }
     await db.hardwareNode.update({ where: { id: node.id }, data: { lastSeenAt: new Date(now) } });
+    reachable.push(node.id);
 
     const rows = await db.container.findMany({
       where: { hardwareNodeId: node.id },
@@ -110,6 +117,28 @@ export async function resyncOnce(options: {
         });
         await dispatch(row.environmentId);
         tally.repaired++;
+      } else if (state === "RUNNING" && seen?.privileged && row.desiredState === "RUNNING") {
+        // Created privileged before issue 12: a restart converts it in place (engine start()),
+        // through an operation like any other, so it is persisted and resumed after a crash.
+        await db.$transaction([
+          db.environment.update({ where: { id: row.environmentId }, data: { status: "UPDATING" } }),
+          db.operation.create({
+            data: {
+              kind: "RESTART",
+              environmentId: row.environmentId,
+              input: { restart: [row.id], reason: "convert to an unprivileged container" },
+            },
+          }),
+        ]);
+        busy.add(row.environmentId);
+        await recordAudit({
+          action: "container.convert",
+          targetType: "container",
+          targetId: row.id,
+          detail: { environment: row.environment.name, node: node.name, reason: "privileged → unprivileged" },
+        });
+        await dispatch(row.environmentId);
+        tally.converted++;
       } else if (state && state !== row.observedState && row.observedState !== "DELETING") {
         await db.container.updateMany({
           where: { id: row.id },
@@ -140,6 +169,20 @@ export async function resyncOnce(options: {
         detail: { node: node.name, graceMs: options.orphanGraceMs },
       });
     }
+  }
+  // Firewall rules are desired state too: re-applied on every reachable node each pass, which
+  // repairs rules lost to a node reboot or deleted by hand (one atomic nft run per node).
+  if (reachable.length > 0) {
+    const policy = await syncNetworkPolicies({ nodeIds: reachable });
+    tally.policyApplied = policy.applied.length;
+    for (const failure of policy.failed)
+      await recordAudit({
+        action: "node.network-policy",
+        targetType: "node",
+        targetId: failure.node,
+        result: "FAILURE",
+        detail: failure,
+      });
   }
   return tally;
 }

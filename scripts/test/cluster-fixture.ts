@@ -1,10 +1,10 @@
 // Test fixtures: regions, hardware nodes (real LXC on this machine, or sim) and users, written
 // straight into the test database.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync } from "node:fs";
-import path from "node:path";
+import { existsSync, readdirSync } from "node:fs";
 import { db } from "../../lib/db/client";
 import { hashPassword } from "../../lib/auth/hash";
+import { removeTestContainer, removeTestFirewall } from "../../lib/orchestrator/engines/lxc/test-hosts";
 
 let seq = 0;
 const uniq = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
@@ -106,13 +106,10 @@ export function cleanLxcNode(node: LxcTestNode) {
   if (existsSync(node.lxcPath)) {
     for (const name of readdirSync(node.lxcPath)) {
       if (!name.startsWith("hp-")) continue;
-      try {
-        execFileSync("lxc-destroy", ["-P", node.lxcPath, "-n", name, "-f"], { stdio: "ignore" });
-      } catch {
-        rmSync(path.join(node.lxcPath, name), { recursive: true, force: true });
-      }
+      removeTestContainer(node.lxcPath, name);
     }
   }
+  removeTestFirewall(node.bridge);
   try {
     execFileSync("ip", ["link", "del", node.bridge], { stdio: "ignore" });
   } catch {

@@ -9,7 +9,7 @@ import {
   type RecipeFile,
   type Upstream,
 } from "../../../stacks/recipes";
-import { containerDir, writableRootfsOf } from "./config";
+import { NODE_IDMAP, asMappedRoot, containerDir, writableRootfsOf } from "./config";
 import { parseLxcInfo } from "./parse";
 import { stackContainerFiles } from "./stack-files";
 
@@ -77,10 +77,11 @@ async function writeIntoLayer(target: Target, file: RecipeFile): Promise<void> {
       reason: "invalid_input",
       message: `${file.path} in ${target.name} resolves outside its place (${resolved})`,
     });
-  await commands.check(["mkdir", "-p", "--", path.replace(/\/[^/]+$/, "")]);
-  await commands.check(["tee", "--", path], { input: file.content });
-  await commands.check(["chmod", file.mode, "--", path]);
-  await commands.check(["chown", "0:0", "--", path]);
+  // As the container's root (mapped ids): owned by root inside, and nothing the container
+  // planted can make this write where an unprivileged id could not.
+  await commands.check(asMappedRoot(NODE_IDMAP, ["mkdir", "-p", "--", path.replace(/\/[^/]+$/, "")]));
+  await commands.check(asMappedRoot(NODE_IDMAP, ["tee", "--", path]), { input: file.content });
+  await commands.check(asMappedRoot(NODE_IDMAP, ["chmod", file.mode, "--", path]));
 }
 
 async function writeFiles(target: Target, files: RecipeFile[]): Promise<"running" | "stopped"> {

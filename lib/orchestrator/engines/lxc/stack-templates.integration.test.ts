@@ -18,7 +18,7 @@ import {
   waitForTcp,
   writeBalancerUpstreams,
 } from "./templates";
-import { TEST_ROOT } from "./test-hosts";
+import { TEST_ROOT, removeTestContainer, removeTestFirewall } from "./test-hosts";
 
 const node: EngineNodeConfig = {
   name: "stacks-test",
@@ -48,13 +48,11 @@ function quiet(argv: string[]): void {
 /** Removes this suite's hp- containers and its bridge; the hpt- templates stay cached. */
 function cleanup(): void {
   if (existsSync(lxcPath)) {
-    for (const name of readdirSync(lxcPath).filter((entry) => entry.startsWith("hp-"))) {
-      quiet(["lxc-stop", "-P", lxcPath, "-n", name, "-k"]);
-      quiet(["lxc-destroy", "-P", lxcPath, "-n", name, "-f"]);
-      rmSync(`${lxcPath}/${name}`, { recursive: true, force: true });
-    }
+    for (const name of readdirSync(lxcPath).filter((entry) => entry.startsWith("hp-")))
+      removeTestContainer(lxcPath, name);
   }
   if (existsSync("/sys/class/net/hp-ts")) quiet(["ip", "link", "del", "dev", "hp-ts"]);
+  removeTestFirewall("hp-ts");
 }
 
 async function createStack(options: {
@@ -240,7 +238,7 @@ describe("Debian stack templates on an lxc node", () => {
 
   it("refuses to follow a symlink the container planted in its writable layer", async () => {
     await createStack({ stackId: "nodejs", name: "hp-evil", ip: "10.213.253.40", start: false });
-    const layer = `${lxcPath}/hp-evil/overlay/delta/etc`;
+    const layer = `${lxcPath}/hp-evil/disk/delta/etc`;
     mkdirSync(layer, { recursive: true });
     rmSync(`${layer}/hostplane`, { recursive: true, force: true });
     symlinkSync("/tmp", `${layer}/hostplane`);

@@ -32,18 +32,46 @@ function quiet(argv: string[]): void {
   }
 }
 
+/**
+ * Removes one container whatever state it is in: stop, unmount its disk image (below the
+ * container directory, so it must go before anything deletes that directory), destroy.
+ */
+export function removeTestContainer(lxcPath: string, name: string): void {
+  const dir = `${lxcPath.replace(/\/+$/, "")}/${name}`;
+  quiet(["lxc-stop", "-P", lxcPath, "-n", name, "-k"]);
+  quiet(["umount", "--", `${dir}/disk`]);
+  quiet(["lxc-destroy", "-P", lxcPath, "-n", name, "-f"]);
+  // Never recurse into a still-mounted image (that would empty it, then fail on the mount point).
+  if (existsSync(dir) && !isMountPoint(`${dir}/disk`)) rmSync(dir, { recursive: true, force: true });
+}
+
+function isMountPoint(path: string): boolean {
+  try {
+    execFileSync("mountpoint", ["-q", "--", path], { stdio: "ignore", timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Drops the tenant firewall tables of a test bridge (engines/lxc/firewall.ts), if any. */
+export function removeTestFirewall(bridge: string): void {
+  const table = `hostplane_${bridge.replace(/-/g, "_")}`;
+  quiet(["nft", "delete", "table", "bridge", table]);
+  quiet(["nft", "delete", "table", "inet", table]);
+}
+
 /** Stops and destroys every hp- container in the nodes' lxcpaths, then removes paths and bridges. */
 export function cleanupTestNodes(nodes: EngineNodeConfig[]): void {
   for (const node of nodes) {
     const lxc = node.lxc!;
     if (!lxc.lxcPath.startsWith(`${TEST_ROOT}/`)) throw new Error(`refusing to clean ${lxc.lxcPath}`);
     if (existsSync(lxc.lxcPath)) {
-      for (const name of readdirSync(lxc.lxcPath).filter((entry) => entry.startsWith("hp-"))) {
-        quiet(["lxc-stop", "-P", lxc.lxcPath, "-n", name, "-k"]);
-        quiet(["lxc-destroy", "-P", lxc.lxcPath, "-n", name, "-f"]);
-      }
+      for (const name of readdirSync(lxc.lxcPath).filter((entry) => entry.startsWith("hp-")))
+        removeTestContainer(lxc.lxcPath, name);
       rmSync(lxc.lxcPath, { recursive: true, force: true });
     }
+    if (lxc.bridge.startsWith("hp-t")) removeTestFirewall(lxc.bridge);
     // Deleting the bridge also drops the /32 routes and extra gateway addresses put on it.
     if (lxc.bridge.startsWith("hp-t") && existsSync(`/sys/class/net/${lxc.bridge}`))
       quiet(["ip", "link", "del", "dev", lxc.bridge]);
