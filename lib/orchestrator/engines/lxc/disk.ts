@@ -89,25 +89,70 @@ export async function releaseDisk(commands: NodeCommands, paths: DiskPaths): Pro
     throw commands.failure({ argv: ["umount", paths.mount], result });
 }
 
+/** Current size of the image file in bytes (0 when it does not exist). */
+async function imageBytes(commands: NodeCommands, paths: DiskPaths): Promise<number> {
+  const size = await commands.run(["stat", "-c", "%s", "--", paths.image]);
+  return size.code === 0 ? Number(size.stdout.trim()) : 0;
+}
+
 /**
- * Grows a mounted image online: a larger file, the loop device told its new capacity, then
- * resize2fs on the mounted filesystem. Shrinking an ext4 filesystem needs it unmounted and
- * could lose data, so a smaller size is refused here (see README "Tenant isolation").
+ * Grows the image to the limit, online when it is mounted: a larger file, the loop device told
+ * its new capacity, resize2fs on the mounted filesystem. The kernel allows online growth only
+ * with CAP_SYS_RESOURCE; where that is missing (some sandboxes) this returns false and the
+ * growth is applied by prepareDisk at the container's next start. Shrinking an ext4 filesystem
+ * could lose data: a smaller limit keeps the image's size (see README "Tenant isolation").
  */
-export async function growDisk(options: { commands: NodeCommands; paths: DiskPaths; diskGib: number }): Promise<void> {
+export async function growDisk(options: {
+  commands: NodeCommands;
+  paths: DiskPaths;
+  diskGib: number;
+}): Promise<boolean> {
   const { commands, paths, diskGib } = options;
-  const size = await commands.check(["stat", "-c", "%s", "--", paths.image]);
   const bytes = diskBytesFor(diskGib);
-  if (Number(size.stdout.trim()) >= bytes) return;
-  await commands.check(["truncate", "-s", String(bytes), "--", paths.image]);
+  if ((await imageBytes(commands, paths)) >= bytes) return true;
   if (!(await isDiskMounted(commands, paths))) {
-    await commands.check(["e2fsck", "-f", "-p", "--", paths.image], { okCodes: [0, 1] });
-    await commands.check(["resize2fs", "--", paths.image], { timeoutMs: 5 * 60_000 });
-    return;
+    await growOffline(commands, paths, bytes);
+    return true;
   }
   const loops = await commands.check(["losetup", "-j", paths.image, "-O", "NAME", "-n"]);
   const device = loops.stdout.trim().split("\n")[0]?.trim();
-  if (!device) throw commands.failure({ argv: ["losetup", "-j", paths.image], message: "no loop device for image" });
+  if (!device) return false;
+  await commands.check(["truncate", "-s", String(bytes), "--", paths.image]);
   await commands.check(["losetup", "-c", device]);
-  await commands.check(["resize2fs", "--", device], { timeoutMs: 5 * 60_000 });
+  const resized = await commands.run(["resize2fs", device], { timeoutMs: 5 * 60_000 });
+  return resized.code === 0;
+}
+
+async function growOffline(commands: NodeCommands, paths: DiskPaths, bytes: number): Promise<void> {
+  await commands.check(["truncate", "-s", String(bytes), "--", paths.image]);
+  // resize2fs wants a freshly checked filesystem; -p repairs only what is safe (exit 1 = fixed).
+  await commands.check(["e2fsck", "-f", "-p", paths.image], { okCodes: [0, 1], timeoutMs: 5 * 60_000 });
+  await commands.check(["resize2fs", paths.image], { timeoutMs: 5 * 60_000 });
+}
+
+/**
+ * Before a start: the image is at least as large as the limit (growing it offline when an
+ * online resize was not possible or the limit grew while it was stopped), then mounted.
+ */
+export async function prepareDisk(options: {
+  commands: NodeCommands;
+  paths: DiskPaths;
+  diskGib: number;
+}): Promise<void> {
+  const { commands, paths, diskGib } = options;
+  const bytes = diskBytesFor(diskGib);
+  const current = await imageBytes(commands, paths);
+  const mounted = await isDiskMounted(commands, paths);
+  let filesystemBytes = current;
+  if (mounted && current >= bytes) {
+    // The file may have grown while the filesystem did not (online resize refused): compare.
+    const df = await commands.check(["df", "-B1", "--output=size", "--", paths.mount]);
+    filesystemBytes = Number(df.stdout.trim().split("\n").pop()!.trim());
+  }
+  // ext4 keeps a little of the device for itself: within 5 % counts as the full size.
+  if (current > 0 && (current < bytes || filesystemBytes < bytes * 0.95)) {
+    await releaseDisk(commands, paths);
+    await growOffline(commands, paths, Math.max(bytes, current));
+  }
+  await ensureDiskMounted(commands, paths);
 }

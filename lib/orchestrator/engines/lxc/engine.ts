@@ -32,7 +32,7 @@ import {
   type ContainerMetadata,
 } from "./config";
 import { assertBridgeName, ensureBridge, ensureContainerRoute, removeContainerRoute } from "./network";
-import { createDiskImage, diskPathsOf, ensureDiskMounted, growDisk, releaseDisk } from "./disk";
+import { createDiskImage, diskPathsOf, growDisk, prepareDisk, releaseDisk } from "./disk";
 import { applyNodeFirewall } from "./firewall";
 import type { NodeNetworkPolicy } from "../../network-policy";
 import { ensureStackTemplate } from "./template-build";
@@ -213,7 +213,12 @@ export class LxcEngine implements ContainerEngine {
     if (!metadata) throw this.notFound(name, "is incompletely created");
     // Created privileged before issue 12: shifted onto a disk image and made unprivileged first.
     if (!metadata.idmap) metadata = await this.convertToUnprivileged(metadata);
-    if (metadata.diskImage) await ensureDiskMounted(this.commands, diskPathsOf({ lxcPath: this.lxcPath, name }));
+    if (metadata.diskImage)
+      await prepareDisk({
+        commands: this.commands,
+        paths: diskPathsOf({ lxcPath: this.lxcPath, name }),
+        diskGib: metadata.limits.diskGib,
+      });
     await this.ensureNetwork();
     await ensureContainerRoute({ commands: this.commands, settings: this.settings, metadata });
     // -d returns once the container reports RUNNING (network configured by LXC before init): no polling.
@@ -341,7 +346,8 @@ export class LxcEngine implements ContainerEngine {
     const metadata = await this.readMetadata(name);
     if (!metadata) throw this.notFound(name, "is incompletely created");
     const updated = { ...metadata, limits };
-    // A larger disk grows the image (online when mounted); a smaller one keeps the image's size.
+    // A larger disk grows the image (online when the kernel allows it, else at the next start);
+    // a smaller one keeps the image's size.
     if (metadata.diskImage && limits.diskGib > metadata.limits.diskGib)
       await growDisk({
         commands: this.commands,

@@ -102,10 +102,13 @@ async function copyContainer(options: {
       timeoutMs: COPY_TIMEOUT_MS,
     });
   } else {
-    const archive = await source.commands.check(["tar", "--numeric-owner", "--sparse", "-C", sourceDir, "-cpf", "-", "."], {
-      timeoutMs: COPY_TIMEOUT_MS,
-      maxBufferBytes: STREAM_MAX_BYTES,
-    });
+    const archive = await source.commands.check(
+      ["tar", "--numeric-owner", "--sparse", "-C", sourceDir, "-cpf", "-", "."],
+      {
+        timeoutMs: COPY_TIMEOUT_MS,
+        maxBufferBytes: STREAM_MAX_BYTES,
+      },
+    );
     await target.commands.check(["tar", "--numeric-owner", "-C", stagingDir, "-xpf", "-"], {
       timeoutMs: COPY_TIMEOUT_MS,
       input: archive.stdoutBytes,

@@ -10,6 +10,7 @@ import {
   type Upstream,
 } from "../../../stacks/recipes";
 import { NODE_IDMAP, asMappedRoot, containerDir, writableRootfsOf } from "./config";
+import { diskPathsOf, ensureDiskMounted } from "./disk";
 import { parseLxcInfo } from "./parse";
 import { stackContainerFiles } from "./stack-files";
 
@@ -64,6 +65,8 @@ async function writeInside(target: Target, file: RecipeFile): Promise<void> {
  */
 async function writeIntoLayer(target: Target, file: RecipeFile): Promise<void> {
   const { commands } = target;
+  // The layer lives on the container's disk image: mounted again if a node reboot unmounted it.
+  await ensureDiskMounted(commands, diskPathsOf(target));
   const config = await commands.check(["cat", "--", `${containerDir(target)}/config`]);
   const layer = writableRootfsOf(config.stdout);
   if (!layer)

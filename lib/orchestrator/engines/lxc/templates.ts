@@ -53,9 +53,12 @@ export async function writeContainerFile(options: {
   await options.commands.check(asMappedRoot(options.idmap, ["tee", "--", path]), { input: options.content });
 }
 
-/** The file lxc-create reads the id map from (so its template runs unprivileged too). */
-async function writeIdmapConfig(commands: NodeCommands, lxcPath: string, idmap: IdMap): Promise<string> {
-  const path = `${lxcPath.replace(/\/+$/, "")}/.hostplane-idmap-${idmap.hostBase}-${idmap.size}.conf`;
+/**
+ * The file lxc-create reads the id map from (so its template runs unprivileged too): one per
+ * container, in its own directory, so concurrent creates never read a file another one rewrites.
+ */
+async function writeIdmapConfig(commands: NodeCommands, dir: string, idmap: IdMap): Promise<string> {
+  const path = `${dir}/idmap.conf`;
   await writeNodeFile({
     commands,
     path,
@@ -84,7 +87,7 @@ const provisionBusybox: TemplateStrategy<"busybox"> = async (context) => {
       "-n",
       spec.name,
       "-f",
-      await writeIdmapConfig(commands, lxcPath, idmap),
+      await writeIdmapConfig(commands, dir, idmap),
       "-t",
       "busybox",
       "-B",
@@ -94,6 +97,7 @@ const provisionBusybox: TemplateStrategy<"busybox"> = async (context) => {
     ],
     { timeoutMs },
   );
+  await commands.check(["rm", "-f", "--", `${dir}/idmap.conf`]);
   const write = (path: string, content: string) =>
     writeContainerFile({ commands, idmap, path: `${rootfs}${path}`, content });
   await write("/etc/init.d/rcS", BUSYBOX_RCS);
