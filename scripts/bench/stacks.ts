@@ -12,7 +12,7 @@
  * Uses its own lxcpath (templates cached there between runs), bridge hp-tsb and 10.213.254.0/24.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import os from "node:os";
 import { LocalRunner } from "../../lib/orchestrator/transport/local-runner";
 import type { EngineNodeConfig } from "../../lib/orchestrator/engines/types";
@@ -28,6 +28,7 @@ import {
 } from "../../lib/orchestrator/engines/lxc/templates";
 import { NodeCommands } from "../../lib/orchestrator/engines/command";
 import { RECIPE_STACK_IDS } from "../../lib/stacks/recipes";
+import { removeTestContainer } from "../../lib/orchestrator/engines/lxc/test-hosts";
 
 const RUNS = Math.max(10, Number(process.env.BENCH_RUNS ?? 10));
 const ENV_RUNS = Number(process.env.BENCH_ENV_RUNS ?? 5);
@@ -62,11 +63,8 @@ function cleanup(): void {
     }
   };
   if (existsSync(lxcPath)) {
-    for (const name of readdirSync(lxcPath).filter((entry) => entry.startsWith("hp-"))) {
-      quiet(["lxc-stop", "-P", lxcPath, "-n", name, "-k"]);
-      quiet(["lxc-destroy", "-P", lxcPath, "-n", name, "-f"]);
-      rmSync(`${lxcPath}/${name}`, { recursive: true, force: true });
-    }
+    for (const name of readdirSync(lxcPath).filter((entry) => entry.startsWith("hp-")))
+      removeTestContainer(lxcPath, name);
   }
   if (existsSync("/sys/class/net/hp-tsb")) quiet(["ip", "link", "del", "dev", "hp-tsb"]);
 }
