@@ -32,7 +32,8 @@ export interface IdMap {
 /**
  * One id range per node (every node uses the same one): stack templates are shifted into it
  * once and shared read-only by every overlay clone. 1 000 000 is above the ranges useradd hands
- * out in /etc/subuid for the first users (100000 + n·65536), and is recorded there for root.
+ * out in /etc/subuid to the first users (100000 + n·65536, the 15th user's range would reach it);
+ * containers are started by root, so /etc/subuid itself is not consulted.
  */
 export const NODE_IDMAP: IdMap = { hostBase: 1_000_000, size: 65_536 };
 
