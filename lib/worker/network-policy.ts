@@ -23,7 +23,7 @@ export interface PolicySyncResult {
 export async function syncNetworkPolicies(options: { nodeIds?: string[]; environmentId?: string } = {}) {
   return db.$transaction(
     async (tx) => {
-      await tx.$queryRaw`SELECT pg_advisory_xact_lock(${POLICY_LOCK}::bigint)`;
+      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${POLICY_LOCK}::bigint)`;
       const lxcNodes = await tx.hardwareNode.findMany({ where: { engine: "LXC" } });
       const containers = (
         await tx.container.findMany({
