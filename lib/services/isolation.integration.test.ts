@@ -27,7 +27,7 @@ const layer = (name: string, stack: string) => ({
   name,
   stack,
   count: 1,
-  reservedCloudlets: 1,
+  reservedCloudlets: 2,
   dynamicCloudlets: 4,
   diskGib: 1,
   ha: false,
