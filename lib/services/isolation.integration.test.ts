@@ -8,6 +8,7 @@ import { db, disconnectDb } from "@/lib/db/client";
 import { containerNameFor } from "@/lib/orchestrator/engines";
 import { LxcEngine } from "@/lib/orchestrator/engines/lxc/engine";
 import { firewallTableName } from "@/lib/orchestrator/engines/lxc/firewall";
+import { removeTestFirewall } from "@/lib/orchestrator/engines/lxc/test-hosts";
 import { LocalRunner } from "@/lib/orchestrator/transport/local-runner";
 import { engineConfigFor } from "@/lib/services/node-engine";
 import { startWorker, type RunningWorker } from "@/lib/worker";
@@ -73,6 +74,9 @@ afterAll(async () => {
   await worker?.stop();
   await stopBoss();
   cleanLxcNode(LXC);
+  // resyncOnce applied rules on every lxc node of this run's database: drop those of test bridges.
+  for (const node of await db.hardwareNode.findMany({ where: { engine: "LXC" } }))
+    if (node.bridge?.startsWith("hp-t")) removeTestFirewall(node.bridge);
   await disconnectDb();
 });
 
