@@ -14,6 +14,12 @@ export const OS_TEMPLATE = {
   version: 1,
 } as const;
 
+/**
+ * How stack templates are laid out on a node; part of recipeHash, so a bump rebuilds every
+ * stack template. 2 (issue 12): owners shifted into the unprivileged containers' id map.
+ */
+export const TEMPLATE_FORMAT = 2;
+
 export interface RecipeFile {
   path: string;
   content: string;
@@ -305,7 +311,7 @@ export function templateFiles(recipe: StackRecipe): RecipeFile[] {
  */
 export function recipeHash(stackId: string): string {
   const recipe = requireRecipe(stackId);
-  const content = JSON.stringify({ os: OS_TEMPLATE, recipe, files: templateFiles(recipe) });
+  const content = JSON.stringify({ os: OS_TEMPLATE, format: TEMPLATE_FORMAT, recipe, files: templateFiles(recipe) });
   return createHash("sha256").update(content).digest("hex");
 }
 

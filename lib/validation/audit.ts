@@ -36,6 +36,8 @@ export const AUDIT_ACTIONS = {
   "container.unhealthy.restart": "container",
   "container.orphan.destroy": "container",
   "container.migrate": "node",
+  "container.convert": "container",
+  "node.network-policy": "node",
   "operation.retry": "environment",
   "operation.failed": "operation",
   "node.enrol": "node",

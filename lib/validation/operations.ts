@@ -18,7 +18,12 @@ export const OPERATION_INPUTS = {
   START: z.object({ containerId: id.optional() }),
   STOP: z.object({ containerId: id.optional() }),
   /** Restart the listed running containers (the environment, a layer or one container). */
-  RESTART: z.object({ restart: z.array(id), layerId: id.nullish(), containerId: id.nullish() }),
+  RESTART: z.object({
+    restart: z.array(id),
+    layerId: id.nullish(),
+    containerId: id.nullish(),
+    reason: z.string().optional(),
+  }),
   /** Scale a layer out (containerIds: the added containers, rolled back on failure) or in (removed). */
   SCALE: z.object({
     layerId: id,

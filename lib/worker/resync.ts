@@ -8,6 +8,7 @@ import { auditEventData, recordAudit } from "@/lib/services/audit";
 import { engineFor } from "@/lib/services/node-engine";
 import { dispatch } from "@/lib/services/operations";
 import { operationRow, type OperationKind } from "@/lib/validation/operations";
+import { syncNetworkPolicies } from "./network-policy";
 
 const firstSeenOrphans = new Map<string, number>();
 
@@ -23,13 +24,21 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-type Tally = { nodes: number; repaired: number; orphansDestroyed: number; offline: number };
+type Tally = {
+  nodes: number;
+  repaired: number;
+  orphansDestroyed: number;
+  offline: number;
+  converted: number;
+  policyApplied: number;
+};
 type NodeRow = Awaited<ReturnType<typeof db.hardwareNode.findMany>>[number];
 type ObservedContainer = Awaited<ReturnType<ContainerEngine["list"]>>[number];
 
 export async function resyncOnce(options: { orphanGraceMs: number; now?: number }): Promise<Tally> {
   const now = options.now ?? Date.now();
-  const tally: Tally = { nodes: 0, repaired: 0, orphansDestroyed: 0, offline: 0 };
+  const tally: Tally = { nodes: 0, repaired: 0, orphansDestroyed: 0, offline: 0, converted: 0, policyApplied: 0 };
+  const reachable: string[] = [];
   for (const node of await db.hardwareNode.findMany()) {
     tally.nodes++;
     const observed = await observeNode(node);
@@ -38,6 +47,7 @@ export async function resyncOnce(options: { orphanGraceMs: number; now?: number 
       continue;
     }
     await markNodeSeen(node, now);
+    reachable.push(node.id);
     const known = await reconcileContainers({ node, observed: observed.containers, now, tally });
     await destroyOrphans({
       node,
@@ -49,7 +59,26 @@ export async function resyncOnce(options: { orphanGraceMs: number; now?: number 
       ...options,
     });
   }
+  await applyNetworkPolicies(reachable, tally);
   return tally;
+}
+
+/**
+ * Firewall rules are desired state too: re-applied on every reachable node each pass, which
+ * repairs rules lost to a node reboot or deleted by hand (one atomic nft run per node).
+ */
+async function applyNetworkPolicies(reachable: string[], tally: Tally) {
+  if (reachable.length === 0) return;
+  const policy = await syncNetworkPolicies({ nodeIds: reachable });
+  tally.policyApplied = policy.applied.length;
+  for (const failure of policy.failed)
+    await recordAudit({
+      action: "node.network-policy",
+      targetType: "node",
+      targetId: failure.node,
+      result: "FAILURE",
+      detail: failure,
+    });
 }
 
 /** Lists the node's containers; an unreachable node turns OFFLINE (once) and answers null. */
@@ -120,12 +149,17 @@ async function reconcileContainers(o: { node: NodeRow; observed: ObservedContain
   const byName = new Map(o.observed.map((c) => [c.name, c]));
   const busy = await environmentsWithOpenOperations(rows.map((r) => r.environmentId));
   for (const row of rows) {
-    const state = observedState(byName.get(containerNameFor(row.id)));
+    const seen = byName.get(containerNameFor(row.id));
+    const state = observedState(seen);
     if (busy.has(row.environmentId)) continue;
     if (row.desiredState === "RUNNING" && state !== "RUNNING") {
       await repairContainer({ row, node, state });
       busy.add(row.environmentId);
       tally.repaired++;
+    } else if (state === "RUNNING" && seen?.privileged && row.desiredState === "RUNNING") {
+      await convertContainer({ row, node });
+      busy.add(row.environmentId);
+      tally.converted++;
     } else if (state && state !== row.observedState && row.observedState !== "DELETING") {
       await db.container.updateMany({
         where: { id: row.id },
@@ -165,6 +199,35 @@ async function repairContainer(o: {
         targetId: row.id,
         result: "FAILURE",
         detail: { environment: row.environment.name, node: node.name, reason },
+      }),
+    }),
+  ]);
+  await dispatch(row.environmentId);
+}
+
+/**
+ * Created privileged before tenant isolation: a restart converts it in place (engine start()),
+ * through an operation like any other, so it is persisted and resumed after a crash.
+ */
+async function convertContainer(o: {
+  row: { id: string; environmentId: string; environment: { name: string } };
+  node: NodeRow;
+}) {
+  const { row, node } = o;
+  await db.$transaction([
+    db.environment.update({ where: { id: row.environmentId }, data: { status: "UPDATING" } }),
+    db.operation.create({
+      data: {
+        ...operationRow("RESTART", { restart: [row.id], reason: "convert to an unprivileged container" }),
+        environmentId: row.environmentId,
+      },
+    }),
+    db.auditEvent.create({
+      data: auditEventData({
+        action: "container.convert",
+        targetType: "container",
+        targetId: row.id,
+        detail: { environment: row.environment.name, node: node.name, reason: "privileged → unprivileged" },
       }),
     }),
   ]);

@@ -6,6 +6,7 @@ import { engineAndRunnerFor, engineFor } from "@/lib/services/node-engine";
 import { releaseReservation } from "@/lib/services/placement";
 import { resolveTemplate } from "./templates";
 import { runStackHook } from "./stack-hooks";
+import { syncNetworkPolicies } from "./network-policy";
 
 export class StepRetryLater extends Error {}
 
@@ -54,11 +55,16 @@ async function executeContainerStep(ctx: Ctx & { containerId: string }): Promise
       await db.container.update({ where: { id: c.id }, data: { lastObservedAt: new Date() } });
       return note ?? `configured ${name}`;
     }
-    case "start":
+    case "start": {
+      // The environment's firewall rules (with this container's address) exist before it runs.
+      const policy = await syncNetworkPolicies({ environmentId: c.environmentId });
+      const failed = policy.failed.find((f) => f.node === c.hardwareNode!.name);
+      if (failed) throw new Error(`network rules on ${failed.node}: ${failed.error}`);
       await engine.start(name);
       await mark("RUNNING");
       await runStackHook({ phase: "started", container: c, engine });
       return `started ${name}`;
+    }
     case "restart":
       await engine.restart(name);
       await mark("RUNNING");

@@ -1,10 +1,10 @@
 // Test fixtures: regions, hardware nodes (real LXC on this machine, or sim) and users, written
 // straight into the test database.
 import { execFileSync } from "node:child_process";
-import { db } from "../../lib/db/client";
-import { destroyManagedContainers } from "../../lib/orchestrator/engines/lxc/test-hosts";
-import { hashPassword } from "../../lib/auth/hash";
 import type { QuotaLimits } from "../../lib/validation/quotas";
+import { db } from "../../lib/db/client";
+import { destroyManagedContainers, removeTestFirewall } from "../../lib/orchestrator/engines/lxc/test-hosts";
+import { hashPassword } from "../../lib/auth/hash";
 
 let seq = 0;
 const uniq = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
@@ -99,6 +99,7 @@ export async function makeSimNode(options: {
 /** Removes leftovers of an earlier crashed run, only inside our own lxcpath and bridge. */
 export function cleanLxcNode(node: LxcTestNode) {
   destroyManagedContainers(node.lxcPath);
+  removeTestFirewall(node.bridge);
   try {
     execFileSync("ip", ["link", "del", node.bridge], { stdio: "ignore" });
   } catch {

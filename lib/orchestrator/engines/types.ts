@@ -1,4 +1,5 @@
 import type { CommandRunner } from "../transport/types";
+import type { NodeNetworkPolicy } from "../network-policy";
 
 /** Cloudlet-based limits (1 cloudlet = 128 MiB RAM + 400 MHz CPU). */
 export interface ContainerLimits {
@@ -45,6 +46,8 @@ export interface ObservedContainer {
   limits: ContainerLimits | null;
   /** True for the leftovers of a create that was interrupted: create() again finishes the job. */
   incomplete?: boolean;
+  /** True for a container created privileged before issue 12: start() converts it (lxc). */
+  privileged?: boolean;
 }
 
 export interface ProbeResult {
@@ -99,6 +102,8 @@ export interface ContainerEngine {
   exec(name: string, argv: string[], options?: { timeoutMs?: number; input?: string }): Promise<ExecResult>;
   stats(): Promise<ContainerStats[]>;
   migrate(name: string, target: MigrationTarget): Promise<void>;
+  /** Replaces the node's tenant firewall with this policy (engines without one omit it). */
+  applyNetworkPolicy?(policy: NodeNetworkPolicy): Promise<void>;
 }
 
 export type EngineKind = "lxc" | "virtuozzo" | "sim";

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  NODE_IDMAP,
+  asMappedRoot,
+  vethNameFor,
   dirRootfsOf,
   homeGatewayFor,
   parseMetadataLines,
@@ -53,6 +56,40 @@ describe("lxc config generation", () => {
     expect(text.trim().split("\n").at(-1)).toBe("lxc.include = /var/lib/hn-b/hp-7/hostplane.conf");
     expect(text.match(/lxc\.include/g)).toHaveLength(1);
     expect(rewriteMainConfig({ text, lxcPath: "/var/lib/hn-b", name: "hp-7" })).toBe(text);
+  });
+
+  it("runs a container with an id map unprivileged, on a veth named after its address", () => {
+    const privileged = renderManagedConfig({ metadata, bridge: "hp-br5", mhzPerCore: 2000 });
+    expect(privileged).not.toContain("lxc.idmap");
+    const text = renderManagedConfig({
+      metadata: { ...metadata, idmap: NODE_IDMAP },
+      bridge: "hp-br5",
+      mhzPerCore: 2000,
+    });
+    expect(text).toContain("lxc.include = /usr/share/lxc/config/userns.conf\n");
+    expect(text).toContain("lxc.idmap = u 0 1000000 65536\nlxc.idmap = g 0 1000000 65536\n");
+    expect(text).toContain("lxc.net.0.veth.pair = hv0ad50507\n");
+    expect(vethNameFor("10.213.250.17")).toBe("hv0ad5fa11");
+    expect(vethNameFor("255.255.255.255").length).toBeLessThanOrEqual(15);
+  });
+
+  it("keeps a rootfs on the disk image there when moving to another lxcpath, and drops managed keys", () => {
+    const onDisk = "lxc.rootfs.path = dir:/var/lib/hn-a/hp-7/disk/rootfs\nlxc.idmap = u 0 1 2\n";
+    expect(rewriteMainConfig({ text: onDisk, lxcPath: "/var/lib/hn-b", name: "hp-7" })).toBe(
+      "lxc.rootfs.path = dir:/var/lib/hn-b/hp-7/disk/rootfs\nlxc.include = /var/lib/hn-b/hp-7/hostplane.conf\n",
+    );
+    const overlay = "lxc.rootfs.path = overlay:/var/lib/hn-a/hpt-x/rootfs:/var/lib/hn-a/hp-7/disk/delta\n";
+    expect(rewriteMainConfig({ text: overlay, lxcPath: "/var/lib/hn-a", name: "hp-7" })).toContain(overlay);
+    expect(writableRootfsOf(overlay)).toBe("/var/lib/hn-a/hp-7/disk/delta");
+    expect(asMappedRoot(NODE_IDMAP, ["tee", "--", "/x"])).toEqual([
+      "lxc-usernsexec",
+      "-m",
+      "b:0:1000000:65536",
+      "--",
+      "tee",
+      "--",
+      "/x",
+    ]);
   });
 
   it("finds writable rootfs of dir and overlay containers", () => {

@@ -14,6 +14,44 @@ export interface ContainerMetadata {
   template: ContainerTemplate;
   limits: ContainerLimits;
   env: Record<string, string>;
+  /**
+   * The user-namespace id map the container runs with (root inside = hostBase on the host).
+   * Absent in containers created before issue 12: those are privileged and converted on start.
+   */
+  idmap?: IdMap;
+  /** True when the writable layer lives on the container's own sized ext4 image (disk.img). */
+  diskImage?: boolean;
+}
+
+/** Container ids 0..size-1 are host ids hostBase..hostBase+size-1. */
+export interface IdMap {
+  hostBase: number;
+  size: number;
+}
+
+/**
+ * One id range per node (every node uses the same one): stack templates are shifted into it
+ * once and shared read-only by every overlay clone. 1 000 000 is above the ranges useradd hands
+ * out in /etc/subuid to the first users (100000 + n·65536, the 15th user's range would reach it);
+ * containers are started by root, so /etc/subuid itself is not consulted.
+ */
+export const NODE_IDMAP: IdMap = { hostBase: 1_000_000, size: 65_536 };
+
+/** lxc-usernsexec prefix: runs argv as the container's root (mapped ids), e.g. to unpack a rootfs. */
+export function asMappedRoot(idmap: IdMap, argv: string[]): string[] {
+  return ["lxc-usernsexec", "-m", `b:0:${idmap.hostBase}:${idmap.size}`, "--", ...argv];
+}
+
+/** Where a container's disk image is mounted; the writable layer lives below it. */
+export const DISK_IMAGE_FILE = "disk.img";
+export const DISK_MOUNT_DIR = "disk";
+
+/**
+ * The host end of a container's veth: "hv" + its IPv4 in hex (≤ 15 characters, unique per
+ * address, stable across restarts and migration), so firewall rules can name container ports.
+ */
+export function vethNameFor(ip: string): string {
+  return `hv${parseIpv4(ip).toString(16).padStart(8, "0")}`;
 }
 
 export const METADATA_FILE = "hostplane.json";
@@ -46,8 +84,17 @@ export function renderManagedConfig(options: {
   const lines = [
     "# Managed by Hostplane (network, hostname, limits, environment); rewritten on setLimits and migrate.",
     `lxc.uts.name = ${metadata.hostname}`,
+    ...(metadata.idmap
+      ? [
+          // Unprivileged: root inside is an ordinary id range on the host (see NODE_IDMAP).
+          "lxc.include = /usr/share/lxc/config/userns.conf",
+          `lxc.idmap = u 0 ${metadata.idmap.hostBase} ${metadata.idmap.size}`,
+          `lxc.idmap = g 0 ${metadata.idmap.hostBase} ${metadata.idmap.size}`,
+        ]
+      : []),
     "lxc.net.0.type = veth",
     `lxc.net.0.link = ${bridge}`,
+    `lxc.net.0.veth.pair = ${vethNameFor(metadata.ip)}`,
     "lxc.net.0.flags = up",
     "lxc.net.0.name = eth0",
     `lxc.net.0.hwaddr = ${macAddressFor(metadata.ip)}`,
@@ -72,7 +119,8 @@ export function macAddressFor(ip: string): string {
   return ["02", "68", ...octets.map((octet) => octet.toString(16).padStart(2, "0"))].join(":");
 }
 
-const MANAGED_KEY = /^\s*lxc\.(net\.|uts\.name|cgroup\.|cgroup2\.|environment)/;
+const MANAGED_KEY = /^\s*lxc\.(net\.|uts\.name|cgroup\.|cgroup2\.|environment|idmap)/;
+const USERNS_INCLUDE = /^\s*lxc\.include\s*=\s*\/usr\/share\/lxc\/config\/userns\.conf\s*$/;
 const OUR_INCLUDE = /^\s*lxc\.include\s*=.*\/hostplane\.conf\s*$/;
 
 /**
@@ -84,8 +132,17 @@ export function rewriteMainConfig(options: { text: string; lxcPath: string; name
   const dir = containerDir(options);
   const kept = options.text
     .split("\n")
-    .filter((line) => !MANAGED_KEY.test(line) && !OUR_INCLUDE.test(line))
-    .map((line) => (/^\s*lxc\.rootfs\.path\s*=\s*dir:/.test(line) ? `lxc.rootfs.path = dir:${dir}/rootfs` : line));
+    .filter((line) => !MANAGED_KEY.test(line) && !OUR_INCLUDE.test(line) && !USERNS_INCLUDE.test(line))
+    .map((line) => {
+      if (!/^\s*lxc\.rootfs\.path\s*=/.test(line)) return line;
+      // A rootfs on the container's disk image keeps that place (relative to the container dir).
+      const onDisk = new RegExp(`/${DISK_MOUNT_DIR}/(rootfs|delta)\\s*$`).exec(line);
+      if (/=\s*dir:/.test(line))
+        return `lxc.rootfs.path = dir:${dir}/${onDisk ? `${DISK_MOUNT_DIR}/rootfs` : "rootfs"}`;
+      const overlay = /=\s*(overlay(?:fs)?):([^:\s]+):\S+\s*$/.exec(line);
+      if (overlay && onDisk) return `lxc.rootfs.path = ${overlay[1]}:${overlay[2]}:${dir}/${DISK_MOUNT_DIR}/delta`;
+      return line;
+    });
   while (kept.length > 0 && kept[kept.length - 1]!.trim() === "") kept.pop();
   return `${kept.join("\n")}\nlxc.include = ${dir}/${MANAGED_CONFIG_FILE}\n`;
 }

@@ -17,9 +17,13 @@ import type {
   ProbeResult,
 } from "../types";
 import {
+  DISK_MOUNT_DIR,
   MANAGED_CONFIG_FILE,
   METADATA_FILE,
+  NODE_IDMAP,
+  asMappedRoot,
   containerDir,
+  isOverlayRootfs,
   homeGatewayFor,
   parseMetadataLines,
   renderManagedConfig,
@@ -28,6 +32,10 @@ import {
   type ContainerMetadata,
 } from "./config";
 import { assertBridgeName, ensureBridge, ensureContainerRoute, removeContainerRoute } from "./network";
+import { createDiskImage, diskPathsOf, growDisk, prepareDisk, releaseDisk } from "./disk";
+import { applyNodeFirewall } from "./firewall";
+import type { NodeNetworkPolicy } from "../../network-policy";
+import { ensureStackTemplate } from "./template-build";
 import { cgroupDirsOf, collectStats, listManaged, probeLxcHost } from "./observe";
 import { parseLxcInfo } from "./parse";
 import { provisionTemplate, supportsTemplate, writeNodeFile } from "./templates";
@@ -86,6 +94,7 @@ export class LxcEngine implements ContainerEngine {
         ip: meta?.ip ?? null,
         limits: meta?.limits ?? null,
         ...(meta ? {} : { incomplete: true }),
+        ...(meta && !meta.idmap ? { privileged: true } : {}),
       };
     });
   }
@@ -148,14 +157,12 @@ export class LxcEngine implements ContainerEngine {
     if (await this.readMetadata(name)) return; // complete from an earlier call
     await this.ensureNetwork();
     const mhzPerCore = await this.hostMhzPerCore();
-    // Leftovers of an interrupted create: start over from nothing.
-    if (await this.inspectForRemoval(name))
-      await this.commands.check(["lxc-destroy", "-P", this.lxcPath, "-n", name, "-f"]);
-    await this.commands.check(["rm", "-rf", "--", this.dir(name)]);
+    // Leftovers of an interrupted create (its disk image may still be mounted): start over from nothing.
+    await this.removeLeftovers(name);
     await this.commands.check(["mkdir", "-p", "--", this.lxcPath]);
     const timeoutMs = Math.max(this.node.timeoutMs ?? 0, 120_000);
     await provisionTemplate(
-      { commands: this.commands, lxcPath: this.lxcPath, spec, hostname, timeoutMs },
+      { commands: this.commands, lxcPath: this.lxcPath, spec, hostname, timeoutMs, idmap: NODE_IDMAP },
       spec.template,
     );
     const subnet = parseCidr(this.settings.subnetCidr);
@@ -169,6 +176,8 @@ export class LxcEngine implements ContainerEngine {
       template: spec.template,
       prefix: own ? subnet.prefix : 24,
       gateway: own ? this.settings.gatewayIp : homeGatewayFor(ip),
+      idmap: NODE_IDMAP,
+      diskImage: true,
     };
     await this.writeContainerConfig({ metadata, mhzPerCore });
     // Written last: its presence is what marks the container as completely created.
@@ -200,8 +209,16 @@ export class LxcEngine implements ContainerEngine {
   async start(name: string): Promise<void> {
     const info = await this.requireContainer(name);
     if (info.state === "running") return;
-    const metadata = await this.readMetadata(name);
+    let metadata = await this.readMetadata(name);
     if (!metadata) throw this.notFound(name, "is incompletely created");
+    // Created privileged before issue 12: shifted onto a disk image and made unprivileged first.
+    if (!metadata.idmap) metadata = await this.convertToUnprivileged(metadata);
+    if (metadata.diskImage)
+      await prepareDisk({
+        commands: this.commands,
+        paths: diskPathsOf({ lxcPath: this.lxcPath, name }),
+        diskGib: metadata.limits.diskGib,
+      });
     await this.ensureNetwork();
     await ensureContainerRoute({ commands: this.commands, settings: this.settings, metadata });
     // -d returns once the container reports RUNNING (network configured by LXC before init): no polling.
@@ -234,11 +251,93 @@ export class LxcEngine implements ContainerEngine {
   async destroy(name: string): Promise<void> {
     assertContainerName(name);
     const metadata = await this.readMetadata(name);
-    if (await this.inspectForRemoval(name)) {
-      await this.commands.check(["lxc-destroy", "-P", this.lxcPath, "-n", name, "-f"], { timeoutMs: 60_000 });
-    }
-    await this.commands.check(["rm", "-rf", "--", this.dir(name)]);
+    await this.removeLeftovers(name);
     if (metadata) await removeContainerRoute({ commands: this.commands, settings: this.settings, ip: metadata.ip });
+  }
+
+  /**
+   * Removes whatever exists of a container, in an order that works at every stage a create or a
+   * destroy may have been killed in: stop it, unmount its disk image (lxc-destroy cannot delete
+   * a directory with a mount below it), let lxc-destroy drop it (and its entry in the template's
+   * lxc_snapshots), then delete what is left. Idempotent.
+   */
+  private async removeLeftovers(name: string): Promise<void> {
+    const info = await this.inspectForRemoval(name);
+    if (info && info.state !== "stopped")
+      await this.commands.check(["lxc-stop", "-P", this.lxcPath, "-n", name, "-k"], { okCodes: [0, 2] });
+    await releaseDisk(this.commands, diskPathsOf({ lxcPath: this.lxcPath, name }));
+    if (info) await this.commands.check(["lxc-destroy", "-P", this.lxcPath, "-n", name, "-f"], { timeoutMs: 60_000 });
+    await this.commands.check(["rm", "-rf", "--", this.dir(name)]);
+  }
+
+  /**
+   * Converts a container created privileged (before issue 12) in place, keeping its data: its
+   * writable layer (rootfs, or overlay upper directory) is copied with tar into a new disk image
+   * of its disk limit by a tar running as the container's mapped root, which shifts every owner
+   * into the id map; a snapshot clone is re-based onto the current (shifted) template of its
+   * stack. The new config and metadata are written before the old layer is deleted, so a
+   * conversion killed midway starts over from the untouched old layer.
+   */
+  async convertToUnprivileged(metadata: ContainerMetadata): Promise<ContainerMetadata> {
+    const { name } = metadata;
+    const dir = this.dir(name);
+    const idmap = NODE_IDMAP;
+    const config = await this.commands.check(["cat", "--", `${dir}/config`]);
+    const overlay = isOverlayRootfs(config.stdout);
+    const oldLayer = overlay ? `${dir}/overlay/delta` : `${dir}/rootfs`;
+    const newLayer = `${dir}/${DISK_MOUNT_DIR}/${overlay ? "delta" : "rootfs"}`;
+    let template = metadata.template;
+    let rootfsLine = `lxc.rootfs.path = dir:${newLayer}`;
+    if (overlay) {
+      const stackId =
+        template.kind === "clone" ? /^hpt-([a-z0-9]+)-[0-9a-f]{8}$/.exec(template.source)?.[1] : undefined;
+      if (!stackId || template.kind !== "clone")
+        throw this.commands.failure({
+          argv: ["convert", name],
+          reason: "unsupported",
+          message: `${name} is a privileged snapshot of a template that is not a stack template: recreate it`,
+        });
+      const current = await ensureStackTemplate({ engineNode: this.node, runner: this.runner, stackId });
+      template = { ...template, source: current.templateName };
+      rootfsLine = `lxc.rootfs.path = overlay:${this.dir(current.templateName)}/rootfs:${newLayer}`;
+    }
+    const archive = `${dir}/convert.tar`;
+    await this.commands.check(["chmod", "0711", "--", dir]);
+    await createDiskImage({
+      commands: this.commands,
+      paths: diskPathsOf({ lxcPath: this.lxcPath, name }),
+      diskGib: metadata.limits.diskGib,
+      idmap,
+    });
+    const exclude = overlay ? [] : ["--exclude=./dev/*"];
+    await this.commands.check(["tar", "--numeric-owner", ...exclude, "-C", oldLayer, "-cf", archive, "."], {
+      timeoutMs: 30 * 60_000,
+    });
+    await this.commands.check(asMappedRoot(idmap, ["mkdir", "-p", "--", newLayer]));
+    await this.commands.check(asMappedRoot(idmap, ["tar", "--numeric-owner", "-xpf", archive, "-C", newLayer]), {
+      timeoutMs: 30 * 60_000,
+    });
+    await writeNodeFile({
+      commands: this.commands,
+      path: `${dir}/config`,
+      content: config.stdout.replace(/^\s*lxc\.rootfs\.path\s*=.*$/m, rootfsLine),
+    });
+    const converted: ContainerMetadata = { ...metadata, template, idmap, diskImage: true };
+    await this.writeContainerConfig({ metadata: converted });
+    await writeNodeFile({
+      commands: this.commands,
+      path: `${dir}/${METADATA_FILE}`,
+      content: serializeMetadata(converted),
+    });
+    await this.commands.check(["rm", "-rf", "--", archive, overlay ? `${dir}/overlay` : oldLayer], {
+      timeoutMs: 10 * 60_000,
+    });
+    return converted;
+  }
+
+  /** Replaces this node's firewall tables with the rules for the given policy (see firewall.ts). */
+  async applyNetworkPolicy(policy: NodeNetworkPolicy): Promise<void> {
+    await applyNodeFirewall({ commands: this.commands, settings: this.settings, policy });
   }
 
   async setLimits(name: string, limits: ContainerLimits): Promise<void> {
@@ -247,6 +346,14 @@ export class LxcEngine implements ContainerEngine {
     const metadata = await this.readMetadata(name);
     if (!metadata) throw this.notFound(name, "is incompletely created");
     const updated = { ...metadata, limits };
+    // A larger disk grows the image (online when the kernel allows it, else at the next start);
+    // a smaller one keeps the image's size.
+    if (metadata.diskImage && limits.diskGib > metadata.limits.diskGib)
+      await growDisk({
+        commands: this.commands,
+        paths: diskPathsOf({ lxcPath: this.lxcPath, name }),
+        diskGib: limits.diskGib,
+      });
     const mhzPerCore = await this.hostMhzPerCore();
     await writeNodeFile({
       commands: this.commands,

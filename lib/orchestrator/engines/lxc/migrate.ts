@@ -8,6 +8,7 @@ import {
   type ContainerMetadata,
 } from "./config";
 import { writeNodeFile } from "./templates";
+import { diskPathsOf, releaseDisk } from "./disk";
 
 /** Rootfs streams between machines go through the app's memory: bounded, and documented as such. */
 const STREAM_MAX_BYTES = 4 * 1024 * 1024 * 1024;
@@ -90,16 +91,24 @@ async function copyContainer(options: {
       message: `${name} is an overlay snapshot clone; its template is not on ${target.node.name}`,
     });
   }
+  // The disk image is copied as a file: unmounted first (the container is stopped), so every
+  // write has reached it; the target mounts it again on start.
+  await releaseDisk(source.commands, diskPathsOf({ lxcPath: source.settings.lxcPath, name }));
   // Anything here is from an interrupted copy (no target metadata yet): start over.
   await target.commands.check(["rm", "-rf", "--", stagingDir, finalDir]);
   await target.commands.check(["mkdir", "-p", "--", stagingDir]);
   if (source.runner.identity.machine === target.runner.identity.machine) {
-    await target.commands.check(["cp", "-a", "--", `${sourceDir}/.`, `${stagingDir}/`], { timeoutMs: COPY_TIMEOUT_MS });
-  } else {
-    const archive = await source.commands.check(["tar", "--numeric-owner", "-C", sourceDir, "-cpf", "-", "."], {
+    await target.commands.check(["cp", "-a", "--sparse=always", "--", `${sourceDir}/.`, `${stagingDir}/`], {
       timeoutMs: COPY_TIMEOUT_MS,
-      maxBufferBytes: STREAM_MAX_BYTES,
     });
+  } else {
+    const archive = await source.commands.check(
+      ["tar", "--numeric-owner", "--sparse", "-C", sourceDir, "-cpf", "-", "."],
+      {
+        timeoutMs: COPY_TIMEOUT_MS,
+        maxBufferBytes: STREAM_MAX_BYTES,
+      },
+    );
     await target.commands.check(["tar", "--numeric-owner", "-C", stagingDir, "-xpf", "-"], {
       timeoutMs: COPY_TIMEOUT_MS,
       input: archive.stdoutBytes,

@@ -57,7 +57,9 @@ export async function collectStats(options: { commands: NodeCommands; lxcPath: s
       ? parseGrepH((await commands.check(["grep", "-H", "", "--", ...cgroupFiles], { okCodes: [0, 1, 2] })).stdout)
       : new Map<string, string[]>();
   const dirs = entries.map((entry) => containerDir({ lxcPath, name: entry.name }));
-  // The whole container directory: rootfs, or the overlay delta of a snapshot clone.
+  // The whole container directory: its disk image file (allocated blocks, what the host really
+  // spends; mounted with discard, so deleted files give their blocks back), or the legacy
+  // rootfs / overlay delta of a container from before disk images. -x skips the image's mount.
   const du = parseDu((await commands.check(["du", "-s", "-B1", "-x", "--", ...dirs], { okCodes: [0, 1] })).stdout);
   return entries.map((entry) => {
     const files = cgroupFileOf.get(entry.name) ?? {};

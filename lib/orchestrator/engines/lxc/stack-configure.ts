@@ -9,7 +9,8 @@ import {
   type RecipeFile,
   type Upstream,
 } from "../../../stacks/recipes";
-import { containerDir, writableRootfsOf } from "./config";
+import { NODE_IDMAP, asMappedRoot, containerDir, writableRootfsOf } from "./config";
+import { diskPathsOf, ensureDiskMounted } from "./disk";
 import { parseLxcInfo } from "./parse";
 import { stackContainerFiles } from "./stack-files";
 
@@ -64,6 +65,8 @@ async function writeInside(target: Target, file: RecipeFile): Promise<void> {
  */
 async function writeIntoLayer(target: Target, file: RecipeFile): Promise<void> {
   const { commands } = target;
+  // The layer lives on the container's disk image: mounted again if a node reboot unmounted it.
+  await ensureDiskMounted(commands, diskPathsOf(target));
   const config = await commands.check(["cat", "--", `${containerDir(target)}/config`]);
   const layer = writableRootfsOf(config.stdout);
   if (!layer)
@@ -77,10 +80,11 @@ async function writeIntoLayer(target: Target, file: RecipeFile): Promise<void> {
       reason: "invalid_input",
       message: `${file.path} in ${target.name} resolves outside its place (${resolved})`,
     });
-  await commands.check(["mkdir", "-p", "--", path.replace(/\/[^/]+$/, "")]);
-  await commands.check(["tee", "--", path], { input: file.content });
-  await commands.check(["chmod", file.mode, "--", path]);
-  await commands.check(["chown", "0:0", "--", path]);
+  // As the container's root (mapped ids): owned by root inside, and nothing the container
+  // planted can make this write where an unprivileged id could not.
+  await commands.check(asMappedRoot(NODE_IDMAP, ["mkdir", "-p", "--", path.replace(/\/[^/]+$/, "")]));
+  await commands.check(asMappedRoot(NODE_IDMAP, ["tee", "--", path]), { input: file.content });
+  await commands.check(asMappedRoot(NODE_IDMAP, ["chmod", file.mode, "--", path]));
 }
 
 async function writeFiles(target: Target, files: RecipeFile[]): Promise<"running" | "stopped"> {

@@ -225,7 +225,7 @@ describe("Debian stack templates on an lxc node", () => {
 
   it("refuses to follow a symlink the container planted in its writable layer", async () => {
     await createStack({ stackId: "nodejs", name: "hp-evil", ip: "10.213.253.40", start: false });
-    const layer = `${lxcPath}/hp-evil/overlay/delta/etc`;
+    const layer = `${lxcPath}/hp-evil/disk/delta/etc`;
     mkdirSync(layer, { recursive: true });
     rmSync(`${layer}/hostplane`, { recursive: true, force: true });
     symlinkSync("/tmp", `${layer}/hostplane`);

@@ -11,7 +11,7 @@ import {
   templateFiles,
   type RecipeFile,
 } from "../../../stacks/recipes";
-import { containerDir } from "./config";
+import { NODE_IDMAP, asMappedRoot, containerDir, type IdMap } from "./config";
 import { withNodeLock } from "./template-lock";
 import {
   DEFAULT_TEMPLATE_CACHE_DIR,
@@ -188,9 +188,34 @@ async function buildStackTemplate(
     builtAt: new Date().toISOString(),
   };
   await commands.check(["tee", "--", `${rootfs}${TEMPLATE_MARKER_PATH}`], { input: `${JSON.stringify(marker)}\n` });
+  context.onProgress({ phase: "finalize", message: `shifting ${name} into the containers' id map`, percent: 97 });
+  await shiftRootfs(commands, work, NODE_IDMAP);
   const dir = containerDir({ lxcPath: settings.lxcPath, name });
   await commands.check(["rm", "-rf", "--", dir]);
   await commands.check(["mv", "-T", "--", work, dir]);
+}
+
+/**
+ * Shifts every owner of <work>/rootfs into the id map once, so that unprivileged clones (root
+ * inside = idmap.hostBase on the host) own their files and can read the shared lower layer:
+ * the rootfs is archived, then unpacked by a tar running as the mapped root (lxc-usernsexec),
+ * which keeps modes (setuid included) and maps uid/gid n to hostBase + n. Device nodes are
+ * left out (/dev of a container is populated by LXC). A few seconds for a 500 MB rootfs.
+ */
+async function shiftRootfs(commands: NodeCommands, work: string, idmap: IdMap): Promise<void> {
+  const archive = `${work}/rootfs.tar`;
+  const shifted = `${work}/rootfs.shifted`;
+  await commands.check(["rm", "-rf", "--", archive, shifted]);
+  await commands.check(["tar", "--numeric-owner", "--exclude=./dev/*", "-C", `${work}/rootfs`, "-cf", archive, "."], {
+    timeoutMs: 10 * 60_000,
+  });
+  await commands.check(["mkdir", "--", shifted]);
+  await commands.check(["chown", `${idmap.hostBase}:${idmap.hostBase}`, "--", shifted]);
+  await commands.check(asMappedRoot(idmap, ["tar", "--numeric-owner", "-xpf", archive, "-C", shifted]), {
+    timeoutMs: 10 * 60_000,
+  });
+  await commands.check(["rm", "-rf", "--", archive, `${work}/rootfs`], { timeoutMs: 5 * 60_000 });
+  await commands.check(["mv", "-T", "--", shifted, `${work}/rootfs`]);
 }
 
 export interface StackTemplateInfo {

@@ -35,22 +35,51 @@ function quiet(argv: string[]): void {
 
 /**
  * The one cleanup of leftovers for tests, benchmarks and the e2e server: stops and destroys every
- * Hostplane container (hp-*) in one lxcpath and removes what lxc-destroy left behind. Other names
- * in the path (hpt- templates, foreign containers) are never touched. Best effort, synchronous.
+ * Hostplane container (hp-*) in one lxcpath (unmounting its disk image first) and removes what
+ * lxc-destroy left behind. Other names in the path (hpt- templates, foreign containers) are never
+ * touched. Best effort, synchronous.
  */
 export function destroyManagedContainers(lxcPath: string): void {
   if (!path.isAbsolute(lxcPath)) throw new Error(`refusing to clean a relative lxcpath: ${lxcPath}`);
   if (!existsSync(lxcPath)) return;
-  for (const name of readdirSync(lxcPath).filter((entry) => entry.startsWith("hp-"))) {
-    quiet(["lxc-stop", "-P", lxcPath, "-n", name, "-k"]);
-    quiet(["lxc-destroy", "-P", lxcPath, "-n", name, "-f"]);
-    rmSync(path.join(lxcPath, name), { recursive: true, force: true });
+  for (const name of readdirSync(lxcPath).filter((entry) => entry.startsWith("hp-")))
+    removeTestContainer(lxcPath, name);
+}
+
+/**
+ * Removes one container whatever state it is in: stop, unmount its disk image (below the
+ * container directory, so it must go before anything deletes that directory), destroy.
+ */
+export function removeTestContainer(lxcPath: string, name: string): void {
+  const dir = `${lxcPath.replace(/\/+$/, "")}/${name}`;
+  quiet(["lxc-stop", "-P", lxcPath, "-n", name, "-k"]);
+  quiet(["umount", "--", `${dir}/disk`]);
+  quiet(["lxc-destroy", "-P", lxcPath, "-n", name, "-f"]);
+  // Never recurse into a still-mounted image (that would empty it, then fail on the mount point).
+  if (existsSync(dir) && !isMountPoint(`${dir}/disk`)) rmSync(dir, { recursive: true, force: true });
+}
+
+function isMountPoint(target: string): boolean {
+  try {
+    execFileSync("mountpoint", ["-q", "--", target], { stdio: "ignore", timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
   }
 }
 
-/** Deletes a test bridge (hp-t…); that also drops the /32 routes and extra gateway addresses put on it. */
+/** Drops the tenant firewall tables of a test bridge (engines/lxc/firewall.ts), if any. */
+export function removeTestFirewall(bridge: string): void {
+  const table = `hostplane_${bridge.replace(/-/g, "_")}`;
+  quiet(["nft", "delete", "table", "bridge", table]);
+  quiet(["nft", "delete", "table", "inet", table]);
+}
+
+/** Deletes a test bridge (hp-t…) and its firewall tables; that also drops the /32 routes and extra gateway addresses put on it. */
 export function removeTestBridge(bridge: string): void {
-  if (bridge.startsWith("hp-t") && existsSync(`/sys/class/net/${bridge}`)) quiet(["ip", "link", "del", "dev", bridge]);
+  if (!bridge.startsWith("hp-t")) return;
+  removeTestFirewall(bridge);
+  if (existsSync(`/sys/class/net/${bridge}`)) quiet(["ip", "link", "del", "dev", bridge]);
 }
 
 /** Stops and destroys every hp- container in the nodes' lxcpaths, then removes paths and bridges. */

@@ -1,0 +1,58 @@
+// Applies the tenant network policy (lib/orchestrator/network-policy.ts) to the nodes: desired
+// state from the database (every placed container's environment, node and address), replaced
+// atomically on each node by its engine (lxc: nftables tables per bridge). Called before a
+// container starts (so its rules exist before it runs) and by every resync (repairs rules lost
+// to a node reboot or flushed by hand).
+import { db } from "@/lib/db/client";
+import { networkPolicyFor } from "@/lib/orchestrator/network-policy";
+import { engineFor } from "@/lib/services/node-engine";
+
+/** pg_advisory_xact_lock key: one policy computation + apply at a time across all workers. */
+const POLICY_LOCK = 7_265_110;
+
+export interface PolicySyncResult {
+  applied: string[];
+  failed: { node: string; error: string }[];
+}
+
+/**
+ * Recomputes and applies the policy of the given nodes (default: every lxc node). Serialised
+ * across workers by an advisory lock held while reading and applying, so an older snapshot of
+ * the rows can never overwrite a newer one. A node that fails is reported, the others proceed.
+ */
+export async function syncNetworkPolicies(options: { nodeIds?: string[]; environmentId?: string } = {}) {
+  return db.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${POLICY_LOCK}::bigint)`;
+      const lxcNodes = await tx.hardwareNode.findMany({ where: { engine: "LXC" } });
+      const containers = (
+        await tx.container.findMany({
+          where: { ip: { not: null }, hardwareNodeId: { not: null } },
+          select: { ip: true, environmentId: true, hardwareNodeId: true },
+        })
+      ).map((c) => ({ ip: c.ip!, environmentId: c.environmentId, nodeId: c.hardwareNodeId! }));
+      let targets = lxcNodes;
+      if (options.nodeIds) targets = targets.filter((n) => options.nodeIds!.includes(n.id));
+      if (options.environmentId) {
+        const hosting = new Set(
+          containers.filter((c) => c.environmentId === options.environmentId).map((c) => c.nodeId),
+        );
+        targets = targets.filter((n) => hosting.has(n.id));
+      }
+      const containerNets = lxcNodes.map((n) => n.subnet);
+      const result: PolicySyncResult = { applied: [], failed: [] };
+      for (const node of targets) {
+        try {
+          const engine = engineFor(node);
+          if (!engine.applyNetworkPolicy) continue;
+          await engine.applyNetworkPolicy(networkPolicyFor({ nodeId: node.id, containers, containerNets }));
+          result.applied.push(node.name);
+        } catch (error) {
+          result.failed.push({ node: node.name, error: (error as Error).message.slice(0, 300) });
+        }
+      }
+      return result;
+    },
+    { timeout: 120_000, maxWait: 60_000 },
+  );
+}
