@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import type { ContainerListItem } from "@/lib/db/containers";
-import { formatMhz, formatMib } from "./format";
+import { formatMhz, formatMib } from "@/lib/format";
 import { SortHeader } from "./sort-header";
 
 const STATE_TONE: Record<string, "green" | "amber" | "red" | "blue" | "slate"> = {

@@ -1,8 +1,8 @@
 import "server-only";
-import type { SessionUser } from "@/lib/auth/session";
+import type { Actor, SessionUser } from "@/lib/auth/actor";
 import { db, Db } from "./client";
 
-type Viewer = Pick<SessionUser, "id" | "role">;
+type Viewer = Pick<Actor, "id" | "role">;
 const P = Db.Prisma;
 
 /** Ownership lives in the query: developers count their own, admins count all. */

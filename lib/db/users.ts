@@ -1,7 +1,7 @@
 import "server-only";
-import type { SessionUser } from "@/lib/auth/session";
+import type { Actor } from "@/lib/auth/actor";
 import { db } from "./client";
-import { getDefaultQuota, isSignupEnabled } from "@/lib/services/settings";
+import { getDefaultQuota, isSignupEnabled } from "./settings";
 import { assertAdmin } from "./guard";
 
 export async function getAccountSummary(userId: string) {
@@ -40,11 +40,7 @@ export type UserListItem = {
   quota: QuotaView | null;
 };
 
-export async function listUsers(options: {
-  actor: SessionUser;
-  query?: string;
-  take?: number;
-}): Promise<UserListItem[]> {
+export async function listUsers(options: { actor: Actor; query?: string; take?: number }): Promise<UserListItem[]> {
   assertAdmin(options.actor);
   const q = options.query?.trim();
   const rows = await db.user.findMany({
@@ -76,7 +72,7 @@ export async function listUsers(options: {
 
 /** Panel-wide account settings for the Users page: default quota and the sign-up switch. */
 export async function getAccountSettings(options: {
-  actor: SessionUser;
+  actor: Actor;
 }): Promise<{ defaultQuota: QuotaView; signupEnabled: boolean; signupForcedOffByEnv: boolean }> {
   assertAdmin(options.actor);
   const [defaultQuota, signupEnabled] = await Promise.all([getDefaultQuota(), isSignupEnabled()]);

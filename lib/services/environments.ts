@@ -21,7 +21,9 @@ import { assertQuota, lockOwner } from "./quota-check";
 import { assertRegionAcceptsEnvironments } from "./regions";
 import { generateCredentials } from "@/lib/stacks/credentials";
 
-export type Actor = { id: string; email: string; role: "ADMIN" | "DEVELOPER" | string };
+import type { Actor } from "@/lib/auth/actor";
+
+export type { Actor } from "@/lib/auth/actor";
 
 export function parseCreateInput(raw: unknown): CreateEnvironmentInput {
   const parsed = ZCreateEnvironmentInput.safeParse(raw);

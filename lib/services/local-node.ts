@@ -10,7 +10,7 @@ import { pickBridgeName } from "@/lib/validation/nodes";
 import { recordAudit } from "./audit";
 import { gatewayOf } from "./node-engine";
 import { observedColumns, probeNode } from "./nodes";
-import { writeSetting } from "./settings";
+import { writeSetting } from "@/lib/db/settings";
 
 // Overridable so that a second panel on the same machine (the end-to-end test server) gets its own
 // lxcpath, bridge and subnet and never sees — or reaps as orphans — another panel's containers.

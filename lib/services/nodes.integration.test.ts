@@ -6,6 +6,7 @@ import { db, disconnectDb } from "@/lib/db/client";
 import { openSecret } from "@/lib/crypto/secret-box";
 import { startSshd, type TestSshd } from "../../scripts/test/sshd";
 import { decommissionNode, enrolNode, refreshNodeFacts, setNodeStatus, testNodeConnection, updateNode } from "./nodes";
+import type { Actor } from "@/lib/auth/actor";
 
 process.env.HOSTPLANE_SECRET ??= "integration-test-secret";
 const dataDir = mkdtempSync(path.join(tmpdir(), "hp-nodes-it-"));
@@ -14,8 +15,8 @@ const TEST_ROOT = "/var/lib/hostplane-test";
 const run = Date.now().toString(36);
 const names = { sim1: `it-sim-${run}`, sim2: `it-sim2-${run}`, ssh: `it-ssh-${run}`, ssh2: `it-ssh2-${run}` };
 
-let admin: { id: string; email: string; role: string };
-let developer: { id: string; email: string; role: string };
+let admin: Actor;
+let developer: Actor;
 let regionId: string;
 let sshd: TestSshd;
 

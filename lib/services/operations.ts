@@ -2,8 +2,8 @@
 // Operation in one transaction, then ask a worker to converge the environment.
 import { db, type Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { enqueueEnvironment } from "@/lib/worker/queue";
-import { failpoint } from "@/lib/worker/failpoint";
+import { enqueueEnvironment } from "@/lib/queue";
+import { failpoint } from "@/lib/queue/failpoint";
 
 type Tx = Db.Prisma.TransactionClient;
 

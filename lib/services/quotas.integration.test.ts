@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { deleteUser, setDefaultQuota, setSignupEnabled, setUserQuota } from "./quotas";
-import { getDefaultQuota, isSignupEnabled } from "./settings";
+import { getDefaultQuota, isSignupEnabled } from "@/lib/db/settings";
 import { createUser } from "./users";
+import type { Actor } from "@/lib/auth/actor";
 
 const run = Date.now().toString(36);
-let admin: { id: string; email: string; role: string };
-let developer: { id: string; email: string; role: string };
+let admin: Actor;
+let developer: Actor;
 
 beforeAll(async () => {
   admin = await db.user.create({

@@ -9,7 +9,7 @@ import {
   type QuotaLimits,
 } from "@/lib/validation/quotas";
 import { audited, parseInput, type AdminActor } from "./regions";
-import { writeSetting } from "./settings";
+import { writeSetting } from "@/lib/db/settings";
 
 /** Lowering a quota never touches what already runs; it only limits what the user may add next. */
 export async function setUserQuota(o: { actor: AdminActor; input: unknown; ip?: string | null }): Promise<QuotaLimits> {

@@ -8,10 +8,11 @@ import {
   setRegionStatus,
   setRegionSubnetPool,
 } from "./regions";
+import type { Actor } from "@/lib/auth/actor";
 
 const run = Date.now().toString(36);
-let admin: { id: string; email: string; role: string };
-let developer: { id: string; email: string; role: string };
+let admin: Actor;
+let developer: Actor;
 let originalDefault: string | null;
 
 beforeAll(async () => {

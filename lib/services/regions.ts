@@ -14,7 +14,10 @@ import {
 import type { z } from "zod";
 import { recordAudit } from "./audit";
 
-export type AdminActor = { id: string; email: string; role: string };
+import type { Actor } from "@/lib/auth/actor";
+
+/** The one Actor type (lib/auth/actor.ts); each admin service checks the role itself. */
+export type AdminActor = Actor;
 
 /** Mutable context an admin mutation fills in so its audit event names the right target. */
 export type AuditContext = { targetId?: string | null; detail: Record<string, unknown> };

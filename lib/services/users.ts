@@ -5,7 +5,7 @@ import { burnVerifyTime, hashPassword, verifyPassword } from "@/lib/auth/hash";
 import { checkPassword } from "@/lib/auth/password-policy";
 import { decideThrottle, throttleMessage, THROTTLE_IP_LIMIT, THROTTLE_WINDOW_MS } from "@/lib/auth/throttle";
 import { recordAudit } from "./audit";
-import { getDefaultQuota, isSignupEnabled } from "./settings";
+import { getDefaultQuota, isSignupEnabled } from "@/lib/db/settings";
 
 export type SessionUserRow = {
   id: string;

@@ -6,7 +6,7 @@ import { isTransientError } from "@/lib/orchestrator/engines";
 import { planEnvironment, type StepKind } from "@/lib/orchestrator/reconciler/plan";
 import { recordAudit } from "@/lib/services/audit";
 import { tryLockEnvironment } from "./env-lock";
-import { failpoint } from "./failpoint";
+import { failpoint } from "@/lib/queue/failpoint";
 import { loadEnvironmentState } from "./observe";
 import { executeStep, StepRetryLater } from "./steps";
 import { TemplateUnavailableError } from "./templates";

@@ -9,7 +9,7 @@ import { isEnvironmentUnlocked } from "./env-lock";
 import { processEnvironment, RetryLater } from "./executor";
 import { healthCheckOnce } from "./health";
 import { pruneMetrics, sampleMetricsOnce } from "./metrics";
-import { getBoss, RECONCILE_QUEUE } from "./queue";
+import { getBoss, RECONCILE_QUEUE } from "@/lib/queue";
 import { redispatchOpenOperations, resyncOnce } from "./resync";
 
 // A live worker takes the environment lock within milliseconds of starting a job.

@@ -1,5 +1,5 @@
 // Run-time settings an admin can change; environment variables win where they are set.
-import { db } from "@/lib/db/client";
+import { db } from "./client";
 
 export type DefaultQuota = {
   maxEnvironments: number;
