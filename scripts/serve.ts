@@ -6,11 +6,12 @@ import { applyMigrations } from "../lib/db/migrate";
 import { disconnectDb } from "../lib/db/client";
 import { ensureDefaultRegion, ensureFirstAdmin } from "../lib/services/bootstrap";
 import { ensureLocalNode } from "../lib/services/local-node";
+import { config } from "../lib/config";
 import { DATA_DIR, openDatabase } from "./lib/database";
 import { loadOrCreateSecrets } from "./lib/secrets";
 
 const dev = process.argv.includes("--dev");
-const port = Number(process.env.PORT ?? 3000);
+const port = config.PORT;
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 async function main() {
@@ -47,11 +48,11 @@ async function main() {
     process.env.HOSTPLANE_SECRET ??= secrets.hostplaneSecret;
     process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
     await ensureDefaultRegion();
-    if (process.env.HOSTPLANE_LOCAL_NODE !== "off")
+    if (config.HOSTPLANE_LOCAL_NODE)
       console.log(`[hostplane] local hardware node: ${(await ensureLocalNode()).status}`);
     const admin = await ensureFirstAdmin({
-      email: process.env.HOSTPLANE_ADMIN_EMAIL,
-      password: process.env.HOSTPLANE_ADMIN_PASSWORD,
+      email: config.HOSTPLANE_ADMIN_EMAIL,
+      password: config.HOSTPLANE_ADMIN_PASSWORD,
     });
 
     const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
@@ -71,7 +72,7 @@ async function main() {
         console.log(`[hostplane] password (shown once, only its hash is stored): ${admin.generatedPassword}`);
     } else {
       console.log(
-        `[hostplane] sign in with the admin created on first start (${process.env.HOSTPLANE_ADMIN_EMAIL ?? "admin@hostplane.local"} unless HOSTPLANE_ADMIN_EMAIL was set)`,
+        `[hostplane] sign in with the admin created on first start (${config.HOSTPLANE_ADMIN_EMAIL} unless HOSTPLANE_ADMIN_EMAIL was set)`,
       );
     }
   } catch (error) {

@@ -9,6 +9,7 @@ import { isAppError } from "@/lib/errors";
 import { ZSignInInput } from "@/lib/validation/auth";
 import { authenticate, createUser } from "@/lib/services/users";
 import { recordAudit } from "@/lib/services/audit";
+import { config } from "@/lib/config";
 
 function ipFromHeaders(headers: Record<string, string | string[] | undefined> | undefined): string {
   const forwarded = headers?.["x-forwarded-for"];
@@ -41,15 +42,15 @@ const providers: NextAuthOptions["providers"] = [
   }),
 ];
 
-if (process.env.GITHUB_ID && process.env.GITHUB_SECRET) {
-  providers.push(GitHubProvider({ clientId: process.env.GITHUB_ID, clientSecret: process.env.GITHUB_SECRET }));
+if (config.GITHUB_ID && config.GITHUB_SECRET) {
+  providers.push(GitHubProvider({ clientId: config.GITHUB_ID, clientSecret: config.GITHUB_SECRET }));
 }
 
 export const authOptions: NextAuthOptions = {
   providers,
   session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
   pages: { signIn: "/login", error: "/login" },
-  secret: process.env.NEXTAUTH_SECRET,
+  secret: config.NEXTAUTH_SECRET,
   callbacks: {
     // GitHub sign-in follows the same rules as email sign-up: an ACTIVE account, sign-up switch respected.
     async signIn({ account, profile, user }) {

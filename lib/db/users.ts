@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { db } from "./client";
 import { getDefaultQuota, isSignupEnabled } from "./settings";
 import { assertAdmin } from "./guard";
+import { config } from "@/lib/config";
 
 export async function getAccountSummary(userId: string) {
   const user = await db.user.findUnique({ where: { id: userId }, select: { createdAt: true, quota: true } });
@@ -76,6 +77,5 @@ export async function getAccountSettings(options: {
 }): Promise<{ defaultQuota: QuotaView; signupEnabled: boolean; signupForcedOffByEnv: boolean }> {
   assertAdmin(options.actor);
   const [defaultQuota, signupEnabled] = await Promise.all([getDefaultQuota(), isSignupEnabled()]);
-  const env = process.env.HOSTPLANE_SIGNUP;
-  return { defaultQuota, signupEnabled, signupForcedOffByEnv: env === "0" || env === "false" || env === "off" };
+  return { defaultQuota, signupEnabled, signupForcedOffByEnv: config.HOSTPLANE_SIGNUP === false };
 }

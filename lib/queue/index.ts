@@ -3,21 +3,22 @@
 // running at a time. The worker additionally holds a PostgreSQL advisory lock per environment
 // (see executor.ts) as a fence should a job ever expire while still running.
 import PgBoss from "pg-boss";
+import { config } from "@/lib/config";
 
 export const RECONCILE_QUEUE = "reconcile";
-export const JOB_EXPIRE_SECONDS = Number(process.env.HOSTPLANE_JOB_EXPIRE_SECONDS ?? 900);
+export const JOB_EXPIRE_SECONDS = config.HOSTPLANE_JOB_EXPIRE_SECONDS;
 
 const globalForBoss = globalThis as unknown as { hostplaneBoss?: Promise<PgBoss> };
 
 export function getBoss(): Promise<PgBoss> {
   globalForBoss.hostplaneBoss ??= (async () => {
-    const url = process.env.DATABASE_URL;
+    const url = config.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set");
     const boss = new PgBoss({
       connectionString: url,
       max: 4,
       // Expired jobs of a crashed worker are noticed quickly; the advisory lock keeps it safe.
-      maintenanceIntervalSeconds: Number(process.env.HOSTPLANE_QUEUE_MAINTENANCE_SECONDS ?? 10),
+      maintenanceIntervalSeconds: config.HOSTPLANE_QUEUE_MAINTENANCE_SECONDS,
       monitorStateIntervalSeconds: 60,
       schedule: false,
     });

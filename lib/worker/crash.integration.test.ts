@@ -18,9 +18,10 @@ import {
   startChild,
 } from "../../scripts/test/crash-harness";
 import type { Actor } from "@/lib/auth/actor";
+import { config } from "@/lib/config";
 
 const LXC = { lxcPath: "/var/lib/hostplane-test/crash", bridge: "hp-tcr", subnet: "10.213.248.0/24" };
-const KILLS_PER_STEP = Number(process.env.HOSTPLANE_CRASH_KILLS ?? 3);
+const KILLS_PER_STEP = config.HOSTPLANE_CRASH_KILLS;
 
 let regionId: string;
 let nodeId: string;

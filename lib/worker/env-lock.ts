@@ -2,11 +2,12 @@
 // that environment's steps. PostgreSQL releases it when the holder's connection ends (also when
 // the process is killed), so a crash never leaves an environment locked.
 import pg from "pg";
+import { config } from "@/lib/config";
 
 export type EnvLock = { release: () => Promise<void> };
 
 export async function tryLockEnvironment(environmentId: string): Promise<EnvLock | null> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = new pg.Client({ connectionString: config.DATABASE_URL });
   client.on("error", () => {});
   await client.connect();
   const key = `env:${environmentId}`;

@@ -11,9 +11,10 @@ import { healthCheckOnce } from "./health";
 import { pruneMetrics, sampleMetricsOnce } from "./metrics";
 import { getBoss, RECONCILE_QUEUE } from "@/lib/queue";
 import { redispatchOpenOperations, resyncOnce } from "./resync";
+import { config } from "@/lib/config";
 
 // A live worker takes the environment lock within milliseconds of starting a job.
-const ORPHAN_JOB_SECONDS = Number(process.env.HOSTPLANE_ORPHAN_JOB_SECONDS ?? 5);
+const ORPHAN_JOB_SECONDS = config.HOSTPLANE_ORPHAN_JOB_SECONDS;
 
 export type WorkerOptions = {
   concurrency?: number;
@@ -30,10 +31,10 @@ export type RunningWorker = { id: string; stop: () => Promise<void> };
 export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
   const id = randomUUID();
   const log = options.log ?? ((line: string) => console.log(`[hostplane:worker] ${line}`));
-  const concurrency = options.concurrency ?? Number(process.env.HOSTPLANE_WORKER_CONCURRENCY ?? 3);
-  const resyncMs = options.resyncIntervalMs ?? Number(process.env.HOSTPLANE_RESYNC_INTERVAL_MS ?? 30_000);
-  const metricsMs = options.metricsIntervalMs ?? Number(process.env.HOSTPLANE_METRICS_INTERVAL_MS ?? 15_000);
-  const orphanGraceMs = options.orphanGraceMs ?? Number(process.env.HOSTPLANE_ORPHAN_GRACE_MS ?? 5 * 60_000);
+  const concurrency = options.concurrency ?? config.HOSTPLANE_WORKER_CONCURRENCY;
+  const resyncMs = options.resyncIntervalMs ?? config.HOSTPLANE_RESYNC_INTERVAL_MS;
+  const metricsMs = options.metricsIntervalMs ?? config.HOSTPLANE_METRICS_INTERVAL_MS;
+  const orphanGraceMs = options.orphanGraceMs ?? config.HOSTPLANE_ORPHAN_GRACE_MS;
   const recoveryMs = options.recoveryIntervalMs ?? 3_000;
   const boss = await getBoss();
   const workIds: string[] = [];
@@ -64,7 +65,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
 
   // A job whose worker died stays "active" in the queue; the environment's advisory lock is the
   // proof of life, so an active job without a lock holder is failed back to the queue for retry.
-  const recoveryClient = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const recoveryClient = new pg.Client({ connectionString: config.DATABASE_URL });
   recoveryClient.on("error", () => {});
   await recoveryClient.connect();
   const recover = async () => {
@@ -100,7 +101,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   every(recoveryMs, "recovery", recover);
   every(resyncMs, "resync", () => resyncOnce({ orphanGraceMs }));
   every(metricsMs, "metrics", () => sampleMetricsOnce());
-  every(options.healthIntervalMs ?? Number(process.env.HOSTPLANE_HEALTH_INTERVAL_MS ?? 5_000), "health", () =>
+  every(options.healthIntervalMs ?? config.HOSTPLANE_HEALTH_INTERVAL_MS, "health", () =>
     healthCheckOnce(),
   );
   every(10 * 60_000, "prune", () => pruneMetrics());

@@ -1,11 +1,12 @@
 // Liveness + readiness: the database answers and every migration on disk is applied.
 import { NextResponse } from "next/server";
 import { listPendingMigrations } from "@/lib/db/migration-status";
+import { config } from "@/lib/config";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
-  const url = process.env.DATABASE_URL;
+  const url = config.DATABASE_URL;
   if (!url) return NextResponse.json({ ok: false, database: "unconfigured" }, { status: 503 });
   try {
     const pending = await listPendingMigrations(url);
