@@ -101,9 +101,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   every(recoveryMs, "recovery", recover);
   every(resyncMs, "resync", () => resyncOnce({ orphanGraceMs }));
   every(metricsMs, "metrics", () => sampleMetricsOnce());
-  every(options.healthIntervalMs ?? config.HOSTPLANE_HEALTH_INTERVAL_MS, "health", () =>
-    healthCheckOnce(),
-  );
+  every(options.healthIntervalMs ?? config.HOSTPLANE_HEALTH_INTERVAL_MS, "health", () => healthCheckOnce());
   every(10 * 60_000, "prune", () => pruneMetrics());
   void recover().catch((error) => log(`recovery: ${(error as Error).message}`));
 
