@@ -24,13 +24,14 @@ const ELEMENTS = [
   { type: "config", pattern: "lib/config.ts", mode: "full" },
   { type: "format", pattern: "lib/format.ts", mode: "full" },
   { type: "errors", pattern: "lib/errors.ts", mode: "full" },
+  { type: "log", pattern: "lib/log.ts", mode: "full" },
   { type: "scripts", pattern: "scripts", partialMatch: false },
   { type: "e2e", pattern: "e2e", partialMatch: false },
   { type: "root", pattern: "*.ts", mode: "full" }, // instrumentation.ts, proxy.ts, *.config.ts
 ];
 
 // Leaf modules every layer may use (lib/format reads the scheduler's load mark, nothing else).
-const LEAVES = ["errors", "config", "format"];
+const LEAVES = ["errors", "config", "format", "log"];
 const allow = (from, to, extra = {}) => ({
   from: { element: { type: from } },
   allow: { to: { element: { types: { anyOf: to } } }, ...extra },
@@ -78,6 +79,7 @@ const LAYER_POLICIES = [
   allow("config", ["config"]),
   allow("format", ["format", "orchestrator"]),
   allow("errors", ["errors"]),
+  allow("log", ["log"]),
   allow("generated", ["generated"]),
   // Scripts, end-to-end specs and root files wire everything together; they may use any layer.
   allow("scripts", ["*"]),

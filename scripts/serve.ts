@@ -7,6 +7,7 @@ import { disconnectDb } from "../lib/db/client";
 import { ensureDefaultRegion, ensureFirstAdmin } from "../lib/services/bootstrap";
 import { ensureLocalNode } from "../lib/services/local-node";
 import { config } from "../lib/config";
+import { logIgnored } from "../lib/log";
 import { DATA_DIR, openDatabase } from "./lib/database";
 import { loadOrCreateSecrets } from "./lib/secrets";
 
@@ -33,8 +34,9 @@ async function main() {
         });
       });
     }
-    await disconnectDb().catch(() => {});
-    await database.stop().catch(() => {});
+    // Shutting down: report and carry on so the process still exits.
+    await disconnectDb().catch(logIgnored("closing the database client"));
+    await database.stop().catch(logIgnored("stopping the embedded database"));
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));
