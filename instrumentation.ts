@@ -2,7 +2,8 @@
 // panel without one, e.g. when workers run separately with `npm run worker`.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  if (process.env.HOSTPLANE_WORKER === "off" || !process.env.DATABASE_URL) return;
+  const { config } = await import("./lib/config");
+  if (!config.HOSTPLANE_WORKER || !config.DATABASE_URL) return;
   const { startWorker } = await import("./lib/worker");
   await startWorker();
 }

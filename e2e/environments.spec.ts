@@ -10,10 +10,11 @@ import { Client } from "pg";
 import { E2E_DATA_DIR, E2E_LOCAL } from "../playwright.config";
 import { signUp } from "./fixtures";
 import { destroyManagedContainers } from "../lib/orchestrator/engines/lxc/test-hosts";
+import { config } from "../lib/config";
 
 /** README screenshots are refreshed on request only (HOSTPLANE_SCREENSHOTS=1), so test runs leave the tree clean. */
 async function readmeScreenshot(page: Page, file: string, fullPage = false) {
-  if (process.env.HOSTPLANE_SCREENSHOTS === "1") await page.screenshot({ path: file, fullPage });
+  if (config.HOSTPLANE_SCREENSHOTS) await page.screenshot({ path: file, fullPage });
 }
 
 const LOCAL_LXC = E2E_LOCAL.lxcPath;

@@ -2,13 +2,14 @@
 // Playwright starts web servers before its globalSetup, so the wipe has to happen here.
 import { rmSync } from "node:fs";
 import { destroyManagedContainers } from "../lib/orchestrator/engines/lxc/test-hosts";
+import { config } from "../lib/config";
 
-const dir = process.env.HOSTPLANE_DATA_DIR;
+const dir = config.HOSTPLANE_DATA_DIR;
 if (!dir || !dir.includes("hostplane-e2e"))
   throw new Error("e2e-server wipes HOSTPLANE_DATA_DIR: it must be an e2e data directory");
 rmSync(dir, { recursive: true, force: true });
 
 // Containers left in the e2e node's own lxcpath by an earlier, crashed run (only hp-* names there).
-const lxcPath = process.env.HOSTPLANE_LOCAL_LXC_PATH;
+const lxcPath = config.HOSTPLANE_LOCAL_LXC_PATH;
 if (lxcPath?.includes("hostplane-e2e")) destroyManagedContainers(lxcPath);
 void import("./serve");

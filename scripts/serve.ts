@@ -6,11 +6,13 @@ import { applyMigrations } from "../lib/db/migrate";
 import { disconnectDb } from "../lib/db/client";
 import { ensureDefaultRegion, ensureFirstAdmin } from "../lib/services/bootstrap";
 import { ensureLocalNode } from "../lib/services/local-node";
+import { config } from "../lib/config";
+import { logIgnored } from "../lib/log";
 import { DATA_DIR, openDatabase } from "./lib/database";
 import { loadOrCreateSecrets } from "./lib/secrets";
 
 const dev = process.argv.includes("--dev");
-const port = Number(process.env.PORT ?? 3000);
+const port = config.PORT;
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 async function main() {
@@ -32,8 +34,9 @@ async function main() {
         });
       });
     }
-    await disconnectDb().catch(() => {});
-    await database.stop().catch(() => {});
+    // Shutting down: report and carry on so the process still exits.
+    await disconnectDb().catch(logIgnored("closing the database client"));
+    await database.stop().catch(logIgnored("stopping the embedded database"));
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));
@@ -47,11 +50,11 @@ async function main() {
     process.env.HOSTPLANE_SECRET ??= secrets.hostplaneSecret;
     process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
     await ensureDefaultRegion();
-    if (process.env.HOSTPLANE_LOCAL_NODE !== "off")
+    if (config.HOSTPLANE_LOCAL_NODE)
       console.log(`[hostplane] local hardware node: ${(await ensureLocalNode()).status}`);
     const admin = await ensureFirstAdmin({
-      email: process.env.HOSTPLANE_ADMIN_EMAIL,
-      password: process.env.HOSTPLANE_ADMIN_PASSWORD,
+      email: config.HOSTPLANE_ADMIN_EMAIL,
+      password: config.HOSTPLANE_ADMIN_PASSWORD,
     });
 
     // Next.js behind scripts/next-server.mjs, which stamps the socket's peer address on each request.
@@ -72,7 +75,7 @@ async function main() {
         console.log(`[hostplane] password (shown once, only its hash is stored): ${admin.generatedPassword}`);
     } else {
       console.log(
-        `[hostplane] sign in with the admin created on first start (${process.env.HOSTPLANE_ADMIN_EMAIL ?? "admin@hostplane.local"} unless HOSTPLANE_ADMIN_EMAIL was set)`,
+        `[hostplane] sign in with the admin created on first start (${config.HOSTPLANE_ADMIN_EMAIL} unless HOSTPLANE_ADMIN_EMAIL was set)`,
       );
     }
   } catch (error) {

@@ -12,7 +12,7 @@ async function main() {
   const { checkInvariants } = await import("./test/invariants");
   const h = await import("./test/crash-harness");
   const { deleteEnvironment } = await import("../lib/services/environment-ops");
-  const { stopBoss } = await import("../lib/worker/queue");
+  const { stopBoss } = await import("../lib/queue");
   cleanLxcNode(LXC);
   const region = await makeRegion();
   const node = await makeLxcNode({ regionId: region.id, name: "soak-1", lxc: LXC });

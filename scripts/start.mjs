@@ -20,7 +20,11 @@ const t0 = Date.now();
 checkNode();
 ensureNodeModules();
 ensurePrismaClient();
-if (process.env.HOSTPLANE_SKIP_SYSTEM_PACKAGES !== "1") {
+// Declared in lib/config.ts with the others (this plain-JavaScript script cannot import it): the same on values.
+const skipSystemPackages = ["1", "true", "on", "yes"].includes(
+  (process.env.HOSTPLANE_SKIP_SYSTEM_PACKAGES ?? "").trim().toLowerCase(),
+);
+if (!skipSystemPackages) {
   // The local hardware node runs real LXC containers (busybox, and Debian stacks built with debootstrap).
   ensureDebianPackages(["lxc", "busybox-static", "debootstrap", "rsync", "iproute2"], "the local hardware node");
 }

@@ -2,7 +2,7 @@
 // PostgreSQL (the embedded database of `npm start` when run on the same machine: see README).
 import { disconnectDb } from "../lib/db/client";
 import { startWorker } from "../lib/worker";
-import { stopBoss } from "../lib/worker/queue";
+import { stopBoss } from "../lib/queue";
 import { openDatabase } from "./lib/database";
 import { loadOrCreateSecrets } from "./lib/secrets";
 import { DATA_DIR } from "./lib/database";

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import type { ContainerListItem } from "@/lib/db/containers";
 import type { Tone } from "@/lib/tone";
-import { formatMhz, formatMib } from "./format";
+import { formatMhz, formatMib } from "@/lib/format";
 import { SortHeader } from "./sort-header";
 
 const STATE_TONE: Record<string, Tone> = {

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import { formatGib, formatMhz, formatMib } from "./format";
+import { formatGib, formatMhz, formatMib } from "@/lib/format";
 
 export type FactsView = {
   engine?: string;

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import type { NodeListItem } from "@/lib/db/nodes";
-import { ENGINE_LABEL, NODE_STATUS, formatGib, formatMhz, formatMib } from "./format";
+import { formatGib, formatMhz, formatMib } from "@/lib/format";
+import { ENGINE_LABEL, NODE_STATUS } from "./format";
 import { SortHeader } from "./sort-header";
 import { UtilisationBar } from "./utilisation-bar";
 

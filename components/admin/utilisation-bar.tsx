@@ -1,4 +1,4 @@
-import { percentOf } from "./format";
+import { percentOf } from "@/lib/format";
 
 /** A labelled bar with the figures as text, so the colour is never the only signal. */
 export function UtilisationBar({

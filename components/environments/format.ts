@@ -1,5 +1,6 @@
 // Pure display helpers for the developer dashboard (no React, no data access).
 import { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB } from "@/lib/orchestrator/cloudlet";
+import { formatMhz as formatCpu, formatMib as formatRam } from "@/lib/format";
 
 export { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB };
 
@@ -46,17 +47,8 @@ export const ROLE_LABELS: Record<string, string> = {
   CUSTOM: "Custom",
 };
 
-export function formatRam(mib: number): string {
-  if (mib < 1024) return `${Math.round(mib)} MiB`;
-  const gib = mib / 1024;
-  return `${Number.isInteger(gib) ? gib : gib.toFixed(1)} GiB`;
-}
-
-export function formatCpu(mhz: number): string {
-  if (mhz < 1000) return `${Math.round(mhz)} MHz`;
-  const ghz = mhz / 1000;
-  return `${Number.isInteger(ghz) ? ghz : ghz.toFixed(1)} GHz`;
-}
+// RAM and CPU read the same on every page: one formatter per unit, in lib/format.ts.
+export { formatRam, formatCpu };
 
 /** What a number of cloudlets means: "4 cloudlets = 512 MiB RAM + 1.6 GHz CPU". */
 export function describeCloudlets(cloudlets: number): string {

@@ -2,13 +2,15 @@
 // call it, the zod schema its input must pass, the service call, and what to revalidate on success.
 // This file is framework-free: runAction takes the caller (already resolved) and the raw input and
 // returns an ActionResult; lib/actions/next.ts binds it to Next.js sessions, headers and the cache.
+import type { Actor } from "@/lib/auth/actor";
 import type { z } from "zod";
 import { AppError, toActionError, type ActionResult } from "@/lib/errors";
 import { recordAudit } from "@/lib/services/audit";
 import { zodFieldErrors } from "@/lib/validation/errors";
 
 export type ActionAuth = "public" | "user" | "admin";
-export type ActionActor = { id: string; email: string; role: "ADMIN" | "DEVELOPER" };
+/** The one Actor type (lib/auth/actor.ts), under the name the action helpers have always used. */
+export type ActionActor = Actor;
 
 /** What run() receives: the caller (null only for public actions), the parsed input and the client IP. */
 export type ActionContext<A extends ActionAuth, I> = {

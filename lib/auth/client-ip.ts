@@ -3,6 +3,7 @@
 // (a client-sent copy never survives). X-Forwarded-For is honoured only when that peer is one of
 // HOSTPLANE_TRUSTED_PROXIES (comma-separated addresses or CIDR ranges; default none), and then only
 // up to the first address that is not itself a trusted proxy (proxy-addr, as Express does it).
+import { config } from "@/lib/config";
 import { isIP } from "node:net";
 import proxyaddr from "proxy-addr";
 
@@ -14,7 +15,7 @@ type HeaderGetter = (name: string) => string | null | undefined;
 let compiled: { source: string; trust: (addr: string, i: number) => boolean } | null = null;
 
 /** HOSTPLANE_TRUSTED_PROXIES parsed once per value; throws on an entry proxy-addr cannot read. */
-export function trustedProxies(source = process.env.HOSTPLANE_TRUSTED_PROXIES ?? ""): (addr: string) => boolean {
+export function trustedProxies(source = config.HOSTPLANE_TRUSTED_PROXIES ?? ""): (addr: string) => boolean {
   if (compiled?.source !== source) {
     const list = source
       .split(",")

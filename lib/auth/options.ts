@@ -13,6 +13,7 @@ import { clientIpFromHeaders, headerGetter } from "./client-ip";
 import { decideGitHubLink, verifiedPrimaryEmail } from "./github";
 import { safeRedirect } from "./redirect";
 import { signInContext } from "./signin-context";
+import { config } from "@/lib/config";
 
 const providers: NextAuthOptions["providers"] = [
   CredentialsProvider({
@@ -46,15 +47,15 @@ const providers: NextAuthOptions["providers"] = [
   }),
 ];
 
-if (process.env.GITHUB_ID && process.env.GITHUB_SECRET) {
-  providers.push(GitHubProvider({ clientId: process.env.GITHUB_ID, clientSecret: process.env.GITHUB_SECRET }));
+if (config.GITHUB_ID && config.GITHUB_SECRET) {
+  providers.push(GitHubProvider({ clientId: config.GITHUB_ID, clientSecret: config.GITHUB_SECRET }));
 }
 
 export const authOptions: NextAuthOptions = {
   providers,
   session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
   pages: { signIn: "/login", error: "/login" },
-  secret: process.env.NEXTAUTH_SECRET,
+  secret: config.NEXTAUTH_SECRET,
   callbacks: {
     // GitHub sign-in follows the same rules as email sign-up: an ACTIVE account, sign-up switch respected.
     // Accounts are matched by GitHub user id, or by GitHub's verified primary email (lib/auth/github).

@@ -1,11 +1,11 @@
 // The per-request check behind every session: the token's user must exist, be ACTIVE and carry the
 // current sessionVersion (bumped by suspension, role change and password change).
 import { db } from "@/lib/db/client";
+import type { SessionUser } from "./actor";
 
 export type SessionClaims = { uid?: string; sv?: number } | null;
-export type ResolvedUser = { id: string; email: string; name: string; role: "ADMIN" | "DEVELOPER" };
 
-export async function resolveSessionUser(claims: SessionClaims): Promise<ResolvedUser | null> {
+export async function resolveSessionUser(claims: SessionClaims): Promise<SessionUser | null> {
   if (!claims?.uid || typeof claims.sv !== "number") return null;
   const user = await db.user.findUnique({
     where: { id: claims.uid },

@@ -8,9 +8,10 @@ import { getServerSession } from "next-auth";
 import { AppError } from "@/lib/errors";
 import { clientIpFromHeaders } from "./client-ip";
 import { authOptions } from "./options";
-import { resolveSessionUser, type ResolvedUser, type SessionClaims } from "./resolve-session";
+import type { SessionUser } from "./actor";
+import { resolveSessionUser, type SessionClaims } from "./resolve-session";
 
-export type SessionUser = ResolvedUser;
+export type { SessionUser } from "./actor";
 
 /** The signed-in user if the token is valid AND the account is ACTIVE with a matching sessionVersion. */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {

@@ -1,9 +1,10 @@
 // Secrets at rest (SSH private keys, generated database credentials): AES-256-GCM with a key
 // derived from HOSTPLANE_SECRET. Stored as "v1:<iv>:<tag>:<ciphertext>" in base64url parts.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { config } from "@/lib/config";
 
 function key(): Buffer {
-  const secret = process.env.HOSTPLANE_SECRET;
+  const secret = config.HOSTPLANE_SECRET;
   if (!secret) throw new Error("HOSTPLANE_SECRET is not set (npm start generates one into .data/secrets.json)");
   // Accept any string: hash it to exactly 32 bytes.
   return createHash("sha256").update(secret).digest();

@@ -1,11 +1,11 @@
 import "server-only";
-import type { SessionUser } from "@/lib/auth/session";
+import type { Actor } from "@/lib/auth/actor";
 import { db } from "./client";
 import { assertAdmin } from "./guard";
 
 export type AuditFilter = { actor?: string; action?: string; result?: "SUCCESS" | "FAILURE"; take?: number };
 
-export async function listAuditEvents(options: { actor: SessionUser; filter: AuditFilter }) {
+export async function listAuditEvents(options: { actor: Actor; filter: AuditFilter }) {
   assertAdmin(options.actor);
   const f = options.filter;
   return db.auditEvent.findMany({

@@ -2,15 +2,16 @@
 // PostgreSQL) or by the operator (a shared server for several panel instances and workers).
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
+import { config } from "../config";
 
 const globalForDb = globalThis as unknown as { hostplaneDb?: PrismaClient };
 
 function createClient(): PrismaClient {
-  const url = process.env.DATABASE_URL;
+  const url = config.DATABASE_URL;
   if (!url)
     throw new Error("DATABASE_URL is not set: start Hostplane with `npm start` (embedded PostgreSQL) or set it");
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url, max: Number(process.env.HOSTPLANE_DB_POOL ?? 20) }),
+    adapter: new PrismaPg({ connectionString: url, max: config.HOSTPLANE_DB_POOL }),
   });
 }
 

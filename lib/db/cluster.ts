@@ -1,13 +1,11 @@
 import "server-only";
-import type { SessionUser } from "@/lib/auth/session";
+import type { Actor } from "@/lib/auth/actor";
 import packageJson from "@/package.json";
-import { percentOf } from "@/components/admin/format";
+import { percentOf } from "@/lib/format";
 import { db } from "./client";
 import { assertAdmin } from "./guard";
 import { getLocalNodeStatus, listNodes, type NodeListItem } from "./nodes";
 import { listRegions, type RegionListItem } from "./regions";
-
-type Actor = Pick<SessionUser, "role">;
 
 /** A worker that has not beaten for this long is treated as gone. */
 export const WORKER_STALE_MS = 30_000;

@@ -1,10 +1,8 @@
 import "server-only";
-import type { SessionUser } from "@/lib/auth/session";
+import type { Actor } from "@/lib/auth/actor";
 import { Prisma } from "../generated/prisma/client";
 import { db } from "./client";
 import { assertAdmin } from "./guard";
-
-type Actor = Pick<SessionUser, "role">;
 
 export const CONTAINER_STATES = [
   "PENDING",

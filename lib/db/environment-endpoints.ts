@@ -1,5 +1,5 @@
 import "server-only";
-import type { SessionUser } from "@/lib/auth/session";
+import type { Actor } from "@/lib/auth/actor";
 import { getStack } from "@/lib/stacks/catalog";
 import { connectionString, readCredentials } from "@/lib/stacks/credentials";
 import { db } from "./client";
@@ -21,7 +21,7 @@ export type EnvironmentEndpoints = {
  * connection strings of its databases and caches. Credentials are decrypted for the owner only.
  */
 export async function getEnvironmentEndpoints(
-  viewer: Pick<SessionUser, "id" | "role">,
+  viewer: Pick<Actor, "id" | "role">,
   environmentId: string,
 ): Promise<EnvironmentEndpoints | null> {
   const env = await db.environment.findFirst({

@@ -1,10 +1,10 @@
 import "server-only";
-import type { SessionUser } from "@/lib/auth/session";
+import type { Actor } from "@/lib/auth/actor";
 import { containerNameFor } from "@/lib/orchestrator/engines/names";
 import { stepContainerId } from "@/lib/validation/operations";
 import { db, Db } from "./client";
 
-type Viewer = Pick<SessionUser, "id" | "role">;
+type Viewer = Pick<Actor, "id" | "role">;
 const P = Db.Prisma;
 
 export const ENVIRONMENT_STATUSES = [

@@ -1,10 +1,8 @@
 import "server-only";
-import type { SessionUser } from "@/lib/auth/session";
-import { loadRatingOf, type LoadRating } from "@/components/admin/format";
+import type { Actor } from "@/lib/auth/actor";
+import { loadRatingOf, type LoadRating } from "@/lib/format";
 import { db, type Db } from "./client";
 import { assertAdmin } from "./guard";
-
-type Actor = Pick<SessionUser, "role">;
 
 export type NodeListItem = {
   id: string;

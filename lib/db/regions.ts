@@ -1,9 +1,7 @@
 import "server-only";
-import type { SessionUser } from "@/lib/auth/session";
+import type { Actor } from "@/lib/auth/actor";
 import { db } from "./client";
 import { assertAdmin } from "./guard";
-
-type Actor = Pick<SessionUser, "role">;
 
 export type RegionListItem = {
   id: string;

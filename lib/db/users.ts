@@ -1,9 +1,10 @@
 import "server-only";
-import type { SessionUser } from "@/lib/auth/session";
+import type { Actor } from "@/lib/auth/actor";
 import { db } from "./client";
 import { QUOTA_LIMITS_SELECT, type QuotaLimits } from "@/lib/validation/quotas";
-import { getDefaultQuota, isSignupEnabled } from "@/lib/services/settings";
+import { getDefaultQuota, isSignupEnabled } from "./settings";
 import { assertAdmin } from "./guard";
+import { config } from "@/lib/config";
 
 export async function getAccountSummary(userId: string) {
   const user = await db.user.findUnique({ where: { id: userId }, select: { createdAt: true, quota: true } });
@@ -36,11 +37,7 @@ export type UserListItem = {
   quota: QuotaView | null;
 };
 
-export async function listUsers(options: {
-  actor: SessionUser;
-  query?: string;
-  take?: number;
-}): Promise<UserListItem[]> {
+export async function listUsers(options: { actor: Actor; query?: string; take?: number }): Promise<UserListItem[]> {
   assertAdmin(options.actor);
   const q = options.query?.trim();
   const rows = await db.user.findMany({
@@ -65,10 +62,9 @@ export async function listUsers(options: {
 
 /** Panel-wide account settings for the Users page: default quota and the sign-up switch. */
 export async function getAccountSettings(options: {
-  actor: SessionUser;
+  actor: Actor;
 }): Promise<{ defaultQuota: QuotaView; signupEnabled: boolean; signupForcedOffByEnv: boolean }> {
   assertAdmin(options.actor);
   const [defaultQuota, signupEnabled] = await Promise.all([getDefaultQuota(), isSignupEnabled()]);
-  const env = process.env.HOSTPLANE_SIGNUP;
-  return { defaultQuota, signupEnabled, signupForcedOffByEnv: env === "0" || env === "false" || env === "off" };
+  return { defaultQuota, signupEnabled, signupForcedOffByEnv: config.HOSTPLANE_SIGNUP === false };
 }

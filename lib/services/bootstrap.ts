@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { hashPassword } from "@/lib/auth/hash";
 import { checkPassword } from "@/lib/auth/password-policy";
 import { recordAudit } from "./audit";
-import { getDefaultQuota } from "./settings";
+import { getDefaultQuota } from "@/lib/db/settings";
 
 export type AdminBootstrap = { created: false } | { created: true; email: string; generatedPassword: string | null };
 

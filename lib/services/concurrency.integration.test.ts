@@ -3,12 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB } from "@/lib/orchestrator/scheduler";
-import { stopBoss } from "@/lib/worker/queue";
+import { stopBoss } from "@/lib/queue";
 import { makeRegion, makeSimNode, makeUser } from "../../scripts/test/cluster-fixture";
 import { createEnvironment } from "./environments";
+import type { Actor } from "@/lib/auth/actor";
 
 let subnet = 0;
-let users: { id: string; email: string; role: string }[] = [];
+let users: Actor[] = [];
 
 beforeAll(async () => {
   users = await Promise.all([1, 2, 3, 4, 5].map(() => makeUser()));

@@ -12,7 +12,9 @@ import { assertQuota, lockOwner } from "./quota-check";
 import { assertRegionAcceptsEnvironments } from "./regions";
 import { generateCredentials } from "@/lib/stacks/credentials";
 
-export type Actor = { id: string; email: string; role: "ADMIN" | "DEVELOPER" | string };
+import type { Actor } from "@/lib/auth/actor";
+
+export type { Actor } from "@/lib/auth/actor";
 
 function placementRequest(input: CreateEnvironmentInput, requestId: string): PlacementRequest {
   return {

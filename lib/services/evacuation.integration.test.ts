@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { containerNameFor } from "@/lib/orchestrator/engines";
 import { startWorker, type RunningWorker } from "@/lib/worker";
-import { stopBoss } from "@/lib/worker/queue";
+import { stopBoss } from "@/lib/queue";
 import { cleanLxcNode, makeLxcNode, makeRegion, makeUser, waitFor } from "../../scripts/test/cluster-fixture";
 import { checkInvariants } from "../../scripts/test/invariants";
 import { createEnvironment } from "./environments";

@@ -11,7 +11,7 @@ import { dispatch } from "./operations";
 import { commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS } from "./placement";
 import type { Db } from "@/lib/db/client";
 
-type Actor = { id: string; email: string; role: string };
+import type { Actor } from "@/lib/auth/actor";
 type Tx = Db.Prisma.TransactionClient;
 
 function assertAdminActor(actor: Actor) {

@@ -1,6 +1,7 @@
 // Tenant isolation through the whole control plane (issue 12): two environments with their own
 // PostgreSQL on one lxc node. Rules come from the database, are applied before containers start
 // and are repaired by resync after someone deletes them.
+import type { Actor } from "@/lib/auth/actor";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +13,7 @@ import { removeTestFirewall } from "@/lib/orchestrator/engines/lxc/test-hosts";
 import { LocalRunner } from "@/lib/orchestrator/transport/local-runner";
 import { engineConfigFor } from "@/lib/services/node-engine";
 import { startWorker, type RunningWorker } from "@/lib/worker";
-import { stopBoss } from "@/lib/worker/queue";
+import { stopBoss } from "@/lib/queue";
 import { resyncOnce } from "@/lib/worker/resync";
 import { cleanLxcNode, makeLxcNode, makeRegion, makeUser, waitFor } from "../../scripts/test/cluster-fixture";
 import { createEnvironment } from "./environments";
@@ -22,7 +23,7 @@ const LXC = { lxcPath: "/var/lib/hostplane-test/stacks", bridge: "hp-tiso2", sub
 let worker: RunningWorker;
 let regionId: string;
 let engine: LxcEngine;
-let actor: { id: string; email: string; role: string };
+let actor: Actor;
 
 const layer = (name: string, stack: string) => ({
   name,

@@ -11,15 +11,16 @@ import { pickBridgeName } from "@/lib/validation/nodes";
 import { recordAudit } from "./audit";
 import { gatewayOf } from "./node-engine";
 import { observedColumns, probeNode } from "./nodes";
-import { writeSetting } from "./settings";
+import { writeSetting } from "@/lib/db/settings";
+import { config } from "@/lib/config";
 
 // Overridable so that a second panel on the same machine (the end-to-end test server) gets its own
 // lxcpath, bridge and subnet and never sees — or reaps as orphans — another panel's containers.
 export const LOCAL_NODE = {
   name: "local",
-  lxcPath: process.env.HOSTPLANE_LOCAL_LXC_PATH ?? "/var/lib/hostplane/lxc/local",
-  bridge: process.env.HOSTPLANE_LOCAL_BRIDGE ?? "hp-br0",
-  subnet: process.env.HOSTPLANE_LOCAL_SUBNET ?? "10.213.1.0/24",
+  lxcPath: config.HOSTPLANE_LOCAL_LXC_PATH,
+  bridge: config.HOSTPLANE_LOCAL_BRIDGE,
+  subnet: config.HOSTPLANE_LOCAL_SUBNET,
 } as const;
 export const LXC_FIX_COMMAND = "apt-get install -y lxc busybox-static";
 /** Setting key the nodes page reads: { available, reason?, fix?, checkedAt }. */
@@ -42,7 +43,7 @@ export async function localLxcProblem(): Promise<string | null> {
 }
 
 export async function ensureLocalNode(): Promise<LocalNodeOutcome> {
-  if (process.env.HOSTPLANE_LOCAL_NODE === "off") return { status: "skipped" };
+  if (!config.HOSTPLANE_LOCAL_NODE) return { status: "skipped" };
   const existing = await db.hardwareNode.findUnique({ where: { name: LOCAL_NODE.name }, select: { id: true } });
   if (existing) return { status: "exists", nodeId: existing.id };
 

@@ -4,6 +4,7 @@ import path from "node:path";
 import { createEngine, type ContainerEngine, type EngineNodeConfig } from "@/lib/orchestrator/engines";
 import { LocalRunner, SshRunner, type CommandRunner } from "@/lib/orchestrator/transport";
 import { openSecret } from "@/lib/crypto/secret-box";
+import { config } from "@/lib/config";
 
 export type NodeEngineRow = {
   id: string;
@@ -51,7 +52,7 @@ function hashSeed(s: string): number {
 }
 
 export function knownHostsDir(): string {
-  return path.join(process.env.HOSTPLANE_DATA_DIR ?? path.join(process.cwd(), ".data"), "known_hosts");
+  return path.join(config.HOSTPLANE_DATA_DIR ?? path.join(process.cwd(), ".data"), "known_hosts");
 }
 
 export function runnerFor(node: NodeEngineRow): CommandRunner {

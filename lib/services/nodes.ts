@@ -1,6 +1,7 @@
 // Hardware nodes: test a connection, enrol (sealed key, pinned host key, a /24 from the region's
 // pool), maintenance, facts refresh, capacity updates and decommission.
 import { mkdtemp, rm, unlink } from "node:fs/promises";
+import { logIgnored } from "@/lib/log";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { db, type Db } from "@/lib/db/client";
@@ -132,7 +133,7 @@ async function probeTarget(target: ProbeTarget): Promise<NodeFacts> {
     });
     runner = ssh;
     cleanup = async () => {
-      await ssh.close().catch(() => undefined);
+      await ssh.close().catch(logIgnored("closing the probe SSH connection"));
       await rm(dir, { recursive: true, force: true });
     };
   } else {
@@ -395,7 +396,10 @@ export async function decommissionNode(o: {
         await ctx.commit(tx);
       });
       forgetEngine(node.id);
-      await unlink(path.join(knownHostsDir(), node.id)).catch(() => undefined);
+      // A node enrolled without SSH has no pinned key file; anything else is worth a line in the log.
+      await unlink(path.join(knownHostsDir(), node.id)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "ENOENT") logIgnored("removing the node's pinned host key")(error);
+      });
       return { id: node.id };
     },
   );

@@ -4,8 +4,8 @@ import { db, type Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type AuditAction } from "./audit";
 import { operationRow, type OperationInput, type OperationKind } from "@/lib/validation/operations";
-import { enqueueEnvironment } from "@/lib/worker/queue";
-import { failpoint } from "@/lib/worker/failpoint";
+import { enqueueEnvironment } from "@/lib/queue";
+import { failpoint } from "@/lib/queue/failpoint";
 
 type Tx = Db.Prisma.TransactionClient;
 

@@ -8,19 +8,20 @@ import * as environmentActions from "@/lib/actions/environments";
 import { db, disconnectDb } from "@/lib/db/client";
 import { containerNameFor } from "@/lib/orchestrator/engines";
 import { startWorker, type RunningWorker } from "@/lib/worker";
-import { stopBoss } from "@/lib/worker/queue";
+import { stopBoss } from "@/lib/queue";
 import { resyncOnce } from "@/lib/worker/resync";
 import { cleanLxcNode, makeLxcNode, makeRegion, makeUser, waitFor } from "../../scripts/test/cluster-fixture";
 import { checkInvariants } from "../../scripts/test/invariants";
 import { createEnvironment, previewPlacement } from "./environments";
 import { deleteEnvironment, resizeLayer, restartTarget, scaleLayer, setEnvironmentRunning } from "./environment-ops";
 import { engineFor } from "./node-engine";
+import type { Actor } from "@/lib/auth/actor";
 
 const LXC = { lxcPath: "/var/lib/hostplane-test/prov", bridge: "hp-tpv", subnet: "10.213.249.0/24" };
 let worker: RunningWorker;
 let regionId: string;
 let nodeId: string;
-let actor: { id: string; email: string; role: string };
+let actor: Actor;
 
 const busybox = (name: string, count: number, extra: Record<string, unknown> = {}) => ({
   name,

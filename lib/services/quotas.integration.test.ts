@@ -4,7 +4,7 @@ import * as userActions from "@/lib/actions/users";
 import { executeAction, type ActionActor } from "@/lib/actions/define";
 import { ZQuotaLimits, ZSetUserQuotaInput } from "@/lib/validation/quotas";
 import { deleteUser, setDefaultQuota, setSignupEnabled, setUserQuota } from "./quotas";
-import { getDefaultQuota, isSignupEnabled } from "./settings";
+import { getDefaultQuota, isSignupEnabled } from "@/lib/db/settings";
 import { createUser } from "./users";
 
 const run = Date.now().toString(36);

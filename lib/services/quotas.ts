@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { pickQuotaLimits, type QuotaLimits, type SetUserQuotaInput } from "@/lib/validation/quotas";
 import { audited, type AdminActor } from "./regions";
-import { writeSetting } from "./settings";
+import { writeSetting } from "@/lib/db/settings";
 
 /** Lowering a quota never touches what already runs; it only limits what the user may add next. */
 export async function setUserQuota(o: {

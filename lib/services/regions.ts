@@ -14,7 +14,10 @@ import {
 import type { AuditAction, AuditTargetType } from "@/lib/validation/audit";
 import { recordAudit } from "./audit";
 
-export type AdminActor = { id: string; email: string; role: string };
+import type { Actor } from "@/lib/auth/actor";
+
+/** The one Actor type (lib/auth/actor.ts); each admin service checks the role itself. */
+export type AdminActor = Actor;
 
 /**
  * Mutable context an admin mutation fills in so its audit event names the right target. A mutation

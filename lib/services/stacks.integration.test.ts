@@ -7,20 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { containerNameFor } from "@/lib/orchestrator/engines";
 import { startWorker, type RunningWorker } from "@/lib/worker";
-import { stopBoss } from "@/lib/worker/queue";
+import { stopBoss } from "@/lib/queue";
 import { cleanLxcNode, makeLxcNode, makeRegion, makeUser, waitFor } from "../../scripts/test/cluster-fixture";
 import { checkInvariants } from "../../scripts/test/invariants";
 import { createEnvironment } from "./environments";
 import { deleteEnvironment, scaleLayer, setContainerRunning } from "./environment-ops";
 import { readCredentials } from "@/lib/stacks/credentials";
 import { parseOperation } from "@/lib/validation/operations";
+import type { Actor } from "@/lib/auth/actor";
 
 // Stable paths: stack templates stay cached in this lxcpath across runs (only hp-* is cleaned).
 const LXC = { lxcPath: "/var/lib/hostplane-test/stacks", bridge: "hp-tst", subnet: "10.213.242.0/24" };
 let worker: RunningWorker;
 let regionId: string;
 let nodeId: string;
-let actor: { id: string; email: string; role: string };
+let actor: Actor;
 
 const layer = (name: string, stack: string, count: number, extra: Record<string, unknown> = {}) => ({
   name,

@@ -18,7 +18,7 @@ import {
   type ThrottleDecision,
 } from "@/lib/auth/throttle";
 import { recordAudit } from "./audit";
-import { getDefaultQuota, isSignupEnabled } from "./settings";
+import { getDefaultQuota, isSignupEnabled } from "@/lib/db/settings";
 
 export type SessionUserRow = {
   id: string;

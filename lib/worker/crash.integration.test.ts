@@ -3,7 +3,7 @@
 // capacity equals the live containers, no operation stays open, every step finished.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
-import { stopBoss } from "@/lib/worker/queue";
+import { stopBoss } from "@/lib/queue";
 import { deleteEnvironment } from "@/lib/services/environment-ops";
 import { cleanLxcNode, makeLxcNode, makeRegion, makeUser, waitFor } from "../../scripts/test/cluster-fixture";
 import { checkInvariants } from "../../scripts/test/invariants";
@@ -17,13 +17,15 @@ import {
   recover,
   startChild,
 } from "../../scripts/test/crash-harness";
+import type { Actor } from "@/lib/auth/actor";
+import { config } from "@/lib/config";
 
 const LXC = { lxcPath: "/var/lib/hostplane-test/crash", bridge: "hp-tcr", subnet: "10.213.248.0/24" };
-const KILLS_PER_STEP = Number(process.env.HOSTPLANE_CRASH_KILLS ?? 3);
+const KILLS_PER_STEP = config.HOSTPLANE_CRASH_KILLS;
 
 let regionId: string;
 let nodeId: string;
-let actor: { id: string; email: string; role: string };
+let actor: Actor;
 
 async function expectCrash(failpoint: string, submit?: object) {
   const result = await crashAt(failpoint, submit);

@@ -16,16 +16,17 @@ import {
   type OperationPayload,
 } from "@/lib/validation/operations";
 import { tryLockEnvironment } from "./env-lock";
-import { failpoint } from "./failpoint";
+import { failpoint } from "@/lib/queue/failpoint";
 import { loadEnvironmentState } from "./observe";
 import { plainFailureSummary } from "./failure-summary";
 import { executeStep, StepRetryLater } from "./steps";
 import { TemplateUnavailableError } from "./templates";
+import { config } from "@/lib/config";
 
 /** Thrown to let the queue retry the job later with backoff. */
 export class RetryLater extends Error {}
 
-const MAX_STEP_ATTEMPTS = Number(process.env.HOSTPLANE_MAX_STEP_ATTEMPTS ?? 6);
+const MAX_STEP_ATTEMPTS = config.HOSTPLANE_MAX_STEP_ATTEMPTS;
 
 export async function processEnvironment(environmentId: string): Promise<void> {
   const lock = await tryLockEnvironment(environmentId);
@@ -170,7 +171,7 @@ const PARALLEL_KINDS = new Set([
   "release",
   "migrate",
 ]);
-const MAX_WAVE = Number(process.env.HOSTPLANE_STEP_PARALLELISM ?? 6);
+const MAX_WAVE = config.HOSTPLANE_STEP_PARALLELISM;
 
 class OperationFailed extends Error {}
 

@@ -74,6 +74,10 @@ export async function healthCheckOnce(
       tally.restarted++;
     }),
   );
-  for (const environmentId of topologyChanged) await runStackHook({ phase: "topology", environmentId }).catch(() => {});
+  // A balancer that missed this update keeps the old upstreams until the next check re-runs the hook: log it.
+  for (const environmentId of topologyChanged)
+    await runStackHook({ phase: "topology", environmentId }).catch((error) =>
+      console.error(`[hostplane] balancer upstreams of ${environmentId} not updated: ${(error as Error).message}`),
+    );
   return tally;
 }

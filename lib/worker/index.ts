@@ -9,11 +9,13 @@ import { isEnvironmentUnlocked } from "./env-lock";
 import { processEnvironment, RetryLater } from "./executor";
 import { healthCheckOnce } from "./health";
 import { pruneMetrics, sampleMetricsOnce } from "./metrics";
-import { getBoss, RECONCILE_QUEUE } from "./queue";
+import { failOrphanedJob, getBoss, listStaleActiveJobs, RECONCILE_QUEUE } from "@/lib/queue";
+import { logIgnored } from "@/lib/log";
 import { redispatchOpenOperations, resyncOnce } from "./resync";
+import { config } from "@/lib/config";
 
 // A live worker takes the environment lock within milliseconds of starting a job.
-const ORPHAN_JOB_SECONDS = Number(process.env.HOSTPLANE_ORPHAN_JOB_SECONDS ?? 5);
+const ORPHAN_JOB_SECONDS = config.HOSTPLANE_ORPHAN_JOB_SECONDS;
 
 export type WorkerOptions = {
   concurrency?: number;
@@ -30,10 +32,10 @@ export type RunningWorker = { id: string; stop: () => Promise<void> };
 export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
   const id = randomUUID();
   const log = options.log ?? ((line: string) => console.log(`[hostplane:worker] ${line}`));
-  const concurrency = options.concurrency ?? Number(process.env.HOSTPLANE_WORKER_CONCURRENCY ?? 3);
-  const resyncMs = options.resyncIntervalMs ?? Number(process.env.HOSTPLANE_RESYNC_INTERVAL_MS ?? 30_000);
-  const metricsMs = options.metricsIntervalMs ?? Number(process.env.HOSTPLANE_METRICS_INTERVAL_MS ?? 15_000);
-  const orphanGraceMs = options.orphanGraceMs ?? Number(process.env.HOSTPLANE_ORPHAN_GRACE_MS ?? 5 * 60_000);
+  const concurrency = options.concurrency ?? config.HOSTPLANE_WORKER_CONCURRENCY;
+  const resyncMs = options.resyncIntervalMs ?? config.HOSTPLANE_RESYNC_INTERVAL_MS;
+  const metricsMs = options.metricsIntervalMs ?? config.HOSTPLANE_METRICS_INTERVAL_MS;
+  const orphanGraceMs = options.orphanGraceMs ?? config.HOSTPLANE_ORPHAN_GRACE_MS;
   const recoveryMs = options.recoveryIntervalMs ?? 3_000;
   const boss = await getBoss();
   const workIds: string[] = [];
@@ -59,25 +61,20 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   const beat = () =>
     db.workerHeartbeat
       .upsert({ where: { id }, create: { id, host: hostname(), pid: process.pid }, update: { lastBeat: new Date() } })
-      .catch(() => {});
-  await beat();
+      .then(() => undefined);
+  // The loop below logs a failed beat; a first one failing (database still starting) is not fatal.
+  await beat().catch((error) => log(`heartbeat: ${(error as Error).message}`));
 
   // A job whose worker died stays "active" in the queue; the environment's advisory lock is the
   // proof of life, so an active job without a lock holder is failed back to the queue for retry.
-  const recoveryClient = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  recoveryClient.on("error", () => {});
+  const recoveryClient = new pg.Client({ connectionString: config.DATABASE_URL });
+  recoveryClient.on("error", (error) => log(`recovery connection: ${error.message}`));
   await recoveryClient.connect();
   const recover = async () => {
-    const exists = await recoveryClient.query("SELECT to_regclass('pgboss.job') AS t");
-    if (exists.rows[0]?.t) {
-      const active = await recoveryClient.query(
-        "SELECT id, data->>'environmentId' AS env FROM pgboss.job WHERE name = $1 AND state = 'active' AND started_on < now() - make_interval(secs => $2)",
-        [RECONCILE_QUEUE, ORPHAN_JOB_SECONDS],
-      );
-      for (const row of active.rows) {
-        if (row.env && (await isEnvironmentUnlocked(recoveryClient, row.env)))
-          await boss.fail(RECONCILE_QUEUE, row.id, { reason: "worker died" }).catch(() => {});
-      }
+    for (const job of await listStaleActiveJobs(ORPHAN_JOB_SECONDS)) {
+      if (!(await isEnvironmentUnlocked(recoveryClient, job.environmentId))) continue;
+      // Another worker may have completed or failed it meanwhile; the next round looks again.
+      await failOrphanedJob(job.id).catch((error) => log(`recovery of job ${job.id}: ${(error as Error).message}`));
     }
     await redispatchOpenOperations();
   };
@@ -100,9 +97,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   every(recoveryMs, "recovery", recover);
   every(resyncMs, "resync", () => resyncOnce({ orphanGraceMs }));
   every(metricsMs, "metrics", () => sampleMetricsOnce());
-  every(options.healthIntervalMs ?? Number(process.env.HOSTPLANE_HEALTH_INTERVAL_MS ?? 5_000), "health", () =>
-    healthCheckOnce(),
-  );
+  every(options.healthIntervalMs ?? config.HOSTPLANE_HEALTH_INTERVAL_MS, "health", () => healthCheckOnce());
   every(10 * 60_000, "prune", () => pruneMetrics());
   void recover().catch((error) => log(`recovery: ${(error as Error).message}`));
 
@@ -112,9 +107,11 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     stop: async () => {
       stopped = true;
       loops.forEach(clearInterval);
-      for (const w of workIds) await boss.offWork({ id: w }).catch(() => {});
-      await recoveryClient.end().catch(() => {});
-      await db.workerHeartbeat.delete({ where: { id } }).catch(() => {});
+      // Stopping: each step is tried whatever the previous one did. A heartbeat row left behind goes stale
+      // and counts as a dead worker, which is what this one now is.
+      for (const w of workIds) await boss.offWork({ id: w }).catch(logIgnored("stopping a queue consumer"));
+      await recoveryClient.end().catch(logIgnored("closing the recovery connection"));
+      await db.workerHeartbeat.delete({ where: { id } }).catch(logIgnored("removing the worker heartbeat"));
     },
   };
 }

@@ -2,6 +2,7 @@
 // visible TEMPLATE operation), per-container configuration with generated credentials, and the
 // balancer's upstream list regenerated whenever the app layer's healthy running set changes.
 import { db } from "@/lib/db/client";
+import { logIgnored } from "@/lib/log";
 import { containerNameFor } from "@/lib/orchestrator/engines";
 import {
   configureStackContainer,
@@ -57,7 +58,8 @@ setTemplateResolver(async ({ stackId, node }) => {
               finishedAt: new Date(),
             },
           })
-          .catch(() => {});
+          // The build itself goes on; a missing progress line only thins the operation's timeline.
+          .catch(logIgnored("recording a template build step"));
       })();
     },
   });
@@ -71,7 +73,7 @@ setTemplateResolver(async ({ stackId, node }) => {
           input: operationRow("TEMPLATE", { stackId, buildMs: result.durationMs }).input,
         },
       })
-      .catch(() => {});
+      .catch(logIgnored("closing the template build operation"));
   return { kind: "clone", source: result.templateName, snapshot: true };
 });
 

@@ -27,7 +27,7 @@ async function main() {
   const { createEnvironment } = await import("../../lib/services/environments");
   const { deleteEnvironment, scaleLayer, setEnvironmentRunning } = await import("../../lib/services/environment-ops");
   const { startWorker } = await import("../../lib/worker");
-  const { stopBoss } = await import("../../lib/worker/queue");
+  const { stopBoss } = await import("../../lib/queue");
   cleanLxcNode(LXC);
   const worker = await startWorker({
     concurrency: 4,

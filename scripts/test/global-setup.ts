@@ -13,7 +13,6 @@ export default async function setup() {
   const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), database: "hostplane_test" });
   await applyMigrations(db.url);
   process.env.DATABASE_URL = db.url;
-  process.env.HOSTPLANE_TEST_PG_DIR = dir;
   return async () => {
     await db.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { NodeTable } from "@/components/admin/node-table";
-import { ageOf, formatGib, formatMhz, formatMib } from "@/components/admin/format";
+import { ageOf, formatGib, formatMhz, formatMib } from "@/lib/format";
 import { UtilisationBar } from "@/components/admin/utilisation-bar";
 import { Badge } from "@/components/ui/badge";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";

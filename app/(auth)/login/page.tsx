@@ -3,8 +3,9 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { DEFAULT_AFTER_SIGNIN, safeLocalPath } from "@/lib/auth/redirect";
 import { getSessionUser } from "@/lib/auth/session";
-import { isSignupEnabled } from "@/lib/services/settings";
+import { isSignupEnabled } from "@/lib/db/settings";
 import { LoginForm } from "./login-form";
+import { config } from "@/lib/config";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -23,7 +24,7 @@ export default async function LoginPage({
   if (await getSessionUser()) redirect("/environments");
   const params = await searchParams;
   const signup = await isSignupEnabled();
-  const github = Boolean(process.env.GITHUB_ID && process.env.GITHUB_SECRET);
+  const github = Boolean(config.GITHUB_ID && config.GITHUB_SECRET);
   return (
     <>
       <h1 className="mb-4 text-lg font-semibold">Sign in</h1>

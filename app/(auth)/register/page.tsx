@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
-import { isSignupEnabled } from "@/lib/services/settings";
+import { isSignupEnabled } from "@/lib/db/settings";
 import { RegisterForm } from "./register-form";
 
 export const metadata: Metadata = { title: "Create an account" };

@@ -5,6 +5,7 @@ import { NextResponse } from "next/server";
 import { getSessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { pendingMigrationsOnPool } from "@/lib/db/migration-status";
+import { config } from "@/lib/config";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +18,7 @@ export async function GET() {
     const ok = pending.length === 0;
     detail = { ok, database: "reachable", migrations: ok ? "current" : "pending", pending };
   } catch {
-    detail = { ok: false, database: process.env.DATABASE_URL ? "unreachable" : "unconfigured" };
+    detail = { ok: false, database: config.DATABASE_URL ? "unreachable" : "unconfigured" };
   }
   const status = detail.ok ? 200 : 503;
   const user = detail.database === "reachable" ? await getSessionUser().catch(() => null) : null;

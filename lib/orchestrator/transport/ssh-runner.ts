@@ -117,6 +117,7 @@ export class SshRunner implements CommandRunner {
         this.options.host,
       ],
       { timeoutMs: 5_000 },
+      // The master may already be gone (it exits with its last client); removing its socket dir ends it for good.
     ).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { formatGib, formatMhz, formatMib } from "@/components/admin/format";
+import { formatGib, formatMhz, formatMib } from "@/lib/format";
 import { CreateRegionForm, RegionRowControls } from "@/components/admin/region-forms";
 import { UtilisationBar } from "@/components/admin/utilisation-bar";
 import { Badge } from "@/components/ui/badge";

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ContainerTable } from "@/components/admin/container-table";
 import { formatLabels } from "@/lib/validation/nodes";
-import { ageOf } from "@/components/admin/format";
+import { ageOf } from "@/lib/format";
 import { NodeControlsCard } from "@/components/admin/node-page-parts";
 import { NodeFacts, type FactsView } from "@/components/admin/node-facts";
 import { EngineBadge, LoadBadge, NodeStatusBadge, NodeUtilisation } from "@/components/admin/node-table";

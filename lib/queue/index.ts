@@ -3,21 +3,23 @@
 // running at a time. The worker additionally holds a PostgreSQL advisory lock per environment
 // (see executor.ts) as a fence should a job ever expire while still running.
 import PgBoss from "pg-boss";
+import { logIgnored } from "@/lib/log";
+import { config } from "@/lib/config";
 
 export const RECONCILE_QUEUE = "reconcile";
-export const JOB_EXPIRE_SECONDS = Number(process.env.HOSTPLANE_JOB_EXPIRE_SECONDS ?? 900);
+export const JOB_EXPIRE_SECONDS = config.HOSTPLANE_JOB_EXPIRE_SECONDS;
 
 const globalForBoss = globalThis as unknown as { hostplaneBoss?: Promise<PgBoss> };
 
 export function getBoss(): Promise<PgBoss> {
   globalForBoss.hostplaneBoss ??= (async () => {
-    const url = process.env.DATABASE_URL;
+    const url = config.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set");
     const boss = new PgBoss({
       connectionString: url,
       max: 4,
       // Expired jobs of a crashed worker are noticed quickly; the advisory lock keeps it safe.
-      maintenanceIntervalSeconds: Number(process.env.HOSTPLANE_QUEUE_MAINTENANCE_SECONDS ?? 10),
+      maintenanceIntervalSeconds: config.HOSTPLANE_QUEUE_MAINTENANCE_SECONDS,
       monitorStateIntervalSeconds: 60,
       schedule: false,
     });
@@ -57,10 +59,37 @@ export async function enqueueEnvironment(environmentId: string): Promise<void> {
 export async function stopBoss(): Promise<void> {
   const pending = globalForBoss.hostplaneBoss;
   globalForBoss.hostplaneBoss = undefined;
-  if (pending) await (await pending).stop({ graceful: false, wait: true }).catch(() => {});
+  if (pending) await (await pending).stop({ graceful: false, wait: true }).catch(logIgnored("stopping the queue"));
 }
 
 export async function queueDepth(): Promise<number> {
   const boss = await getBoss();
   return boss.getQueueSize(RECONCILE_QUEUE);
+}
+
+/**
+ * Reconcile jobs that have been `active` for longer than `seconds`, with their environment. The worker's
+ * recovery fails such a job back to the queue when no live worker holds its environment's lock.
+ *
+ * pg-boss 10 has no public call that lists jobs by state: getQueueSize only counts, getJobById needs the
+ * id, fetch hands out only created or retry jobs, and the `wip` event reports this process's own
+ * workers — while the jobs to recover are exactly those of a worker that died, whose ids no live process
+ * knows. So this one function reads pg-boss's job table, through pg-boss's own connection pool; it is
+ * the only code that knows that table, and crash.integration.test.ts fails if an upgrade changes it.
+ */
+export async function listStaleActiveJobs(seconds: number): Promise<{ id: string; environmentId: string }[]> {
+  const boss = await getBoss();
+  const { rows } = await boss
+    .getDb()
+    .executeSql(
+      "SELECT id, data->>'environmentId' AS env FROM pgboss.job WHERE name = $1 AND state = 'active' AND started_on < now() - make_interval(secs => $2)",
+      [RECONCILE_QUEUE, seconds],
+    );
+  return rows.filter((row) => row.env).map((row) => ({ id: String(row.id), environmentId: String(row.env) }));
+}
+
+/** Sends a job whose worker died back to the queue (pg-boss retries it with its backoff). */
+export async function failOrphanedJob(jobId: string): Promise<void> {
+  const boss = await getBoss();
+  await boss.fail(RECONCILE_QUEUE, jobId, { reason: "worker died" });
 }

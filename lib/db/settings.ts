@@ -1,5 +1,6 @@
 // Run-time settings an admin can change; environment variables win where they are set.
-import { db } from "@/lib/db/client";
+import { db } from "./client";
+import { config } from "@/lib/config";
 import type { QuotaLimits } from "@/lib/validation/quotas";
 
 export type DefaultQuota = QuotaLimits;
@@ -25,8 +26,7 @@ export async function writeSetting(key: string, value: unknown): Promise<void> {
 }
 
 export async function isSignupEnabled(): Promise<boolean> {
-  const env = process.env.HOSTPLANE_SIGNUP;
-  if (env === "0" || env === "false" || env === "off") return false;
+  if (config.HOSTPLANE_SIGNUP === false) return false;
   return (await readSetting<boolean>("signupEnabled")) ?? true;
 }
 

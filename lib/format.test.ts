@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ageOf, formatMib, loadRatingOf, percentOf } from "./format";
+import { ageOf, formatGib, formatMhz, formatMib, loadRatingOf, percentOf } from "./format";
 
 const idle = {
   memUsedMib: 0,
@@ -37,7 +37,14 @@ describe("formatting", () => {
   });
   it("sizes and ages", () => {
     expect(formatMib(512)).toBe("512 MiB");
-    expect(formatMib(2048)).toBe("2.0 GiB");
+    expect(formatMib(2048)).toBe("2 GiB");
+    expect(formatMib(1536)).toBe("1.5 GiB");
+    expect(formatMib(3 * 1024 * 1024)).toBe("3 TiB");
+    expect(formatGib(40)).toBe("40 GiB");
+    expect(formatGib(1536)).toBe("1.5 TiB");
+    expect(formatMhz(400)).toBe("400 MHz");
+    expect(formatMhz(1000)).toBe("1 GHz");
+    expect(formatMhz(3200)).toBe("3.2 GHz");
     expect(ageOf(null)).toBe("never");
     expect(ageOf(new Date(0), new Date(90_000))).toBe("1 min ago");
   });

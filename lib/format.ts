@@ -1,0 +1,66 @@
+// Pure display helpers shared by the data layer's DTOs and the components (no React, no data access).
+// One formatter per unit, so the same value reads the same on every page: 1024 MiB is "1 GiB" in the
+// wizard and in the admin console alike.
+import { loadMark, type NodeLoad } from "@/lib/orchestrator/scheduler";
+
+/** The scheduler's own load snapshot: the rating reads exactly what placement reads. */
+export type NodeLoadInput = NodeLoad;
+
+export type LoadRating = {
+  mark: number;
+  level: "idle" | "low" | "moderate" | "high";
+  label: string;
+  tone: "green" | "blue" | "amber" | "red";
+};
+
+/**
+ * Jelastic's load mark (see the scheduler's loadMark: swap×1 + mem×0.2 + disk×0.5 + CPU overload,
+ * × 100) rounded, with a word so colour is never the only signal. Bands: < 10 idle, < 40 low,
+ * < 80 moderate, otherwise high (a full disk alone gives 50, full memory and disk give 70).
+ */
+export function loadRatingOf(load: NodeLoadInput): LoadRating {
+  const mark = Math.round(loadMark(load));
+  if (mark < 10) return { mark, level: "idle", label: "idle", tone: "green" };
+  if (mark < 40) return { mark, level: "low", label: "low", tone: "green" };
+  if (mark < 80) return { mark, level: "moderate", label: "moderate", tone: "amber" };
+  return { mark, level: "high", label: "high", tone: "red" };
+}
+
+/** Percentage 0–100 (rounded, clamped); 0 when the total is unknown. */
+export function percentOf(used: number, total: number): number {
+  if (!(total > 0)) return 0;
+  return Math.max(0, Math.min(100, Math.round((used / total) * 100)));
+}
+
+/** One decimal at most, none when the value is whole: 1 → "1", 1.5 → "1.5", 1.04 → "1". */
+function scaled(value: number): string {
+  const rounded = Math.round(value * 10) / 10;
+  return Number.isInteger(rounded) ? String(rounded) : rounded.toFixed(1);
+}
+
+/** Memory in MiB: "512 MiB", "1 GiB", "1.5 GiB", "2 TiB". */
+export function formatMib(mib: number): string {
+  if (mib >= 1024 * 1024) return `${scaled(mib / 1024 / 1024)} TiB`;
+  if (mib >= 1024) return `${scaled(mib / 1024)} GiB`;
+  return `${Math.round(mib)} MiB`;
+}
+
+/** Disk in GiB: "40 GiB", "1.5 TiB". */
+export function formatGib(gib: number): string {
+  return gib >= 1024 ? `${scaled(gib / 1024)} TiB` : `${Math.round(gib)} GiB`;
+}
+
+/** CPU in MHz: "400 MHz", "1 GHz", "3.2 GHz". */
+export function formatMhz(mhz: number): string {
+  return mhz >= 1000 ? `${scaled(mhz / 1000)} GHz` : `${Math.round(mhz)} MHz`;
+}
+
+/** "3 min ago" style age, from a reference time so server renders are deterministic in tests. */
+export function ageOf(date: Date | null, now: Date = new Date()): string {
+  if (!date) return "never";
+  const s = Math.max(0, Math.round((now.getTime() - date.getTime()) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
