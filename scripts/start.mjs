@@ -26,7 +26,10 @@ const skipSystemPackages = ["1", "true", "on", "yes"].includes(
 );
 if (!skipSystemPackages) {
   // The local hardware node runs real LXC containers (busybox, and Debian stacks built with debootstrap).
-  ensureDebianPackages(["lxc", "busybox-static", "debootstrap", "rsync", "iproute2"], "the local hardware node");
+  ensureDebianPackages(
+    ["lxc", "busybox-static", "debootstrap", "rsync", "iproute2", "nftables"],
+    "the local hardware node",
+  );
 }
 
 if (!dev) {

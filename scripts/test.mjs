@@ -32,6 +32,7 @@ ensureDebianPackages(
     "rsync",
     "iproute2",
     "iputils-ping",
+    "nftables",
   ],
   "the test suite",
 );
