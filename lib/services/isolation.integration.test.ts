@@ -74,6 +74,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
   await stopBoss();
+  // Later files share this database and run resync over every node: this suite's containers must not
+  // be "repaired" back into the shared lxcpath once it is gone.
+  await db.container.updateMany({ where: { environment: { regionId } }, data: { desiredState: "STOPPED" } });
   cleanLxcNode(LXC);
   // resyncOnce applied rules on every lxc node of this run's database: drop those of test bridges.
   for (const node of await db.hardwareNode.findMany({ where: { engine: "LXC" } }))

@@ -83,6 +83,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
   await stopBoss();
+  // Later files share this database and run resync over every node: nothing of this suite is repaired back.
+  await db.container.updateMany({ where: { environment: { regionId } }, data: { desiredState: "STOPPED" } });
   cleanLxcNode(LXC);
   await disconnectDb();
 });

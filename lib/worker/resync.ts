@@ -256,7 +256,13 @@ async function destroyOrphans(o: {
     const first = firstSeenOrphans.get(key) ?? now;
     firstSeenOrphans.set(key, first);
     if (now - first < o.orphanGraceMs) continue;
-    await o.engine.destroy(name);
+    try {
+      await o.engine.destroy(name);
+    } catch (error) {
+      // One orphan that cannot be destroyed now must not stop the rest of the pass; the next pass retries.
+      console.error(`[resync] could not destroy orphan ${name} on ${node.name}: ${(error as Error).message}`);
+      continue;
+    }
     firstSeenOrphans.delete(key);
     o.tally.orphansDestroyed++;
     await recordAudit({

@@ -68,5 +68,9 @@ export async function removeContainerRoute(options: {
 }): Promise<void> {
   const { commands, settings, ip } = options;
   if (isInSubnet(ip, parseCidr(settings.subnetCidr))) return;
-  await commands.check(["ip", "route", "del", `${ip}/32`, "dev", settings.bridge], { okCodes: [0, 2] });
+  const argv = ["ip", "route", "del", `${ip}/32`, "dev", settings.bridge];
+  const result = await commands.run(argv);
+  // 2: no such route. A missing bridge takes its routes with it: nothing left to remove either.
+  if (result.code === 0 || result.code === 2 || /Cannot find device/.test(result.stderr)) return;
+  throw commands.failure({ argv, result });
 }
