@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, chmodSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded";
-import { applyMigrations, diffMigrationsToSchema } from "./migrate";
+import { applyMigrations, diffMigrationsToSchema, MIGRATIONS_DIR } from "./migrate";
 import { listPendingMigrations } from "./migration-status";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -68,5 +68,32 @@ describe("migrations through the wasm schema engine", () => {
     } finally {
       process.env.DATABASE_URL = saved;
     }
+  }, 60_000);
+
+  it("applies a migration with a plpgsql body (semicolons inside $$) as one statement", async () => {
+    const server = await secondServer();
+    const dir = mkdtempSync(path.join(os.tmpdir(), "hostplane-mig-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    copyFileSync(path.join(MIGRATIONS_DIR, "migration_lock.toml"), path.join(dir, "migration_lock.toml"));
+    mkdirSync(path.join(dir, "20990101000000_plpgsql"));
+    writeFileSync(
+      path.join(dir, "20990101000000_plpgsql", "migration.sql"),
+      `CREATE TABLE "T" ("id" int PRIMARY KEY, "n" int NOT NULL DEFAULT 0);
+CREATE FUNCTION bump() RETURNS trigger AS $$
+BEGIN
+  NEW."n" := NEW."n" + 1; -- a; comment
+  RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER t_bump BEFORE INSERT ON "T" FOR EACH ROW EXECUTE FUNCTION bump();
+`,
+    );
+    expect(await applyMigrations(server.url, dir)).toEqual(["20990101000000_plpgsql"]);
+    const client = new pg.Client({ connectionString: server.url });
+    await client.connect();
+    await client.query(`INSERT INTO "T" ("id") VALUES (1)`);
+    const row = await client.query(`SELECT "n" FROM "T"`);
+    await client.end();
+    expect(row.rows[0].n).toBe(1);
   }, 60_000);
 });

@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
 import { buildMigrationList } from "./migrations-dir";
+import { splitSqlStatements } from "./sql-script";
 
 export const MIGRATIONS_DIR = path.resolve(process.cwd(), "prisma", "migrations");
 export const SCHEMA_FILE = path.resolve(process.cwd(), "prisma", "schema.prisma");
@@ -135,13 +136,28 @@ async function connectShadow(url: string) {
   return adapter;
 }
 
+// The adapter's `executeScript` (what the engine runs a migration file with) splits on every `;`, which
+// breaks plpgsql bodies such as trigger functions. Split like PostgreSQL's lexer instead and run each
+// statement on the adapter, so errors still arrive as the adapter's typed errors.
+type ScriptRunner = {
+  executeScript: (script: string) => Promise<void>;
+  executeRaw: (query: { sql: string; args: unknown[]; argTypes: unknown[] }) => Promise<number>;
+};
+export function withStatementSplitting<T extends object>(adapter: T): T {
+  const a = adapter as unknown as ScriptRunner;
+  a.executeScript = async (script) => {
+    for (const sql of splitSqlStatements(script)) await a.executeRaw({ sql, args: [], argTypes: [] });
+  };
+  return adapter;
+}
+
 function createAdapterFactory(url: string) {
   const inner = new PrismaPg(poolConfig(url));
   return bindMigrationAwareSqlAdapterFactory({
     provider: inner.provider,
     adapterName: inner.adapterName,
-    connect: async () => withCharColumns(quietPool(await inner.connect())),
-    connectToShadowDb: async () => withCharColumns(quietPool(await connectShadow(url))),
+    connect: async () => withStatementSplitting(withCharColumns(quietPool(await inner.connect()))),
+    connectToShadowDb: async () => withStatementSplitting(withCharColumns(quietPool(await connectShadow(url)))),
   });
 }
 
