@@ -20,6 +20,8 @@ const ELEMENTS = [
   { type: "worker", pattern: "lib/worker", partialMatch: false },
   { type: "queue", pattern: "lib/queue", partialMatch: false },
   { type: "db", pattern: "lib/db", partialMatch: false },
+  // The events feed: one LISTEN connection per process fanned out to Server-Sent Events streams.
+  { type: "events", pattern: "lib/events", partialMatch: false },
   { type: "orchestrator", pattern: "lib/orchestrator", partialMatch: false },
   { type: "stacks", pattern: "lib/stacks", partialMatch: false },
   { type: "validation", pattern: "lib/validation", partialMatch: false },
@@ -50,6 +52,7 @@ const LAYER_POLICIES = [
     "components",
     "services",
     "db",
+    "events",
     "session",
     "auth-rules",
     "validation",
@@ -90,6 +93,7 @@ const LAYER_POLICIES = [
     ...LEAVES,
   ]),
   allow("queue", ["queue", ...LEAVES]),
+  allow("events", ["events", "db", "validation", ...LEAVES]),
   // db may use the pure layers below it: validation (schemas, typed operation inputs) and the orchestrator's naming.
   allow("db", ["db", "auth-rules", "stacks", "generated", "validation", "orchestrator", ...LEAVES]),
   // The orchestrator is a framework-free library (see also the no-restricted-imports rule below); it reads the

@@ -48,6 +48,8 @@ export const VARIABLES = {
   HOSTPLANE_ADMIN_PASSWORD: v(optional(), "the first admin's password (otherwise generated and printed once)"),
   HOSTPLANE_SIGNUP: v(onOff.optional(), "off: self-service sign-up is closed whatever the admin switch says"),
   HOSTPLANE_DB_POOL: v(int(20), "PostgreSQL connections per process"),
+  HOSTPLANE_EVENTS_MAX_PER_USER: v(int(20), "open live-event streams one user may hold (one per tab); more get 429"),
+  HOSTPLANE_EVENTS_MAX_STREAMS: v(int(1000), "open live-event streams one panel process serves; more get 429"),
   HOSTPLANE_WORKER: v(flag(true), "off: this panel process runs no worker (run `npm run worker` elsewhere)"),
   HOSTPLANE_WORKER_CONCURRENCY: v(int(3), "environments one worker converges at once"),
   HOSTPLANE_STEP_PARALLELISM: v(int(6), "steps of one phase run at once across an operation's containers"),

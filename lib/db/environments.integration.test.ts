@@ -1,14 +1,9 @@
 // The list read with 1,000 environments (right page and filter, one or two queries) and the events
-// stream's authorization, against real PostgreSQL.
+// stream's authorization, against real PostgreSQL (the feed itself: lib/events/feed.integration.test.ts).
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "../generated/prisma/client";
-import {
-  authorizeEnvironmentAccess,
-  getEnvironmentDetail,
-  listEnvironments,
-  readEnvironmentChanges,
-} from "./environments";
+import { authorizeEnvironmentAccess, getEnvironmentDetail, listEnvironments } from "./environments";
 import { db, disconnectDb } from "./client";
 
 // Our own client with query events, installed where lib/db/client looks for it, so the read
@@ -155,20 +150,5 @@ describe("environment access (page and events stream)", () => {
     expect(await authorizeEnvironmentAccess(admin, otherEnvId)).toEqual({ ok: true, environmentId: otherEnvId });
     expect(await getEnvironmentDetail(dev, otherEnvId)).toBeNull();
     expect((await getEnvironmentDetail(other, otherEnvId))?.name).toBe("secret");
-  });
-
-  it("reads changes since a cursor and reports a deleted environment as gone", async () => {
-    const since = new Date(Date.now() - 1);
-    await new Promise((r) => setTimeout(r, 5));
-    const op = await db.operation.create({ data: { kind: "STOP", environmentId: otherEnvId, userId: other.id } });
-    await db.environment.update({ where: { id: otherEnvId }, data: { status: "UPDATING" } });
-    const { gone, changes } = await readEnvironmentChanges({ environmentId: otherEnvId, since });
-    expect(gone).toBe(false);
-    expect(changes.map((c) => c.type).sort()).toEqual(["environment", "operation"]);
-    expect(changes.find((c) => c.type === "operation")).toMatchObject({ id: op.id, kind: "STOP", status: "PENDING" });
-    const later = await readEnvironmentChanges({ environmentId: otherEnvId, since: new Date(Date.now() + 60_000) });
-    expect(later.changes).toEqual([]);
-    await db.environment.delete({ where: { id: otherEnvId } });
-    expect((await readEnvironmentChanges({ environmentId: otherEnvId, since })).gone).toBe(true);
   });
 });
