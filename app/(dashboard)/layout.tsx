@@ -1,4 +1,5 @@
 import { AppShell } from "@/components/shell/app-shell";
+import { LiveFeedProvider } from "@/components/live/live-feed";
 import { ToastProvider } from "@/components/ui/toast";
 import { requirePageUser } from "@/lib/auth/session";
 
@@ -6,7 +7,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const user = await requirePageUser();
   return (
     <ToastProvider>
-      <AppShell user={user}>{children}</AppShell>
+      <LiveFeedProvider>
+        <AppShell user={user}>{children}</AppShell>
+      </LiveFeedProvider>
     </ToastProvider>
   );
 }

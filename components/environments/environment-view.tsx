@@ -20,7 +20,7 @@ import { DeleteDialog } from "./delete-dialog";
 import { LayerRow } from "./layer-row";
 import { OperationsTimeline, operationLabel } from "./operations-timeline";
 import { StatusBadge } from "./status-badge";
-import { useEnvironmentEvents, type ChangeEvent } from "./use-environment-events";
+import { useEnvironmentEvents } from "./use-environment-events";
 
 // The graph library is only loaded when its tab opens, keeping the page's first paint small.
 const TopologyGraph = dynamic(() => import("./topology-graph"), {
@@ -60,15 +60,13 @@ export function EnvironmentView({
       toast.show(`${env.name} was deleted.`, "success");
       router.replace("/environments");
     },
-    onChange: (changes: ChangeEvent[]) => {
-      for (const c of changes) {
-        if (c.type !== "operation" || (c.status !== "SUCCEEDED" && c.status !== "FAILED")) continue;
-        const key = `${c.id}:${c.status}`;
-        if (announced.current.has(key)) continue;
-        announced.current.add(key);
-        if (c.status === "SUCCEEDED") toast.show(`${operationLabel(c.kind ?? "")} finished.`, "success");
-        else toast.show(`${operationLabel(c.kind ?? "")} failed${c.error ? `: ${c.error}` : "."}`, "error");
-      }
+    onChange: (c) => {
+      if (c.table !== "Operation" || (c.status !== "SUCCEEDED" && c.status !== "FAILED")) return;
+      const key = `${c.id}:${c.status}`;
+      if (announced.current.has(key)) return;
+      announced.current.add(key);
+      if (c.status === "SUCCEEDED") toast.show(`${operationLabel(c.kind ?? "")} finished.`, "success");
+      else toast.show(`${operationLabel(c.kind ?? "")} failed: see the operations below.`, "error");
     },
   });
 

@@ -1,80 +1,28 @@
 "use client";
-import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useFeed, useThrottledRefresh, type LiveState } from "@/components/live/live-feed";
+import type { FeedEvent } from "@/lib/validation/events";
 
-export type LiveState = "connecting" | "live" | "reconnecting" | "closed";
-export type ChangeEvent = {
-  type: "environment" | "container" | "operation" | "step";
-  id: string;
-  status?: string;
-  state?: string;
-  kind?: string;
-  error?: string | null;
-};
+export type { LiveState };
 
-const REFRESH_EVERY_MS = 700;
+const TABLES = new Set(["Environment", "Layer", "Container", "Operation", "OperationStep"]);
 
 /**
- * Subscribes to the environment's Server-Sent Events and refreshes the server-rendered page data
- * (throttled: at most one router.refresh() per 700 ms, with a trailing one so the last change
- * always shows). `onChange` sees each batch, e.g. for toasts when an operation finishes.
+ * The environment page's view of the tab's live feed: refreshes the server-rendered page data
+ * (throttled) when a row of this environment changes, reports the environment's deletion, and hands
+ * each change to `onChange` (toasts when an operation finishes).
  */
 export function useEnvironmentEvents(options: {
   environmentId: string;
   onGone?: () => void;
-  onChange?: (changes: ChangeEvent[]) => void;
+  onChange?: (change: FeedEvent) => void;
 }) {
-  const router = useRouter();
-  const [state, setState] = useState<LiveState>("connecting");
-  const [lastEventAt, setLastEventAt] = useState<number | null>(null);
-  const handlers = useRef(options);
-  useEffect(() => {
-    handlers.current = options;
+  const refresh = useThrottledRefresh();
+  const state = useFeed((message) => {
+    if (message === "resync") return refresh();
+    if (message.environmentId !== options.environmentId || !TABLES.has(message.table)) return;
+    if (message.table === "Environment" && message.op === "DELETE") return options.onGone?.();
+    options.onChange?.(message);
+    refresh();
   });
-
-  useEffect(() => {
-    let lastRefresh = 0;
-    let trailing: ReturnType<typeof setTimeout> | null = null;
-    const refresh = () => {
-      const wait = lastRefresh + REFRESH_EVERY_MS - Date.now();
-      if (wait <= 0) {
-        lastRefresh = Date.now();
-        router.refresh();
-      } else if (!trailing) {
-        trailing = setTimeout(() => {
-          trailing = null;
-          lastRefresh = Date.now();
-          router.refresh();
-        }, wait);
-      }
-    };
-    const source = new EventSource(`/api/environments/${encodeURIComponent(options.environmentId)}/events`);
-    source.addEventListener("ready", () => setState("live"));
-    source.addEventListener("changes", (e) => {
-      setLastEventAt(Date.now());
-      try {
-        handlers.current.onChange?.(JSON.parse((e as MessageEvent).data) as ChangeEvent[]);
-      } catch {
-        // a malformed batch still triggers a refresh
-      }
-      refresh();
-    });
-    source.addEventListener("gone", () => {
-      source.close();
-      setState("closed");
-      handlers.current.onGone?.();
-    });
-    source.addEventListener("ended", () => {
-      source.close();
-      setState("closed");
-      router.refresh();
-    });
-    source.onerror = () => setState(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
-    return () => {
-      source.close();
-      if (trailing) clearTimeout(trailing);
-    };
-  }, [options.environmentId, router]);
-
-  return { state, lastEventAt };
+  return { state };
 }

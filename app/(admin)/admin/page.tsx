@@ -7,6 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { requirePageAdmin } from "@/lib/auth/session";
 import { getClusterOverview } from "@/lib/db/cluster";
+import { LiveRefresh } from "@/components/live/live-feed";
 
 export const metadata: Metadata = { title: "Cluster" };
 export const dynamic = "force-dynamic";
@@ -17,6 +18,7 @@ export default async function ClusterPage() {
   const { orchestrator: orch, totals } = o;
   return (
     <>
+      <LiveRefresh tables={["HardwareNode", "Region", "Environment", "Container", "Operation"]} />
       <PageHeader
         title="Cluster"
         description="The orchestrator (this panel), its regions and their hardware nodes."

@@ -6,6 +6,7 @@ import { LayersSummary } from "@/components/environments/layers-summary";
 import { StatusBadge } from "@/components/environments/status-badge";
 import { requirePageUser } from "@/lib/auth/session";
 import { ENVIRONMENT_STATUSES, listEnvironments } from "@/lib/db/environments";
+import { LiveRefresh } from "@/components/live/live-feed";
 
 export const metadata: Metadata = { title: "Environments" };
 
@@ -30,6 +31,7 @@ export default async function EnvironmentsPage({
 
   return (
     <>
+      <LiveRefresh tables={["Environment", "Layer", "Container"]} />
       <PageHeader
         title="Environments"
         description={

@@ -4,6 +4,7 @@ import { PageHeader } from "@/components/ui/card";
 import { requirePageAdmin } from "@/lib/auth/session";
 import { listAuditEvents } from "@/lib/db/audit";
 import { ZAuditFilter, type AuditFilterInput } from "@/lib/validation/audit";
+import { LiveRefresh } from "@/components/live/live-feed";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -20,6 +21,7 @@ export default async function AuditPage({
   const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]).toString();
   return (
     <>
+      <LiveRefresh tables={["AuditEvent"]} />
       <PageHeader
         title="Audit log"
         description="Every mutation by anyone: who, what, target, result, IP, time."

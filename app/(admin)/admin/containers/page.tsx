@@ -11,6 +11,7 @@ import {
   type ContainerFilter,
   type ContainerSortKey,
 } from "@/lib/db/containers";
+import { LiveRefresh } from "@/components/live/live-feed";
 
 export const metadata: Metadata = { title: "All containers" };
 export const dynamic = "force-dynamic";
@@ -47,6 +48,7 @@ export default async function ContainersPage({
     `?${new URLSearchParams(Object.entries({ ...params, sort, dir, page: String(p) }).filter(([, v]) => v) as [string, string][]).toString()}`;
   return (
     <>
+      <LiveRefresh tables={["Container", "HardwareNode", "Environment"]} />
       <PageHeader
         title="All containers"
         description="Every container across hardware nodes. Sort by RAM or CPU used (last sample) to find the heaviest."

@@ -4,6 +4,7 @@ import { NodeTable } from "@/components/admin/node-table";
 import { PageHeader } from "@/components/ui/card";
 import { requirePageAdmin } from "@/lib/auth/session";
 import { NODE_SORT_KEYS, getLocalNodeStatus, listNodes, type NodeSortKey } from "@/lib/db/nodes";
+import { LiveRefresh } from "@/components/live/live-feed";
 
 export const metadata: Metadata = { title: "Hardware nodes" };
 export const dynamic = "force-dynamic";
@@ -23,6 +24,7 @@ export default async function NodesPage({
   const localEnrolled = nodes.some((n) => n.name === "local");
   return (
     <>
+      <LiveRefresh tables={["HardwareNode", "Region", "Container"]} />
       <PageHeader
         title="Hardware nodes"
         description="Hosts running a container engine. Reserved resources are what placement counts; the marker shows what the last probe measured in use."

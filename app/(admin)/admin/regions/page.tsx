@@ -6,6 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageAdmin } from "@/lib/auth/session";
 import { listRegions } from "@/lib/db/regions";
+import { LiveRefresh } from "@/components/live/live-feed";
 
 export const metadata: Metadata = { title: "Regions" };
 export const dynamic = "force-dynamic";
@@ -15,6 +16,7 @@ export default async function RegionsPage() {
   const regions = await listRegions({ actor });
   return (
     <>
+      <LiveRefresh tables={["Region", "HardwareNode"]} />
       <PageHeader
         title="Regions"
         description="Host groups; an environment lives in one region. A region in maintenance accepts no new environments."

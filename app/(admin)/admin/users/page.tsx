@@ -5,6 +5,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageAdmin } from "@/lib/auth/session";
 import { getAccountSettings, listUsers } from "@/lib/db/users";
 import { UserRowActions } from "./user-row-actions";
+import { LiveRefresh } from "@/components/live/live-feed";
 
 export const metadata: Metadata = { title: "Users" };
 export const dynamic = "force-dynamic";
@@ -15,6 +16,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const [users, settings] = await Promise.all([listUsers({ actor, query: q }), getAccountSettings({ actor })]);
   return (
     <>
+      <LiveRefresh tables={["User", "Quota", "Environment"]} />
       <PageHeader title="Users" description="Roles, suspension (ends sessions at once), quotas and deletion." />
       <form className="mb-4 flex gap-2" role="search">
         <label htmlFor="user-search" className="sr-only">

@@ -12,6 +12,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageAdmin } from "@/lib/auth/session";
 import { listNodeContainers } from "@/lib/db/containers";
 import { getNode, listNodeOperations } from "@/lib/db/nodes";
+import { LiveRefresh } from "@/components/live/live-feed";
 
 export const metadata: Metadata = { title: "Hardware node" };
 export const dynamic = "force-dynamic";
@@ -27,6 +28,7 @@ export default async function NodePage({ params }: { params: Promise<{ id: strin
   ]);
   return (
     <>
+      <LiveRefresh tables={["HardwareNode", "Container", "Operation", "OperationStep"]} />
       <PageHeader
         title={`Node ${node.name}`}
         description={`${node.address} · region ${node.regionName} · subnet ${node.subnet}`}
