@@ -126,3 +126,12 @@ export function eventFeedStats() {
   const f = feed();
   return { streams: f.hub.size, listening: f.listener?.listening ?? false, ...f.hub.stats };
 }
+
+/** Ends every stream and the LISTEN connection (shutdown, tests); the next stream starts them again. */
+export async function stopEventFeed(): Promise<void> {
+  const f = globalForFeed.hostplaneFeed;
+  if (!f) return;
+  globalForFeed.hostplaneFeed = undefined;
+  f.hub.closeAll();
+  await f.listener?.stop();
+}
