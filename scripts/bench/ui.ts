@@ -5,12 +5,16 @@
  * credentials endpoint. Measures, warm:
  *   - TTFB of /environments (sequential requests, time to response headers): p50 / p95, target p95 ≤ 200 ms;
  *   - the same page under autocannon (full response latency, throughput);
- *   - LCP of an environment page in Chromium (playwright-core, PerformanceObserver), target ≤ 1.0 s.
+ *   - LCP of an environment page in Chromium (playwright-core, PerformanceObserver), target ≤ 1.0 s;
+ *   - the TTFB again with 300 open event streams (/api/events: 15 developers × 20 tabs, the per-user
+ *     cap) while a writer changes one of the measured developer's environments 5 times a second, so
+ *     NOTIFY fan-out runs during the measurement: p95 target ≤ 200 ms.
  * Prints JSON with figures, targets and conditions; stops everything it started. Needs `next build`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
+import pg from "pg";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
@@ -39,7 +43,10 @@ async function runAutocannon(options: {
 const ENVIRONMENTS = Number(process.env.BENCH_ENVIRONMENTS ?? 1000);
 const TTFB_RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const LCP_RUNS = 5;
-const TARGETS = { ttfbP95Ms: 200, lcpMs: 1000 };
+const TARGETS = { ttfbP95Ms: 200, lcpMs: 1000, ttfbP95WithStreamsMs: 200 };
+const STREAM_USERS = 15;
+const STREAMS_PER_USER = 20; // HOSTPLANE_EVENTS_MAX_PER_USER's default
+const WRITES_PER_SECOND = 5;
 const DEV = { email: "bench-dev@bench.local", password: "bench-passphrase-4821" };
 
 const percentile = (values: number[], p: number) => {
@@ -88,6 +95,15 @@ async function seed(url: string) {
         passwordHash: await hashPassword(DEV.password),
         quota: { create: { maxEnvironments: 2000, maxReservedCloudlets: 100_000 } },
       },
+    });
+    // Other developers who only hold event streams (their filters drop the measured developer's events).
+    const passwordHash = await hashPassword(DEV.password);
+    await db.user.createMany({
+      data: Array.from({ length: STREAM_USERS - 1 }, (_, i) => ({
+        email: `bench-viewer-${i}@bench.local`,
+        name: `Bench Viewer ${i}`,
+        passwordHash,
+      })),
     });
     const statuses = ["RUNNING", "RUNNING", "RUNNING", "STOPPED", "FAILED", "UPDATING"] as const;
     const t0 = Date.now() - ENVIRONMENTS * 60_000;
@@ -221,7 +237,7 @@ async function seed(url: string) {
 }
 
 /** next-auth credentials sign-in over HTTP; returns the Cookie header of the session. */
-async function signIn(base: string): Promise<string> {
+async function signIn(base: string, email = DEV.email): Promise<string> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
   const jar = new Map<string, string>();
   const keep = (r: Response) => {
@@ -238,7 +254,7 @@ async function signIn(base: string): Promise<string> {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
-    body: new URLSearchParams({ csrfToken, email: DEV.email, password: DEV.password, json: "true" }),
+    body: new URLSearchParams({ csrfToken, email, password: DEV.password, json: "true" }),
   });
   keep(res);
   if (!jar.has("next-auth.session-token")) throw new Error(`sign-in failed (HTTP ${res.status})`);
@@ -252,6 +268,25 @@ function ttfb(url: string, cookie: string): Promise<{ ms: number; status: number
       const ms = performance.now() - started;
       res.resume();
       res.on("end", () => resolve({ ms, status: res.statusCode ?? 0 }));
+    });
+    req.on("error", reject);
+  });
+}
+
+/** Opens an event stream; resolves once its headers arrived. Counts the change events it receives. */
+function openStream(
+  url: string,
+  cookie: string,
+  counter: { events: number },
+): Promise<{ status: number; close: () => void }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers: { cookie, accept: "text/event-stream" }, agent: false }, (res) => {
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        counter.events += chunk.split("event: change").length - 1;
+      });
+      res.on("error", () => {});
+      resolve({ status: res.statusCode ?? 0, close: () => req.destroy() });
     });
     req.on("error", reject);
   });
@@ -306,7 +341,8 @@ async function main() {
       port: number;
       password: string;
     };
-    const seeded = await seed(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/hostplane`);
+    const dbUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/hostplane`;
+    const seeded = await seed(dbUrl);
     const cookie = await signIn(base);
 
     const listUrl = `${base}/environments`;
@@ -318,6 +354,42 @@ async function main() {
     for (let i = 0; i < 50; i++) filtered.push((await ttfb(`${listUrl}?status=RUNNING&q=app-0&page=3`, cookie)).ms);
 
     const cannon = await runAutocannon({ url: listUrl, connections: 2, duration: 10, headers: { cookie } });
+
+    // 300 open event streams, 20 per developer, and a writer producing NOTIFY traffic meanwhile.
+    const counter = { events: 0 };
+    const streams: { status: number; close: () => void }[] = [];
+    const writer = new pg.Client({ connectionString: dbUrl });
+    await writer.connect();
+    let writes = 0;
+    const writerTimer = setInterval(() => {
+      const id = `benchenv${String(writes % ENVIRONMENTS).padStart(5, "0")}`;
+      const status = writes % 2 ? "RUNNING" : "UPDATING";
+      writes++;
+      writer
+        .query(`UPDATE "Environment" SET status = $2, "updatedAt" = now() WHERE id = $1`, [id, status])
+        .catch(() => {});
+    }, 1000 / WRITES_PER_SECOND);
+    const withStreams: number[] = [];
+    let streamsOpen = 0;
+    const streamPhase = { writes: 0, eventsReceived: 0 };
+    try {
+      const cookies = [cookie];
+      for (let i = 0; i < STREAM_USERS - 1; i++) cookies.push(await signIn(base, `bench-viewer-${i}@bench.local`));
+      for (const c of cookies)
+        for (let k = 0; k < STREAMS_PER_USER; k++) streams.push(await openStream(`${base}/api/events`, c, counter));
+      streamsOpen = streams.filter((s) => s.status === 200).length;
+      if (streamsOpen !== STREAM_USERS * STREAMS_PER_USER)
+        throw new Error(`only ${streamsOpen} of ${STREAM_USERS * STREAMS_PER_USER} event streams opened`);
+      for (let i = 0; i < 30; i++) await ttfb(listUrl, cookie);
+      counter.events = 0;
+      const startWrites = writes;
+      for (let i = 0; i < TTFB_RUNS; i++) withStreams.push((await ttfb(listUrl, cookie)).ms);
+      Object.assign(streamPhase, { writes: writes - startWrites, eventsReceived: counter.events });
+    } finally {
+      clearInterval(writerTimer);
+      for (const s of streams) s.close();
+      await writer.end();
+    }
 
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -379,9 +451,26 @@ async function main() {
           errors: cannon.errors,
         },
         environmentPageLcpMs: { median: percentile(lcps, 50), max: Math.max(...lcps), runs: lcps.length },
+        environmentsPageTtfbWithOpenStreamsMs: {
+          p50: percentile(withStreams, 50),
+          p95: percentile(withStreams, 95),
+          runs: withStreams.length,
+          openStreams: streamsOpen,
+          developers: STREAM_USERS,
+          writesDuringRuns: streamPhase.writes,
+          changeEventsReceivedByStreams: streamPhase.eventsReceived,
+        },
       },
-      targets: { environmentsPageTtfbP95Ms: TARGETS.ttfbP95Ms, environmentPageLcpMs: TARGETS.lcpMs },
-      pass: { ttfb: percentile(samples, 95) <= TARGETS.ttfbP95Ms, lcp: percentile(lcps, 50) <= TARGETS.lcpMs },
+      targets: {
+        environmentsPageTtfbP95Ms: TARGETS.ttfbP95Ms,
+        environmentPageLcpMs: TARGETS.lcpMs,
+        environmentsPageTtfbP95With300StreamsMs: TARGETS.ttfbP95WithStreamsMs,
+      },
+      pass: {
+        ttfb: percentile(samples, 95) <= TARGETS.ttfbP95Ms,
+        lcp: percentile(lcps, 50) <= TARGETS.lcpMs,
+        ttfbWithStreams: percentile(withStreams, 95) <= TARGETS.ttfbP95WithStreamsMs,
+      },
       conditions: {
         environments: ENVIRONMENTS,
         containers: ENVIRONMENTS * 3,
@@ -391,6 +480,7 @@ async function main() {
         cpus: os.cpus().length,
         node: process.version,
         browser: "Debian Chromium (playwright-core), 1360×900, localhost",
+        eventStreams: `${STREAM_USERS} developers × ${STREAMS_PER_USER} streams on /api/events, ${WRITES_PER_SECOND} environment updates/s by another connection (NOTIFY)`,
       },
     };
     console.log(JSON.stringify(result, null, 2));
