@@ -18,7 +18,7 @@ describe("shellQuote", () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000); // spawns 300 real shells: a loaded 2-core machine needs more than the default 5 s
 
   it("keeps argument boundaries for any list of strings", () => {
     const script = "process.stdout.write(JSON.stringify(process.argv.slice(1)))";
@@ -30,7 +30,7 @@ describe("shellQuote", () => {
       }),
       { numRuns: 40 },
     );
-  });
+  }, 60_000);
 
   it("neutralises classic injection payloads", () => {
     for (const payload of [
