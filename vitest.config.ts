@@ -27,7 +27,7 @@ export default defineConfig({
           include: ["lib/**/*.integration.test.ts", "scripts/**/*.integration.test.ts"],
           environment: "node",
           globalSetup: ["scripts/test/global-setup.ts"],
-          testTimeout: 120_000,
+          testTimeout: 300_000,
           hookTimeout: 180_000,
           // Integration tests share real LXC hosts and one PostgreSQL: run files one at a time.
           fileParallelism: false,

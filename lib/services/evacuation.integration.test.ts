@@ -76,7 +76,7 @@ describe("evacuation", () => {
     await waitFor(
       "evacuation done",
       async () => (await db.operation.findUniqueOrThrow({ where: { id: evacId } })).status === "SUCCEEDED",
-      90_000,
+      180_000,
     );
 
     const after = await db.container.findMany({ where: { environmentId }, orderBy: { id: "asc" } });
@@ -90,5 +90,5 @@ describe("evacuation", () => {
     expect((await db.environment.findUniqueOrThrow({ where: { id: environmentId } })).status).toBe("RUNNING");
     expect((await db.hardwareNode.findUniqueOrThrow({ where: { id: nodeA.id } })).status).toBe("EVACUATING");
     expect(await checkInvariants({ nodeIds: [nodeA.id, nodeB.id] })).toEqual([]);
-  }, 180_000);
+  }, 600_000);
 });

@@ -119,7 +119,7 @@ describe("crash safety (SIGKILL at every named step, real LXC)", () => {
       "all environments running",
       async () =>
         (await db.environment.count({ where: { name: { startsWith: "pair-" }, status: "RUNNING" } })) === envs.length,
-      90_000,
+      180_000,
       250,
     );
     for (const e of envs) await deleteEnvironment({ actor, environmentId: e.environmentId, confirmName: e.name });
@@ -128,7 +128,7 @@ describe("crash safety (SIGKILL at every named step, real LXC)", () => {
       async () =>
         (await db.environment.count({ where: { name: { startsWith: "pair-" } } })) === 0 &&
         (await openOperations()) === 0,
-      90_000,
+      180_000,
       250,
     );
     const ops = await db.operation.findMany({
@@ -141,5 +141,5 @@ describe("crash safety (SIGKILL at every named step, real LXC)", () => {
     expect(await checkInvariants({ nodeIds: [nodeId] })).toEqual([]);
     for (const w of workers) w.child.kill("SIGTERM");
     await Promise.all(workers.map((w) => w.exited));
-  }, 300_000);
+  }, 600_000);
 });

@@ -110,7 +110,7 @@ export function cleanLxcNode(node: LxcTestNode) {
 export async function waitFor<T>(
   what: string,
   fn: () => Promise<T | null | undefined | false>,
-  timeoutMs = 60_000,
+  timeoutMs = 180_000, // a ceiling for a loaded 2-core machine, not a speed goal (benchmarks measure speed)
   everyMs = 200,
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
