@@ -21,7 +21,7 @@ function open(viewer: { id: string; role: string }, options: { environmentId?: s
     },
   });
   const frames: string[] = [];
-  if (response.body) {
+  if (response.body && response.status === 200) {
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     void (async () => {
@@ -69,6 +69,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopEventFeed();
+  await db.operation.deleteMany({ where: { environment: { regionId: ids.regionId } } });
+  await db.environment.deleteMany({ where: { regionId: ids.regionId } });
+  await db.user.deleteMany({ where: { id: { in: [ids.alice, ids.bob, ids.admin] } } });
+  await db.region.deleteMany({ where: { id: ids.regionId } });
   await other.end();
   await disconnectDb();
 });
@@ -126,6 +130,8 @@ describe("events feed over LISTEN/NOTIFY", () => {
       status: "FAILED",
       kind: "STOP",
     });
+    // Other files share this database and count FAILED operations as problems: this one goes now.
+    await db.operation.delete({ where: { id: op.id } });
     // Nothing of bob's reached alice, not even while she was listening the whole time.
     expect(alice.events().every((e) => e.ownerId === ids.alice)).toBe(true);
     for (const s of [alice, admin, narrowed]) s.abort();
@@ -187,6 +193,6 @@ describe("events feed over LISTEN/NOTIFY", () => {
     expect(bobs[0].frames).toContain("event: ended\ndata: {}");
     expect(alice.frames.at(-1)).not.toBe("<closed>");
     alice.abort();
-    await until(() => eventFeedStats().streams === 0, "all closed");
+    await until(() => eventFeedStats().streams === 0, `all closed (${JSON.stringify(eventFeedStats())})`, 10_000);
   });
 });

@@ -40,17 +40,32 @@ export async function checkInvariants(options: { nodeIds: string[] }): Promise<s
     if (JSON.stringify(sum) !== JSON.stringify(got))
       problems.push(`${node.name}: reserved ${JSON.stringify(got)} != sum of live containers ${JSON.stringify(sum)}`);
   }
+  // Operations of this test's regions and nodes (and those tied to no environment): integration files
+  // share one database and run in parallel, so another file's deliberate failures are not ours.
+  const regionIds = (
+    await db.hardwareNode.findMany({ where: { id: { in: options.nodeIds } }, select: { regionId: true } })
+  ).map((n) => n.regionId);
+  const ours = {
+    OR: [
+      { environmentId: null, hardwareNodeId: null },
+      { environment: { regionId: { in: regionIds } } },
+      { hardwareNodeId: { in: options.nodeIds } },
+    ],
+  };
   const open = await db.operation.findMany({
-    where: { status: { in: ["PENDING", "RUNNING"] } },
+    where: { status: { in: ["PENDING", "RUNNING"] }, ...ours },
     select: { id: true, kind: true, status: true },
   });
   for (const op of open) problems.push(`operation ${op.kind} ${op.id} is still ${op.status}`);
   const unfinished = await db.operationStep.findMany({
-    where: { status: { notIn: ["SUCCEEDED"] }, operation: { status: "SUCCEEDED" } },
+    where: { status: { notIn: ["SUCCEEDED"] }, operation: { status: "SUCCEEDED", ...ours } },
     select: { kind: true, status: true, operationId: true },
   });
   for (const s of unfinished) problems.push(`step ${s.kind} of ${s.operationId} is ${s.status}`);
-  const failed = await db.operation.findMany({ where: { status: "FAILED" }, select: { kind: true, error: true } });
+  const failed = await db.operation.findMany({
+    where: { status: "FAILED", ...ours },
+    select: { kind: true, error: true },
+  });
   for (const f of failed) problems.push(`operation ${f.kind} failed: ${f.error}`);
   return problems;
 }
