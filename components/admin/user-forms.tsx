@@ -58,6 +58,14 @@ function QuotaFields({
         defaultValue={values?.maxReservedCloudlets}
         errors={errors?.maxReservedCloudlets}
       />
+      <Field
+        label="Max total disk (GiB)"
+        name="maxDiskGib"
+        id={`${idPrefix}-maxDiskGib`}
+        inputMode="numeric"
+        defaultValue={values?.maxDiskGib}
+        errors={errors?.maxDiskGib}
+      />
     </div>
   );
 }

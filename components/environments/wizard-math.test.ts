@@ -19,6 +19,7 @@ const quota = {
   maxCloudletsPerContainer: 16,
   maxContainersPerLayer: 16,
   maxReservedCloudlets: 64,
+  maxDiskGib: 200,
 };
 
 describe("summarizeTopology", () => {
@@ -29,7 +30,7 @@ describe("summarizeTopology", () => {
         layer({ count: 2, reservedCloudlets: 2, dynamicCloudlets: 8, diskGib: 4 }),
       ],
       quota,
-      { environments: 0, reservedCloudlets: 0 },
+      { environments: 0, reservedCloudlets: 0, diskGib: 0 },
     );
     expect(s).toMatchObject({
       containers: 3,
@@ -49,15 +50,27 @@ describe("summarizeTopology", () => {
     const s = summarizeTopology([layer({ count: 4, reservedCloudlets: 4, dynamicCloudlets: 4 })], quota, {
       environments: 2,
       reservedCloudlets: 50,
+      diskGib: 0,
     });
     expect(s.reservedAfter).toBe(66);
     expect(s.problems).toEqual(["At most 64 reserved cloudlets in total (this would make 66)."]);
+  });
+
+  it("counts disk against the quota, with what the user already holds", () => {
+    const s = summarizeTopology([layer({ count: 3, diskGib: 20 })], quota, {
+      environments: 1,
+      reservedCloudlets: 0,
+      diskGib: 150,
+    });
+    expect(s.diskAfter).toBe(210);
+    expect(s.problems).toEqual(["At most 200 GiB of disk in total (this would make 210 GiB)."]);
   });
 
   it("flags per-layer limits and the environment count", () => {
     const s = summarizeTopology([layer({ count: 17, dynamicCloudlets: 20, reservedCloudlets: 1 })], quota, {
       environments: 10,
       reservedCloudlets: 0,
+      diskGib: 0,
     });
     expect(s.problems).toHaveLength(3);
     expect(s.problems[0]).toMatch(/at most 16 cloudlets per container/);
@@ -70,6 +83,7 @@ describe("summarizeTopology", () => {
       summarizeTopology([layer({ reservedCloudlets: 4, dynamicCloudlets: 2 })], null, {
         environments: 0,
         reservedCloudlets: 0,
+        diskGib: 0,
       }).problems[0],
     ).toMatch(/cannot be below/);
   });
@@ -78,6 +92,7 @@ describe("summarizeTopology", () => {
     const s = summarizeTopology([layer({ count: 16, reservedCloudlets: 64, dynamicCloudlets: 64 })], null, {
       environments: 0,
       reservedCloudlets: 0,
+      diskGib: 0,
     });
     expect(s.reservedRamMib).toBe(128 * 1024);
   });

@@ -15,7 +15,7 @@ export type WizardLayer = {
   ha: boolean;
 };
 export type QuotaView = QuotaLimits;
-export type UsageView = { environments: number; reservedCloudlets: number };
+export type UsageView = { environments: number; reservedCloudlets: number; diskGib: number };
 
 export type TopologySummary = {
   containers: number;
@@ -27,6 +27,7 @@ export type TopologySummary = {
   limitCpuMhz: number;
   diskGib: number;
   reservedAfter: number;
+  diskAfter: number;
   problems: string[];
 };
 
@@ -60,6 +61,8 @@ export function summarizeTopology(layers: WizardLayer[], quota: QuotaView | null
         `At most ${quota.maxReservedCloudlets} reserved cloudlets in total (this would make ${usage.reservedCloudlets + reserved}).`,
       );
   }
+  if (quota && usage.diskGib + disk > quota.maxDiskGib)
+    problems.push(`At most ${quota.maxDiskGib} GiB of disk in total (this would make ${usage.diskGib + disk} GiB).`);
   for (const l of layers)
     if (l.dynamicCloudlets < l.reservedCloudlets)
       problems.push(`Layer "${l.name}": the dynamic limit cannot be below the reserved cloudlets.`);
@@ -73,6 +76,7 @@ export function summarizeTopology(layers: WizardLayer[], quota: QuotaView | null
     limitCpuMhz: dynamic * CLOUDLET_CPU_MHZ,
     diskGib: disk,
     reservedAfter: usage.reservedCloudlets + reserved,
+    diskAfter: usage.diskGib + disk,
     problems,
   };
 }

@@ -10,6 +10,7 @@ export const BUILTIN_DEFAULT_QUOTA: DefaultQuota = {
   maxCloudletsPerContainer: 16,
   maxContainersPerLayer: 16,
   maxReservedCloudlets: 64,
+  maxDiskGib: 200,
 };
 
 async function readSetting<T>(key: string): Promise<T | null> {

@@ -13,7 +13,7 @@ export async function getAccountSummary(userId: string) {
     db.environment.count({ where: { ownerId: userId } }),
     db.container.aggregate({
       where: { environment: { ownerId: userId }, desiredState: { not: "DELETED" } },
-      _sum: { reservedCloudlets: true },
+      _sum: { reservedCloudlets: true, diskGib: true },
     }),
   ]);
   return {
@@ -21,6 +21,7 @@ export async function getAccountSummary(userId: string) {
     quota: user.quota,
     environments,
     reservedCloudlets: reserved._sum.reservedCloudlets ?? 0,
+    diskGib: reserved._sum.diskGib ?? 0,
   };
 }
 

@@ -192,6 +192,7 @@ export async function scaleLayer(options: { actor: Actor; input: ScaleLayerInput
       await assertQuota(tx, env.ownerId, {
         newEnvironments: 0,
         addedReservedCloudlets: add * layer.reservedCloudlets,
+        addedDiskGib: add * layer.diskGib,
         layers: [{ name: layer.name, count: input.count, dynamicCloudlets: layer.dynamicCloudlets }],
       });
       const rows = await lockRegionNodes(tx, env.regionId);
@@ -277,6 +278,7 @@ export async function resizeLayer(options: { actor: Actor; input: ResizeLayerInp
       await assertQuota(tx, env.ownerId, {
         newEnvironments: 0,
         addedReservedCloudlets: dRes * containers.length,
+        addedDiskGib: 0,
         layers: [{ name: layer.name, count: layer.count, dynamicCloudlets: input.dynamicCloudlets }],
       });
       const perNode = new Map<string, number>();

@@ -69,18 +69,20 @@ export async function createEnvironment(options: {
 
   const created = await withReservationRetry(() =>
     db.$transaction(async (tx) => {
-      // Lock the owner, then the region's nodes (in id order), and place on what the lock shows:
+      // Lock the owner and check the quota first (a request over quota is QUOTA_EXCEEDED whatever the
+      // nodes have free), then lock the region's nodes (in id order) and place on what the lock shows:
       // concurrent requests serialise here and can never overcommit a node.
       await lockOwner(tx, actor.id);
+      await assertQuota(tx, actor.id, {
+        newEnvironments: 1,
+        addedReservedCloudlets: input.layers.reduce((s, l) => s + l.count * l.reservedCloudlets, 0),
+        addedDiskGib: input.layers.reduce((s, l) => s + l.count * l.diskGib, 0),
+        layers: input.layers.map((l) => ({ name: l.name, count: l.count, dynamicCloudlets: l.dynamicCloudlets })),
+      });
       const rows = await lockRegionNodes(tx, input.regionId);
       const result = placeEnvironment({ request: placementRequest(input, requestId), nodes: rows.map(toSnapshot) });
       if (!result.ok) throw noCapacityError(result);
       const byId = new Map(rows.map((r) => [r.id, r]));
-      await assertQuota(tx, actor.id, {
-        newEnvironments: 1,
-        addedReservedCloudlets: input.layers.reduce((s, l) => s + l.count * l.reservedCloudlets, 0),
-        layers: input.layers.map((l) => ({ name: l.name, count: l.count, dynamicCloudlets: l.dynamicCloudlets })),
-      });
       for (const delta of result.deltas) await commitDelta(tx, delta, byId.get(delta.nodeId)!.version);
       const env = await tx.environment.create({
         data: {

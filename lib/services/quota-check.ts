@@ -7,6 +7,8 @@ type Tx = Db.Prisma.TransactionClient;
 export type QuotaDemand = {
   newEnvironments: number;
   addedReservedCloudlets: number;
+  /** GiB of disk the request adds (containers × disk per container). */
+  addedDiskGib: number;
   layers: { name: string; count: number; dynamicCloudlets: number }[];
 };
 
@@ -46,6 +48,15 @@ export async function assertQuota(tx: Tx, userId: string, demand: QuotaDemand): 
     const total = (used._sum.reservedCloudlets ?? 0) + demand.addedReservedCloudlets;
     if (total > quota.maxReservedCloudlets)
       problems.push(`at most ${quota.maxReservedCloudlets} reserved cloudlets in total (this would make ${total})`);
+  }
+  if (demand.addedDiskGib > 0) {
+    const used = await tx.container.aggregate({
+      where: { environment: { ownerId: userId }, desiredState: { not: "DELETED" } },
+      _sum: { diskGib: true },
+    });
+    const total = (used._sum.diskGib ?? 0) + demand.addedDiskGib;
+    if (total > quota.maxDiskGib)
+      problems.push(`at most ${quota.maxDiskGib} GiB of disk in total (this would make ${total} GiB)`);
   }
   if (problems.length)
     throw new AppError("QUOTA_EXCEEDED", `Over your quota: ${problems.join("; ")}.`, { details: { problems } });

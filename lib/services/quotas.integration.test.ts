@@ -6,6 +6,8 @@ import { ZQuotaLimits, ZSetUserQuotaInput } from "@/lib/validation/quotas";
 import { deleteUser, setDefaultQuota, setSignupEnabled, setUserQuota } from "./quotas";
 import { getDefaultQuota, isSignupEnabled } from "@/lib/db/settings";
 import { createUser } from "./users";
+import { createEnvironment } from "./environments";
+import { ZCreateEnvironmentInput } from "@/lib/validation/environments";
 
 const run = Date.now().toString(36);
 let admin: ActionActor;
@@ -32,6 +34,7 @@ const limits = {
   maxCloudletsPerContainer: "4",
   maxContainersPerLayer: "3",
   maxReservedCloudlets: "12",
+  maxDiskGib: "30",
 };
 
 describe("quotas and account settings", () => {
@@ -75,6 +78,7 @@ describe("quotas and account settings", () => {
         maxCloudletsPerContainer: "2",
         maxContainersPerLayer: "2",
         maxReservedCloudlets: "4",
+        maxDiskGib: "20",
       },
     });
     expect(await getDefaultQuota()).toEqual({
@@ -82,11 +86,13 @@ describe("quotas and account settings", () => {
       maxCloudletsPerContainer: 2,
       maxContainersPerLayer: 2,
       maxReservedCloudlets: 4,
+      maxDiskGib: 20,
     });
     const fresh = await createUser({ email: `new-${run}@quotas.test`, name: "New", password: null });
     expect(await db.quota.findUniqueOrThrow({ where: { userId: fresh.id } })).toMatchObject({
       maxEnvironments: 1,
       maxReservedCloudlets: 4,
+      maxDiskGib: 20,
     });
 
     await setSignupEnabled({ actor: admin, enabled: false });
@@ -96,6 +102,47 @@ describe("quotas and account settings", () => {
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     await setSignupEnabled({ actor: admin, enabled: true });
     expect(await isSignupEnabled()).toBe(true);
+  });
+
+  it("checks the quota before capacity, counts disk in it and caps disk per container", async () => {
+    // A region with no hardware node at all: anything that passes the quota answers NO_CAPACITY.
+    const region = await db.region.create({ data: { name: `q-empty-${run}` } });
+    const layer = (over: object) => ({
+      name: "cp",
+      stack: "busybox",
+      count: 1,
+      reservedCloudlets: 1,
+      dynamicCloudlets: 2,
+      diskGib: 10,
+      ...over,
+    });
+    const ask = (name: string, over: object) =>
+      createEnvironment({
+        actor: developer,
+        input: ZCreateEnvironmentInput.parse({ name, regionId: region.id, layers: [layer(over)] }),
+      });
+    const before = await db.environment.count();
+    // Over the per-user disk (30 GiB) and fitting no node: the quota answers, naming the disk.
+    await expect(ask("big-disk", { count: 2, diskGib: 20 })).rejects.toMatchObject({
+      code: "QUOTA_EXCEEDED",
+      message: expect.stringContaining("at most 30 GiB of disk in total (this would make 40 GiB)"),
+    });
+    // Over the reserved cloudlets (12) too: still QUOTA_EXCEEDED, not NO_CAPACITY.
+    await expect(ask("big-cpu", { count: 3, reservedCloudlets: 4, dynamicCloudlets: 4 })).rejects.toMatchObject({
+      code: "QUOTA_EXCEEDED",
+    });
+    // Within quota: now capacity is what refuses.
+    await expect(ask("fits-quota", { diskGib: 10 })).rejects.toMatchObject({ code: "NO_CAPACITY" });
+    expect(await db.environment.count()).toBe(before);
+    // One container may not ask for more than 256 GiB, whatever the quota.
+    const huge = ZCreateEnvironmentInput.safeParse({
+      name: "huge",
+      regionId: region.id,
+      layers: [layer({ diskGib: 1024 })],
+    });
+    expect(huge.success).toBe(false);
+    expect(huge.error!.issues[0].message).toBe("At most 256 GiB of disk per container.");
+    await db.region.delete({ where: { id: region.id } });
   });
 
   it("deletes a user only when they own no environments", async () => {

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { getStack, STACK_IDS } from "@/lib/stacks/catalog";
 
+/** The most disk one container may have (its sized image lives on the node's filesystem). */
+export const MAX_DISK_GIB_PER_CONTAINER = 256;
+
 /** DNS label: lower-case letters, digits and hyphens, starting with a letter, at most 40 characters. */
 export const ZDnsLabel = z
   .string()
@@ -28,7 +31,11 @@ export const ZLayerInput = z
     count: z.coerce.number().int().min(1, "At least 1 container.").max(64, "At most 64 containers."),
     reservedCloudlets: z.coerce.number().int().min(1).max(64),
     dynamicCloudlets: z.coerce.number().int().min(1).max(64),
-    diskGib: z.coerce.number().int().min(1).max(1024),
+    diskGib: z.coerce
+      .number()
+      .int("Disk is a whole number of GiB.")
+      .min(1, "At least 1 GiB of disk.")
+      .max(MAX_DISK_GIB_PER_CONTAINER, `At most ${MAX_DISK_GIB_PER_CONTAINER} GiB of disk per container.`),
     ha: z.boolean().default(false),
   })
   .refine((l) => l.dynamicCloudlets >= l.reservedCloudlets, {

@@ -10,6 +10,7 @@ describe("quota input", () => {
         maxCloudletsPerContainer: "8",
         maxContainersPerLayer: "4",
         maxReservedCloudlets: "32",
+        maxDiskGib: "100",
       }),
     ).toEqual({
       userId: "u",
@@ -17,6 +18,7 @@ describe("quota input", () => {
       maxCloudletsPerContainer: 8,
       maxContainersPerLayer: 4,
       maxReservedCloudlets: 32,
+      maxDiskGib: 100,
     });
   });
   it("refuses empty, negative, fractional and huge values next to the field", () => {
@@ -25,11 +27,13 @@ describe("quota input", () => {
       maxCloudletsPerContainer: "-1",
       maxContainersPerLayer: "1.5",
       maxReservedCloudlets: "1e9",
+      maxDiskGib: "",
     });
     expect(r.success).toBe(false);
     expect(r.error!.issues.map((i) => i.path[0]).sort()).toEqual([
       "maxCloudletsPerContainer",
       "maxContainersPerLayer",
+      "maxDiskGib",
       "maxEnvironments",
       "maxReservedCloudlets",
     ]);
@@ -45,6 +49,7 @@ describe("the quota shape", () => {
       maxCloudletsPerContainer: 8,
       maxContainersPerLayer: 4,
       maxReservedCloudlets: 32,
+      maxDiskGib: 100,
       updatedAt: new Date(),
     };
     expect(pickQuotaLimits(row)).toEqual({
@@ -52,6 +57,7 @@ describe("the quota shape", () => {
       maxCloudletsPerContainer: 8,
       maxContainersPerLayer: 4,
       maxReservedCloudlets: 32,
+      maxDiskGib: 100,
     });
     expect(Object.keys(pickQuotaLimits(row)).sort()).toEqual(Object.keys(ZQuotaLimits.shape).sort());
     expect(Object.keys(QUOTA_LIMITS_SELECT).sort()).toEqual(Object.keys(ZQuotaLimits.shape).sort());

@@ -17,6 +17,7 @@ export const ZQuotaLimits = z.object({
   maxCloudletsPerContainer: limit("cloudlets per container", 256),
   maxContainersPerLayer: limit("containers per layer", 256),
   maxReservedCloudlets: limit("total reserved cloudlets", 100_000),
+  maxDiskGib: limit("total disk in GiB", 1_000_000),
 });
 /** The one quota shape: a user's Quota row, the default quota setting, the forms and the wizard's checks. */
 export type QuotaLimits = z.infer<typeof ZQuotaLimits>;
@@ -28,6 +29,7 @@ export function pickQuotaLimits(q: QuotaLimits): QuotaLimits {
     maxCloudletsPerContainer: q.maxCloudletsPerContainer,
     maxContainersPerLayer: q.maxContainersPerLayer,
     maxReservedCloudlets: q.maxReservedCloudlets,
+    maxDiskGib: q.maxDiskGib,
   };
 }
 
@@ -37,6 +39,7 @@ export const QUOTA_LIMITS_SELECT = {
   maxCloudletsPerContainer: true,
   maxContainersPerLayer: true,
   maxReservedCloudlets: true,
+  maxDiskGib: true,
 } as const satisfies Record<keyof QuotaLimits, true>;
 
 export const ZUserId = z.string().min(1).max(64);

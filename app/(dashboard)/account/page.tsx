@@ -38,6 +38,10 @@ export default async function AccountPage() {
               <dd>
                 {account.reservedCloudlets} / {account.quota.maxReservedCloudlets}
               </dd>
+              <dt className="text-slate-500">Disk</dt>
+              <dd>
+                {account.diskGib} / {account.quota.maxDiskGib} GiB
+              </dd>
               <dt className="text-slate-500">Cloudlets per container</dt>
               <dd>≤ {account.quota.maxCloudletsPerContainer}</dd>
               <dt className="text-slate-500">Containers per layer</dt>

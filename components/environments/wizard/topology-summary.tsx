@@ -30,6 +30,15 @@ export function TopologySummaryView({ summary, quota }: { summary: TopologySumma
         </dd>
         <dt className="text-slate-500">Disk</dt>
         <dd className="tabular-nums">{summary.diskGib} GiB</dd>
+        {quota && (
+          <>
+            <dt className="text-slate-500">Your disk after this</dt>
+            <dd className="tabular-nums" data-testid="disk-after">
+              {summary.diskAfter} / {quota.maxDiskGib} GiB
+              {summary.diskAfter > quota.maxDiskGib ? " — over quota" : ""}
+            </dd>
+          </>
+        )}
       </dl>
       {max !== null && (
         <div className="mt-3">

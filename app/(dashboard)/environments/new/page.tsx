@@ -16,6 +16,7 @@ export default async function NewEnvironmentPage() {
         maxCloudletsPerContainer: account.quota.maxCloudletsPerContainer,
         maxContainersPerLayer: account.quota.maxContainersPerLayer,
         maxReservedCloudlets: account.quota.maxReservedCloudlets,
+        maxDiskGib: account.quota.maxDiskGib,
       }
     : null;
   return (
@@ -27,7 +28,11 @@ export default async function NewEnvironmentPage() {
       <TopologyWizard
         regions={regions}
         quota={quota}
-        usage={{ environments: account?.environments ?? 0, reservedCloudlets: account?.reservedCloudlets ?? 0 }}
+        usage={{
+          environments: account?.environments ?? 0,
+          reservedCloudlets: account?.reservedCloudlets ?? 0,
+          diskGib: account?.diskGib ?? 0,
+        }}
       />
     </>
   );
