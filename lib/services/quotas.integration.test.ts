@@ -128,8 +128,11 @@ describe("quotas and account settings", () => {
       message: expect.stringContaining("at most 30 GiB of disk in total (this would make 40 GiB)"),
     });
     // Over the reserved cloudlets (12) too: still QUOTA_EXCEEDED, not NO_CAPACITY.
-    await expect(ask("big-cpu", { count: 3, reservedCloudlets: 4, dynamicCloudlets: 4 })).rejects.toMatchObject({
+    await expect(
+      ask("big-cpu", { count: 3, reservedCloudlets: 5, dynamicCloudlets: 5, diskGib: 1 }),
+    ).rejects.toMatchObject({
       code: "QUOTA_EXCEEDED",
+      message: expect.stringContaining("at most 12 reserved cloudlets in total (this would make 15)"),
     });
     // Within quota: now capacity is what refuses.
     await expect(ask("fits-quota", { diskGib: 10 })).rejects.toMatchObject({ code: "NO_CAPACITY" });
