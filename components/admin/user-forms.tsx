@@ -10,7 +10,7 @@ import {
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
-import { useFormSubmit } from "./use-form-submit";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import type { QuotaLimits } from "@/lib/validation/quotas";
 
 export type QuotaValues = QuotaLimits;

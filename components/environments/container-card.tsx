@@ -25,9 +25,10 @@ export function ContainerCard({
           type="button"
           onClick={onOpen}
           className="truncate text-left font-mono text-xs font-semibold text-brand-700 hover:underline dark:text-brand-100"
-          aria-label={`Details of ${c.name}`}
+          aria-label={`Details of ${c.displayName}`}
+          title={c.name}
         >
-          {c.name}
+          {c.displayName}
         </button>
         <StatusBadge status={removing && c.state !== "DELETING" ? "DELETING" : c.state} />
       </div>
@@ -57,7 +58,7 @@ export function ContainerCard({
           onClick={onRestart}
           disabled={restartDisabled || removing}
           className="text-xs text-slate-600 underline disabled:opacity-40 dark:text-slate-300"
-          aria-label={`Restart ${c.name}`}
+          aria-label={`Restart ${c.displayName}`}
         >
           Restart
         </button>

@@ -3,22 +3,9 @@ import type { OperationData } from "@/lib/db/environments";
 import { Button } from "@/components/ui/button";
 import { durationBetween, formatDuration } from "./format";
 import { StatusBadge } from "./status-badge";
+import { operationName } from "@/lib/words";
 
-const KIND_LABELS: Record<string, string> = {
-  CREATE: "Create",
-  START: "Start",
-  STOP: "Stop",
-  RESTART: "Restart",
-  SCALE: "Scale",
-  RESIZE: "Change cloudlets",
-  DELETE: "Delete",
-  RETRY: "Retry",
-  REPAIR: "Repair",
-  ROLLBACK: "Roll back",
-  MIGRATE: "Migrate",
-  EVACUATE: "Evacuate",
-};
-export const operationLabel = (kind: string) => KIND_LABELS[kind] ?? kind;
+export const operationLabel = operationName;
 
 /** Operations newest first, each with its steps, durations and errors; failed ones can be retried. */
 export function OperationsTimeline({

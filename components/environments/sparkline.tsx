@@ -16,7 +16,7 @@ export function Sparkline({
   if (values.length < 2)
     return (
       <span className="text-xs text-slate-400">
-        {label}: {last !== undefined ? `${last} ${unit}` : "no data yet"}
+        {label}: {last !== undefined ? `${last} ${unit}` : "first sample in ≤ 15 s"}
       </span>
     );
   const max = Math.max(...values, 1),

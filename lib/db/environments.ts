@@ -1,6 +1,7 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { containerNameFor } from "@/lib/orchestrator/engines/names";
+import { containerDisplayName } from "@/lib/words";
 import { stepContainerId } from "@/lib/validation/operations";
 import { db, Db } from "./client";
 
@@ -148,7 +149,10 @@ const SPARK_WINDOW_MS = 10 * 60 * 1000;
 
 export type ContainerCardData = {
   id: string;
+  /** The engine's name (`hp-<id>`): hover text and details. */
   name: string;
+  /** The name people read: layer and 1-based ordinal (`cp-1`). */
+  displayName: string;
   ordinal: number;
   ip: string | null;
   state: string;
@@ -331,6 +335,7 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
       .map((c) => ({
         id: c.id,
         name: containerNameFor(c.id),
+        displayName: containerDisplayName(l.name, c.ordinal),
         ordinal: c.ordinal,
         ip: c.ip,
         state: c.observedState,
@@ -375,7 +380,9 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
 
 export type ContainerDetail = {
   id: string;
+  /** The engine's name (`hp-<id>`). */
   name: string;
+  displayName: string;
   ip: string | null;
   state: string;
   desiredState: string;
@@ -468,6 +475,7 @@ export async function getContainerDetail(
   return {
     id: c.id,
     name: containerNameFor(c.id),
+    displayName: containerDisplayName(c.layer.name, c.ordinal),
     ip: c.ip,
     state: c.observedState,
     desiredState: c.desiredState,
