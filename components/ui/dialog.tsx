@@ -23,12 +23,22 @@ export function Dialog({
   className?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
   const titleId = useId();
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    if (open && !el.open) el.showModal();
+    if (open && !el.open) {
+      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      el.showModal();
+    }
     if (!open && el.open) el.close();
+    // Focus goes back to what opened the dialog (browsers differ on doing it themselves).
+    if (!open && opener.current) {
+      const back = opener.current;
+      opener.current = null;
+      if (back.isConnected) back.focus();
+    }
   }, [open]);
   const layout = side
     ? "m-0 ml-auto h-dvh max-h-dvh w-full max-w-2xl rounded-none"
