@@ -11,7 +11,7 @@ import {
 } from "@/app/(admin)/admin/nodes/[id]/actions";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { FormMessage } from "@/components/ui/form-message";
+import { FormMessage, formError } from "@/components/ui/form-message";
 import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { ConfirmButton } from "@/components/ui/confirm-dialog";
 import { plural } from "@/lib/words";
@@ -219,7 +219,7 @@ export function DecommissionForm({ nodeId, name, containers }: { nodeId: string;
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form onSubmit={onSubmit} className="flex max-w-sm flex-col gap-3" noValidate>
-      <FormMessage error={state && !state.ok ? state.error : null} success={state?.ok ? "Node removed." : null} />
+      <FormMessage error={formError(state)} success={state?.ok ? "Node removed." : null} />
       <input type="hidden" name="nodeId" value={nodeId} />
       <Field
         label={`Type ${name} to confirm`}
@@ -256,7 +256,7 @@ export function NodeSettingsForm({
   return (
     <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-3" noValidate>
       <div className="sm:col-span-3">
-        <FormMessage error={state && !state.ok ? state.error : null} success={state?.ok ? "Saved." : null} />
+        <FormMessage error={formError(state)} success={state?.ok ? "Saved." : null} />
       </div>
       <input type="hidden" name="nodeId" value={node.id} />
       <Field
