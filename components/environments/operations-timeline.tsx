@@ -82,7 +82,11 @@ export function OperationsTimeline({
                         <StatusBadge status={s.status} busy={s.status === "RUNNING"} />
                         <span>
                           <span className="font-medium">{s.kind}</span>{" "}
-                          <span className="text-slate-500">{s.target}</span>
+                          <span className="text-slate-500" title={s.target ?? undefined}>
+                            {s.containerName
+                              ? (s.target?.replace(/hp-[a-z0-9]+/, s.containerName) ?? s.containerName)
+                              : s.target}
+                          </span>
                           {s.attempts > 1 && <span className="text-slate-500"> · attempt {s.attempts}</span>}
                           {s.message && (
                             <span className="block break-all font-mono text-[11px] text-slate-600 dark:text-slate-400">

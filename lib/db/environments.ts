@@ -187,6 +187,8 @@ export type StepData = {
   startedAt: Date | null;
   finishedAt: Date | null;
   containerId: string | null;
+  /** The step's container as people name it (`cp-1`), when it has one that still exists. */
+  containerName?: string | null;
 };
 export type OperationData = {
   id: string;
@@ -328,6 +330,10 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
     s.ram.push(Math.round(m.ramMib));
     spark.set(m.containerId, s);
   }
+  const layerNames = new Map(env.layers.map((l) => [l.id, l.name]));
+  const displayNames = new Map(
+    containers.map((c) => [c.id, containerDisplayName(layerNames.get(c.layerId) ?? "?", c.ordinal)]),
+  );
   const layers: LayerData[] = env.layers.map((l) => ({
     ...l,
     containers: containers
@@ -372,7 +378,10 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
       createdAt: o.createdAt,
       startedAt: o.startedAt,
       finishedAt: o.finishedAt,
-      steps: o.steps.map((s) => toStep(s, viewer)),
+      steps: o.steps.map((s) => {
+        const step = toStep(s, viewer);
+        return { ...step, containerName: step.containerId ? (displayNames.get(step.containerId) ?? null) : null };
+      }),
     })),
     busy: operations.some((o) => (OPEN_OPERATION as readonly string[]).includes(o.status)),
   };
