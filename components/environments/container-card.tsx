@@ -50,7 +50,7 @@ export function ContainerCard({
       </div>
       {c.lastError && <p className="text-xs text-red-700 dark:text-red-300">{c.lastError}</p>}
       <div className="flex gap-2">
-        <button type="button" onClick={onOpen} className="text-xs text-brand-600 underline">
+        <button type="button" onClick={onOpen} className="text-xs text-brand-600 dark:text-brand-100 underline">
           Details
         </button>
         <button

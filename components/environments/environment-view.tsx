@@ -87,7 +87,7 @@ export function EnvironmentView({
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href="/environments" className="text-brand-600 hover:underline">
+        <Link href="/environments" className="text-brand-600 dark:text-brand-100 hover:underline">
           Environments
         </Link>{" "}
         <span aria-hidden>/</span> {env.name}

@@ -38,7 +38,7 @@ export default async function LoginPage({
       {signup && (
         <p className="mt-4 text-center text-sm text-slate-600 dark:text-slate-400">
           New here?{" "}
-          <Link href="/register" className="text-brand-600 underline">
+          <Link href="/register" className="text-brand-600 dark:text-brand-100 underline">
             Create an account
           </Link>
         </p>
