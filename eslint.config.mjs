@@ -32,13 +32,14 @@ const ELEMENTS = [
   { type: "errors", pattern: "lib/errors.ts", mode: "full" },
   { type: "log", pattern: "lib/log.ts", mode: "full" },
   { type: "tone", pattern: "lib/tone.ts", mode: "full" },
+  { type: "words", pattern: "lib/words.ts", mode: "full" },
   { type: "scripts", pattern: "scripts", partialMatch: false },
   { type: "e2e", pattern: "e2e", partialMatch: false },
   { type: "root", pattern: "*.ts", mode: "full" }, // instrumentation.ts, proxy.ts, *.config.ts
 ];
 
 // Leaf modules every layer may use (lib/format reads the scheduler's load mark, nothing else).
-const LEAVES = ["errors", "config", "format", "log", "tone"];
+const LEAVES = ["errors", "config", "format", "log", "tone", "words"];
 const allow = (from, to, extra = {}) => ({
   from: { element: { type: from } },
   allow: { to: { element: { types: { anyOf: to } } }, ...extra },
@@ -107,6 +108,7 @@ const LAYER_POLICIES = [
   allow("errors", ["errors"]),
   allow("log", ["log"]),
   allow("tone", ["tone"]),
+  allow("words", ["words"]),
   allow("generated", ["generated"]),
   // Scripts, end-to-end specs and root files wire everything together; they may use any layer.
   allow("scripts", ["*"]),

@@ -21,8 +21,12 @@ let nodeUrl: string | null = null;
 let localUrl: string | null = null;
 let localInMaintenance = false;
 let developer: BrowserContext | null = null;
-let environment: { url: string; name: string; containers: { name: string; ip: string }[]; deleted: boolean } | null =
-  null;
+let environment: {
+  url: string;
+  name: string;
+  containers: { name: string; displayName: string; ip: string }[];
+  deleted: boolean;
+} | null = null;
 
 test.describe.configure({ mode: "serial" });
 
@@ -97,7 +101,7 @@ function answersPing(ip: string): boolean {
 /** The container cards of the environment page: name, IP and node as shown. */
 async function shownContainers(page: Page) {
   const cards = page.locator('[data-testid^="container-hp-"]');
-  const out: { name: string; ip: string; node: string }[] = [];
+  const out: { name: string; displayName: string; ip: string; node: string }[] = [];
   for (let i = 0; i < (await cards.count()); i++) {
     const card = cards.nth(i);
     const node = (
@@ -105,6 +109,7 @@ async function shownContainers(page: Page) {
     ).trim();
     out.push({
       name: (await card.getAttribute("data-testid"))!.slice("container-".length),
+      displayName: (await card.getByRole("button", { name: /^Details of / }).innerText()).trim(),
       ip: (await card.getByTestId("container-ip").innerText()).trim(),
       node,
     });
@@ -333,7 +338,7 @@ test("with 'local' in maintenance, a new environment lands on the SSH node", asy
     expect(c.node, c.name).toBe(nodeName);
     expect(c.ip, c.name).toMatch(/^10\.213\.201\.\d+$/);
   }
-  environment.containers = shown.map(({ name: n, ip }) => ({ name: n, ip }));
+  environment.containers = shown.map(({ name: n, displayName, ip }) => ({ name: n, displayName, ip }));
   await expect.poll(() => runningWithIps(NODE_LXC, environment!.containers).length, { timeout: 30_000 }).toBe(2);
   const onLocal = engineContainers(LOCAL_LXC);
   for (const c of shown) expect(onLocal.has(c.name), c.name).toBe(false);
@@ -361,11 +366,21 @@ test("the admin ends maintenance, evacuates the SSH node onto 'local' (same IPs)
   await expect(plan).toBeVisible();
   const moves = plan.getByRole("listitem");
   await expect(moves).toHaveCount(2);
-  for (const c of env.containers)
-    await expect(moves.filter({ hasText: `${env.name} / ${c.name}` })).toContainText("→ local");
+  // People's names (environment, layer, cp-1), the engine's name only on hover.
+  for (const c of env.containers) {
+    expect(c.displayName).toMatch(/^[a-z][a-z0-9-]*-\d+$/);
+    await expect(
+      moves.filter({ hasText: new RegExp(`${env.name} · layer \\S+ · ${c.displayName} → local`) }),
+    ).toHaveCount(1);
+  }
   await expect(plan).not.toContainText("Cannot move");
+  await expect(plan).not.toContainText("hp-");
   expect(runningWithIps(NODE_LXC, env.containers)).toHaveLength(2); // the preview moved nothing
-  await plan.getByRole("button", { name: "Start evacuation", exact: true }).click();
+  // The button says what will happen, and asks once more before it happens.
+  await plan.getByRole("button", { name: "Move 2 containers to local", exact: true }).click();
+  const confirm = admin.getByRole("dialog", { name: `Evacuate ${nodeName}?` });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole("button", { name: "Move 2 containers to local", exact: true }).click();
   await expect(admin.getByText(/Evacuation started \(operation [a-z0-9]+\)\./)).toBeVisible();
   await expect(admin.getByRole("button", { name: "Start maintenance" })).toBeDisabled();
 

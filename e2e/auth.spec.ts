@@ -16,16 +16,21 @@ test("sign up, sign out, sign in again", async ({ page }) => {
   await expect(page).toHaveURL(/\/environments$/);
 });
 
-test("sign-up refuses bad input next to the fields and creates nothing", async ({ page }) => {
+test("sign-up refuses bad input next to the fields, keeps the name and email, and creates nothing", async ({
+  page,
+}) => {
   const email = uniqueEmail();
   await page.goto("/register");
   await page.getByLabel("Name").fill("Weak");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("password1");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.locator("#f-password-error")).toHaveText(
-    "This password is one of the most common ones; choose another.",
-  );
+  const message = "This password is one of the most common ones; choose another.";
+  await expect(page.locator("#f-password-error")).toHaveText(message);
+  // What was typed stays, and the message is said once, next to its field.
+  await expect(page.getByLabel("Name")).toHaveValue("Weak");
+  await expect(page.getByLabel("Email")).toHaveValue(email);
+  await expect(page.getByText(message)).toHaveCount(1);
   await signIn(page, email, "password1");
   await expect(formAlert(page)).toContainText("Wrong email or password.");
 });
@@ -47,6 +52,10 @@ test("a suspended developer is signed out on the next request", async ({ page, b
   await admin.goto(`/admin/users?q=${encodeURIComponent(email)}`);
   const row = admin.getByTestId(`user-row-${email}`);
   await row.getByRole("button", { name: "Suspend" }).click();
+  await admin
+    .getByRole("dialog")
+    .getByRole("button", { name: `Suspend ${email}` })
+    .click();
   await expect(row.getByText("Suspended")).toBeVisible();
 
   await page.goto("/account");
@@ -71,11 +80,19 @@ test("a developer cannot open admin pages or call admin server actions directly"
   const row = admin.getByTestId(`user-row-${victimEmail}`);
   const actionRequest = admin.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"]));
   await row.getByRole("button", { name: "Suspend" }).click();
+  await admin
+    .getByRole("dialog")
+    .getByRole("button", { name: `Suspend ${victimEmail}` })
+    .click();
   const request = await actionRequest;
   const actionId = request.headers()["next-action"];
   const body = JSON.parse(request.postData() ?? "[]") as [{ userId: string }];
   await expect(row.getByText("Suspended")).toBeVisible();
   await row.getByRole("button", { name: "Reactivate" }).click();
+  await admin
+    .getByRole("dialog")
+    .getByRole("button", { name: `Reactivate ${victimEmail}` })
+    .click();
   await expect(row.getByText("Active", { exact: true })).toBeVisible();
 
   // The developer replays it with their own session cookie: refused inside the action.

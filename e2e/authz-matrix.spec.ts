@@ -1,5 +1,6 @@
 // Authorization matrix: every server action in the build's action manifest and every route handler
 // under app/, called over HTTP as anonymous, developer A, developer B (on A's objects), a suspended user
+// a user whose session was opened with an admin's temporary password (it may only set a new password)
 // and an admin. Refused calls must be refused with the right code and change nothing in the database;
 // allowed callers must get past authorization. An action or route that is not in the matrix fails the test.
 import { readdirSync, readFileSync } from "node:fs";
@@ -15,8 +16,8 @@ const { encodeReply } = require("next/dist/compiled/react-server-dom-webpack/cli
   encodeReply: (value: unknown[]) => Promise<string | FormData>;
 };
 
-type Scope = "public" | "user" | "owner" | "admin";
-type Principal = "anonymous" | "developerA" | "developerB" | "suspended" | "admin";
+type Scope = "public" | "user" | "owner" | "admin" | "temporary-password";
+type Principal = "anonymous" | "developerA" | "developerB" | "suspended" | "pendingPassword" | "admin";
 type Ctx = { envA: string; keyA: string; victimId: string; victimEmail: string; nodeId: string; regionId: string };
 
 const form = (fields: Record<string, string>) => {
@@ -31,6 +32,10 @@ const MATRIX: Record<string, { scope: Scope; args: (c: Ctx) => unknown[]; allowe
   "app/(dashboard)/account/actions.ts#changePasswordAction": {
     scope: "user",
     args: () => [null, form({ currentPassword: "x", newPassword: "y", confirmPassword: "y" })],
+  },
+  "app/(auth)/change-password/actions.ts#replaceTemporaryPasswordAction": {
+    scope: "temporary-password",
+    args: () => [null, form({ newPassword: "matrix-owned-password-1", confirmPassword: "matrix-owned-password-1" })],
   },
   "app/(dashboard)/account/actions.ts#addSshKeyAction": { scope: "user", args: () => [null, form({ name: "k" })] },
   "app/(dashboard)/account/actions.ts#removeSshKeyAction": { scope: "owner", args: (c) => [{ keyId: c.keyA }] },
@@ -74,6 +79,10 @@ const MATRIX: Record<string, { scope: Scope; args: (c: Ctx) => unknown[]; allowe
   "app/(admin)/admin/users/actions.ts#setUserRoleAction": {
     scope: "admin",
     args: (c) => [{ userId: c.victimId, role: "ADMIN" }],
+  },
+  "app/(admin)/admin/users/actions.ts#resetPasswordAction": {
+    scope: "admin",
+    args: (c) => [{ userId: c.victimId }],
   },
   "app/(admin)/admin/users/actions.ts#setUserQuotaAction": {
     scope: "admin",
@@ -164,7 +173,9 @@ const MATRIX: Record<string, { scope: Scope; args: (c: Ctx) => unknown[]; allowe
 /** The refusal each principal must get, by scope; null = allowed. */
 function expectedRefusal(scope: Scope, who: Principal): "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | null {
   if (scope === "public") return null;
-  if (who === "anonymous" || who === "suspended") return "UNAUTHENTICATED";
+  // A temporary-password session is no session for anything but replacing that password.
+  if (scope === "temporary-password") return who === "pendingPassword" ? null : "UNAUTHENTICATED";
+  if (who === "anonymous" || who === "suspended" || who === "pendingPassword") return "UNAUTHENTICATED";
   if (who === "admin") return null;
   if (scope === "admin") return "FORBIDDEN";
   if (scope === "owner" && who === "developerB") return "NOT_FOUND";
@@ -247,9 +258,11 @@ async function principals(browser: Browser) {
   const b = await make();
   const s = await make();
   const victim = await make();
+  const pending = await make();
   const emailA = await signUp(a);
   await signUp(b);
   const emailS = await signUp(s);
+  const emailP = await signUp(pending);
   const victimEmail = await signUp(victim);
   const admin = await adminPage(browser);
   const anonymous = (await browser.newContext()).request;
@@ -257,6 +270,8 @@ async function principals(browser: Browser) {
     const q = async (sql: string, params: unknown[] = []) => (await c.query(sql, params)).rows[0];
     const userA = await q(`SELECT id FROM "User" WHERE email = $1`, [emailA]);
     await c.query(`UPDATE "User" SET status = 'SUSPENDED' WHERE email = $1`, [emailS]);
+    // As after signing in with an admin's temporary password (the session stays, it may only set a password).
+    await c.query(`UPDATE "User" SET "mustChangePassword" = true WHERE email = $1`, [emailP]);
     const region = await q(`SELECT id FROM "Region" ORDER BY "createdAt" LIMIT 1`);
     const node = await q(`SELECT id FROM "HardwareNode" ORDER BY "createdAt" LIMIT 1`);
     const victimRow = await q(`SELECT id FROM "User" WHERE email = $1`, [victimEmail]);
@@ -288,6 +303,7 @@ async function principals(browser: Browser) {
     developerA: { request: a.request },
     developerB: { request: b.request },
     suspended: { request: s.request },
+    pendingPassword: { request: pending.request },
     admin: { request: admin.request },
   };
   return { ctx, requests };
@@ -309,7 +325,7 @@ test("every server action and route handler refuses whoever may not call it, and
   expect(actions.map((a) => a.key).sort()).toEqual(Object.keys(MATRIX).sort());
 
   const { ctx, requests } = await principals(browser);
-  const who: Principal[] = ["anonymous", "suspended", "developerB", "developerA", "admin"];
+  const who: Principal[] = ["anonymous", "suspended", "pendingPassword", "developerB", "developerA", "admin"];
   const tally = { refused: 0, allowed: 0 };
   for (const action of actions) {
     const entry = MATRIX[action.key];
@@ -352,27 +368,41 @@ test("every server action and route handler refuses whoever may not call it, and
   const ROUTES: Record<string, { url: (c: Ctx) => string; expect: Record<Principal, number | "stream"> }> = {
     "app/api/admin/audit/route.ts": {
       url: () => "/api/admin/audit",
-      expect: { anonymous: 401, suspended: 401, developerB: 403, developerA: 403, admin: 200 },
+      expect: { anonymous: 401, suspended: 401, pendingPassword: 401, developerB: 403, developerA: 403, admin: 200 },
     },
     "app/api/auth/[...nextauth]/route.ts": {
       url: () => "/api/auth/csrf",
-      expect: { anonymous: 200, suspended: 200, developerB: 200, developerA: 200, admin: 200 },
+      expect: { anonymous: 200, suspended: 200, pendingPassword: 200, developerB: 200, developerA: 200, admin: 200 },
     },
     "app/api/environments/[id]/containers/[containerId]/route.ts": {
       url: (c) => `/api/environments/${c.envA}/containers/none`,
-      expect: { anonymous: 401, suspended: 401, developerB: 404, developerA: 404, admin: 404 },
+      expect: { anonymous: 401, suspended: 401, pendingPassword: 401, developerB: 404, developerA: 404, admin: 404 },
     },
     "app/api/environments/[id]/events/route.ts": {
       url: (c) => `/api/environments/${c.envA}/events`,
-      expect: { anonymous: 401, suspended: 401, developerB: 404, developerA: "stream", admin: "stream" },
+      expect: {
+        anonymous: 401,
+        suspended: 401,
+        pendingPassword: 401,
+        developerB: 404,
+        developerA: "stream",
+        admin: "stream",
+      },
     },
     "app/api/events/route.ts": {
       url: () => "/api/events",
-      expect: { anonymous: 401, suspended: 401, developerB: "stream", developerA: "stream", admin: "stream" },
+      expect: {
+        anonymous: 401,
+        suspended: 401,
+        pendingPassword: 401,
+        developerB: "stream",
+        developerA: "stream",
+        admin: "stream",
+      },
     },
     "app/api/health/route.ts": {
       url: () => "/api/health",
-      expect: { anonymous: 200, suspended: 200, developerB: 200, developerA: 200, admin: 200 },
+      expect: { anonymous: 200, suspended: 200, pendingPassword: 200, developerB: 200, developerA: 200, admin: 200 },
     },
   };
   expect(routeFiles.sort()).toEqual(Object.keys(ROUTES).sort());

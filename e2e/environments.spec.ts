@@ -188,7 +188,7 @@ test("create, watch, scale, resize, stop, start and delete an environment with r
   const cpRow = page.getByTestId("layer-row-cp");
   await cpRow.getByRole("button", { name: "Increase Containers in cp" }).click();
   await cpRow.getByRole("button", { name: "Scale" }).click();
-  await expect(page.getByTestId("toast").first()).toContainText("Scaling cp to 3");
+  await expect(page.getByTestId("toast").first()).toContainText("Scale cp to 3 containers: requested.");
   await expect(page.getByTestId("operation-SCALE").first()).toContainText("Succeeded", { timeout: 90_000 });
   await expect(page.getByTestId("env-status")).toHaveText("Running", { timeout: 60_000 });
   await expect(cpRow.locator('[data-testid^="container-hp-"]')).toHaveCount(3);

@@ -78,6 +78,13 @@ export const VARIABLES = {
   }),
   HOSTPLANE_CRASH_KILLS: v(int(3), "kills per named step in crash.integration.test.ts", { scope: "test" }),
   HOSTPLANE_SCREENSHOTS: v(flag(false), "1: e2e/environments.spec.ts refreshes docs/screenshots", { scope: "test" }),
+  HOSTPLANE_PAGE_SCREENSHOTS: v(
+    optional(),
+    "a directory: e2e/ux.spec.ts saves every page there at 390 px and in dark mode",
+    {
+      scope: "test",
+    },
+  ),
 } as const;
 
 export type VariableName = keyof typeof VARIABLES;

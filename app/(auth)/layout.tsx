@@ -1,6 +1,6 @@
 export default function AuthLayout({ children }: { children: React.ReactNode }) {
   return (
-    <main className="flex min-h-screen items-center justify-center p-4">
+    <main id="main" tabIndex={-1} className="flex min-h-screen items-center justify-center p-4 outline-none">
       <div className="w-full max-w-sm">
         <p className="mb-6 flex items-center justify-center gap-2 text-xl font-semibold">
           <span aria-hidden className="grid size-8 place-items-center rounded-md bg-brand-600 text-white">

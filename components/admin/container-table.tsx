@@ -64,9 +64,11 @@ export function ContainerTable({
               data-testid={`container-row-${c.id}`}
             >
               <td className="px-3 py-2">
-                <div className="font-medium">{c.name}</div>
+                <div className="font-medium" title={c.engineName}>
+                  {c.name}
+                </div>
                 <div className="font-mono text-xs text-slate-500">
-                  {c.stack} · {c.id}
+                  {c.stack} · {c.engineName}
                 </div>
               </td>
               <td className="px-3 py-2 text-xs">{c.ownerEmail}</td>

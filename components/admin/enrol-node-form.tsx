@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, useTransition } from "react";
 import { enrolNodeAction, testNodeConnectionAction } from "@/app/(admin)/admin/nodes/new/actions";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { FormMessage } from "@/components/ui/form-message";
+import { FormMessage, formError } from "@/components/ui/form-message";
 import { CheckboxField, SelectField, TextareaField } from "./form-controls";
 import { NodeFacts, type FactsView } from "./node-facts";
 
@@ -69,10 +69,7 @@ export function EnrolNodeForm({ regions }: { regions: Region[] }) {
         if (CONNECTION_FIELDS.has((e.target as unknown as { name?: string }).name ?? "")) setTest(null);
       }}
     >
-      <FormMessage
-        error={state && !state.ok ? state.error : null}
-        success={state?.ok ? `Node ${state.data.name} enrolled.` : null}
-      />
+      <FormMessage error={formError(state)} success={state?.ok ? `Node ${state.data.name} enrolled.` : null} />
       <NodeFieldset
         regions={regions}
         engine={engine}

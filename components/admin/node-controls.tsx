@@ -11,8 +11,10 @@ import {
 } from "@/app/(admin)/admin/nodes/[id]/actions";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { FormMessage } from "@/components/ui/form-message";
-import { useFormSubmit } from "./use-form-submit";
+import { FormMessage, formError } from "@/components/ui/form-message";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
+import { ConfirmButton } from "@/components/ui/confirm-dialog";
+import { plural } from "@/lib/words";
 
 type Result = { ok: boolean; error?: string };
 
@@ -68,20 +70,29 @@ export function NodeStatusControls({ nodeId, status }: { nodeId: string; status:
   );
 }
 
-type Plan = {
-  complete: boolean;
-  moves: {
-    containerId: string;
-    containerName: string;
-    environmentName: string;
-    toNodeId: string;
-    toNodeName: string;
-  }[];
-  unmovable: { containerId: string; containerName: string; environmentName: string; reasons: string[] }[];
-};
+/** The plan as the server describes it (lib/services/evacuation-view). */
+type Plan = Extract<Awaited<ReturnType<typeof planEvacuationAction>>, { ok: true }>["data"];
+type PlanContainer = Plan["blocked"][number]["containers"][number];
+
+const where = (c: PlanContainer) => (
+  <>
+    {c.environmentName} · layer {c.layerName} ·{" "}
+    <span className="font-medium" title={c.engineName}>
+      {c.containerName}
+    </span>
+  </>
+);
 
 /** Evacuation shows the plan (who moves where, who cannot and why) before anything starts. */
-export function EvacuationPanel({ nodeId, containers }: { nodeId: string; containers: number }) {
+export function EvacuationPanel({
+  nodeId,
+  nodeName,
+  containers,
+}: {
+  nodeId: string;
+  nodeName: string;
+  containers: number;
+}) {
   const router = useRouter();
   const [pending, start] = useTransition();
   const [plan, setPlan] = useState<Plan | null>(null);
@@ -97,20 +108,11 @@ export function EvacuationPanel({ nodeId, containers }: { nodeId: string; contai
         setMessage({ error: r.error });
       }
     });
-  const evacuate = () =>
-    start(async () => {
-      const r = await evacuateNodeAction({ nodeId });
-      if (r.ok) {
-        setMessage({ success: `Evacuation started (operation ${r.data.operationId}).` });
-        setPlan(null);
-        router.refresh();
-      } else setMessage({ error: r.error });
-    });
   return (
     <div className="flex flex-col gap-3">
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Moves the {containers} container{containers === 1 ? "" : "s"} on this node to other active nodes of its region.
-        You see the plan first.
+        Moves the {plural(containers, "container")} on this node to other active nodes of its region. You see the plan
+        first.
       </p>
       <div>
         <Button variant="secondary" pending={pending} onClick={showPlan} disabled={containers === 0}>
@@ -124,35 +126,73 @@ export function EvacuationPanel({ nodeId, containers }: { nodeId: string; contai
             className="rounded-md border border-slate-200 p-3 text-sm dark:border-slate-800"
             data-testid="evacuation-plan"
           >
-            <h3 className="mb-1 font-semibold">Plan</h3>
+            <h3 className="mb-1 font-semibold">Evacuation plan for {nodeName}</h3>
             {plan.moves.length > 0 && (
-              <ul className="mb-2 list-disc pl-5">
-                {plan.moves.map((m) => (
-                  <li key={m.containerId}>
-                    {m.environmentName} / {m.containerName} → <strong>{m.toNodeName}</strong>
-                  </li>
-                ))}
-              </ul>
-            )}
-            {plan.unmovable.length > 0 && (
               <>
-                <p className="font-medium text-red-700 dark:text-red-300">Cannot move:</p>
-                <ul className="mb-2 list-disc pl-5 text-red-700 dark:text-red-300">
-                  {plan.unmovable.map((u) => (
-                    <li key={u.containerId}>
-                      {u.environmentName} / {u.containerName}: {u.reasons.join("; ")}
+                <p className="font-medium">{plan.complete ? "Moves" : "Could move"}:</p>
+                <ul className="mb-2 list-disc pl-5" data-testid="evacuation-moves">
+                  {plan.moves.map((m) => (
+                    <li key={m.containerId}>
+                      {where(m)} → <strong>{m.toNodeName}</strong>
                     </li>
                   ))}
                 </ul>
               </>
             )}
-            {plan.moves.length === 0 && plan.unmovable.length === 0 && <p>Nothing to move.</p>}
-            <div className="flex gap-2">
-              <Button variant="danger" pending={pending} disabled={plan.moves.length === 0} onClick={evacuate}>
-                {plan.complete ? "Start evacuation" : "Start evacuation (partial)"}
-              </Button>
+            {plan.blocked.map((g) => (
+              <section
+                key={g.reason}
+                className="mb-2 rounded-md bg-red-50 p-2 text-red-800 dark:bg-red-950/40 dark:text-red-200"
+                data-testid="evacuation-blocked"
+              >
+                <p className="font-medium">
+                  Cannot move {plural(g.containers.length, "container")}: {g.reason}
+                </p>
+                <ul className="list-disc pl-5">
+                  {g.containers.map((c) => (
+                    <li key={c.containerId}>{where(c)}</li>
+                  ))}
+                </ul>
+                {g.nodeReasons.length > 0 && (
+                  <details className="mt-1">
+                    <summary className="cursor-pointer">Why each node refused</summary>
+                    <ul className="list-disc pl-5 text-xs">
+                      {g.nodeReasons.map((r) => (
+                        <li key={r}>{r}</li>
+                      ))}
+                    </ul>
+                  </details>
+                )}
+              </section>
+            ))}
+            {plan.moves.length === 0 && plan.blocked.length === 0 && <p>Nothing to move.</p>}
+            {plan.summary && (
+              <p className="mb-2" data-testid="evacuation-summary">
+                {plan.summary}
+              </p>
+            )}
+            <div className="flex flex-wrap gap-2">
+              {plan.startLabel && (
+                <ConfirmButton
+                  label={plan.startLabel}
+                  variant="danger"
+                  title={`Evacuate ${nodeName}?`}
+                  description={plan.summary}
+                  confirmLabel={plan.startLabel}
+                  onConfirm={() =>
+                    evacuateNodeAction({ nodeId }).then((r) => {
+                      if (r.ok) setMessage({ success: `Evacuation started (operation ${r.data.operationId}).` });
+                      return r;
+                    })
+                  }
+                  onDone={() => {
+                    setPlan(null);
+                    router.refresh();
+                  }}
+                />
+              )}
               <Button variant="ghost" onClick={() => setPlan(null)}>
-                Cancel
+                {plan.startLabel ? "Cancel" : "Close plan"}
               </Button>
             </div>
           </div>
@@ -179,7 +219,7 @@ export function DecommissionForm({ nodeId, name, containers }: { nodeId: string;
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form onSubmit={onSubmit} className="flex max-w-sm flex-col gap-3" noValidate>
-      <FormMessage error={state && !state.ok ? state.error : null} success={state?.ok ? "Node removed." : null} />
+      <FormMessage error={formError(state)} success={state?.ok ? "Node removed." : null} />
       <input type="hidden" name="nodeId" value={nodeId} />
       <Field
         label={`Type ${name} to confirm`}
@@ -216,7 +256,7 @@ export function NodeSettingsForm({
   return (
     <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-3" noValidate>
       <div className="sm:col-span-3">
-        <FormMessage error={state && !state.ok ? state.error : null} success={state?.ok ? "Saved." : null} />
+        <FormMessage error={formError(state)} success={state?.ok ? "Saved." : null} />
       </div>
       <input type="hidden" name="nodeId" value={node.id} />
       <Field

@@ -26,7 +26,7 @@ export function NodeControlsCard({ node }: { node: NodeControlsInput }) {
         <NodeStatusControls nodeId={node.id} status={node.status} />
       </Card>
       <Card title="Evacuate">
-        <EvacuationPanel nodeId={node.id} containers={node.containers} />
+        <EvacuationPanel nodeId={node.id} nodeName={node.name} containers={node.containers} />
       </Card>
       <Card title="Capacity and labels">
         <NodeSettingsForm node={node} />

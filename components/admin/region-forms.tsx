@@ -9,8 +9,8 @@ import {
 } from "@/app/(admin)/admin/regions/actions";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { FormMessage } from "@/components/ui/form-message";
-import { useFormSubmit } from "./use-form-submit";
+import { FormMessage, formError } from "@/components/ui/form-message";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 
 export function CreateRegionForm() {
   const [state, onSubmit, pending] = useFormSubmit(createRegionAction);
@@ -18,7 +18,7 @@ export function CreateRegionForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="grid max-w-2xl gap-4 sm:grid-cols-[1fr_1fr_auto] sm:items-start">
       <div className="sm:col-span-3">
-        <FormMessage error={state && !state.ok ? state.error : null} success={state?.ok ? "Region created." : null} />
+        <FormMessage error={formError(state)} success={state?.ok ? "Region created." : null} />
       </div>
       <Field
         label="Name"

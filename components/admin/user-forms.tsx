@@ -8,10 +8,12 @@ import {
   setUserQuotaAction,
 } from "@/app/(admin)/admin/users/actions";
 import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
-import { FormMessage } from "@/components/ui/form-message";
-import { useFormSubmit } from "./use-form-submit";
+import { FormMessage, formError } from "@/components/ui/form-message";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import type { QuotaLimits } from "@/lib/validation/quotas";
+import { plural } from "@/lib/words";
 
 export type QuotaValues = QuotaLimits;
 
@@ -75,7 +77,7 @@ export function UserQuotaForm({ userId, quota }: { userId: string; quota: QuotaV
   return (
     <form onSubmit={onSubmit} noValidate className="flex flex-col gap-3 py-2">
       <FormMessage
-        error={state && !state.ok ? state.error : null}
+        error={formError(state)}
         success={state?.ok ? "Quota saved. What already runs is untouched; new requests use the new limits." : null}
       />
       <input type="hidden" name="userId" value={userId} />
@@ -111,13 +113,13 @@ export function DeleteUserForm({
   if (environments > 0)
     return (
       <p className="py-2 text-sm text-slate-600 dark:text-slate-400">
-        {email} owns {environments} environment{environments === 1 ? "" : "s"}; an account can be deleted only when it
-        owns none. Suspend it instead.
+        {email} owns {plural(environments, "environment")}; an account can be deleted only when it owns none. Suspend it
+        instead.
       </p>
     );
   return (
     <form onSubmit={onSubmit} noValidate className="flex max-w-sm flex-col gap-3 py-2">
-      <FormMessage error={state && !state.ok ? state.error : null} success={state?.ok ? "User deleted." : null} />
+      <FormMessage error={formError(state)} success={state?.ok ? "User deleted." : null} />
       <input type="hidden" name="userId" value={userId} />
       <Field
         label={`Type ${email} to confirm`}
@@ -140,7 +142,7 @@ export function DefaultQuotaForm({ quota }: { quota: QuotaValues }) {
   return (
     <form onSubmit={onSubmit} noValidate className="flex flex-col gap-3">
       <FormMessage
-        error={state && !state.ok ? state.error : null}
+        error={formError(state)}
         success={state?.ok ? "Default quota saved; it applies to accounts created from now on." : null}
       />
       <QuotaFields
@@ -201,5 +203,25 @@ export function SignupSwitch({ enabled, forcedOff }: { enabled: boolean; forcedO
       )}
       <div aria-live="polite">{message && <FormMessage error={message.error} success={message.success} />}</div>
     </div>
+  );
+}
+
+/** "Delete…" opens a dialog with the typed-email confirmation; focus comes back to the button. */
+export function DeleteUserButton(props: { userId: string; email: string; environments: number }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button type="button" variant="ghost" className="text-red-700 dark:text-red-300" onClick={() => setOpen(true)}>
+        Delete…
+      </Button>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`Delete ${props.email}?`}
+        description="The account, its quota and SSH keys are removed for good. Audit entries keep its email."
+      >
+        <DeleteUserForm {...props} />
+      </Dialog>
+    </>
   );
 }

@@ -25,9 +25,10 @@ export function ContainerCard({
           type="button"
           onClick={onOpen}
           className="truncate text-left font-mono text-xs font-semibold text-brand-700 hover:underline dark:text-brand-100"
-          aria-label={`Details of ${c.name}`}
+          aria-label={`Details of ${c.displayName}`}
+          title={c.name}
         >
-          {c.name}
+          {c.displayName}
         </button>
         <StatusBadge status={removing && c.state !== "DELETING" ? "DELETING" : c.state} />
       </div>
@@ -49,7 +50,7 @@ export function ContainerCard({
       </div>
       {c.lastError && <p className="text-xs text-red-700 dark:text-red-300">{c.lastError}</p>}
       <div className="flex gap-2">
-        <button type="button" onClick={onOpen} className="text-xs text-brand-600 underline">
+        <button type="button" onClick={onOpen} className="text-xs text-brand-600 dark:text-brand-100 underline">
           Details
         </button>
         <button
@@ -57,7 +58,7 @@ export function ContainerCard({
           onClick={onRestart}
           disabled={restartDisabled || removing}
           className="text-xs text-slate-600 underline disabled:opacity-40 dark:text-slate-300"
-          aria-label={`Restart ${c.name}`}
+          aria-label={`Restart ${c.displayName}`}
         >
           Restart
         </button>

@@ -53,10 +53,8 @@ export function ContainerDrawer({
     <Drawer
       open={Boolean(containerId)}
       onClose={onClose}
-      title={d?.data?.name ?? "Container"}
-      description={
-        d?.data ? `${d.data.layer.name} #${d.data.ordinal + 1} · ${d.data.node?.name ?? "unplaced"}` : undefined
-      }
+      title={d?.data?.displayName ?? "Container"}
+      description={d?.data ? `${d.data.name} · ${d.data.node?.name ?? "unplaced"}` : undefined}
     >
       {!d ? (
         <p className="text-sm text-slate-500">Loading…</p>
@@ -72,6 +70,8 @@ export function ContainerDrawer({
               <StatusBadge status={d.data.state} />{" "}
               <span className="text-xs text-slate-500">(wanted: {statusLabel(d.data.desiredState)})</span>
             </dd>
+            <dt className="text-slate-500">Engine name</dt>
+            <dd className="font-mono text-xs">{d.data.name}</dd>
             <dt className="text-slate-500">IP address</dt>
             <dd className="font-mono">{d.data.ip ?? "—"}</dd>
             <dt className="text-slate-500">Hardware node</dt>

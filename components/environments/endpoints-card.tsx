@@ -54,7 +54,11 @@ export function EndpointsCard({ endpoints }: { endpoints: EnvironmentEndpoints }
           <div className="flex items-center gap-3">
             <span className="font-medium">Connection strings</span>
             {endpoints.connections.some((c) => c.url) && (
-              <button type="button" onClick={() => setReveal((v) => !v)} className="text-xs text-brand-600 underline">
+              <button
+                type="button"
+                onClick={() => setReveal((v) => !v)}
+                className="text-xs text-brand-600 dark:text-brand-100 underline"
+              >
                 {reveal ? "Hide passwords" : "Show passwords"}
               </button>
             )}

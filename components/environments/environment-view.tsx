@@ -21,6 +21,7 @@ import { LayerRow } from "./layer-row";
 import { OperationsTimeline, operationLabel } from "./operations-timeline";
 import { StatusBadge } from "./status-badge";
 import { useEnvironmentEvents } from "./use-environment-events";
+import { plural } from "@/lib/words";
 
 // The graph library is only loaded when its tab opens, keeping the page's first paint small.
 const TopologyGraph = dynamic(() => import("./topology-graph"), {
@@ -65,8 +66,8 @@ export function EnvironmentView({
       const key = `${c.id}:${c.status}`;
       if (announced.current.has(key)) return;
       announced.current.add(key);
-      if (c.status === "SUCCEEDED") toast.show(`${operationLabel(c.kind ?? "")} finished.`, "success");
-      else toast.show(`${operationLabel(c.kind ?? "")} failed: see the operations below.`, "error");
+      if (c.status === "SUCCEEDED") toast.show(`${operationLabel(c.kind ?? "")} of ${env.name} finished.`, "success");
+      else toast.show(`${operationLabel(c.kind ?? "")} of ${env.name} failed: see the operations below.`, "error");
     },
   });
 
@@ -86,7 +87,7 @@ export function EnvironmentView({
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href="/environments" className="text-brand-600 hover:underline">
+        <Link href="/environments" className="text-brand-600 dark:text-brand-100 hover:underline">
           Environments
         </Link>{" "}
         <span aria-hidden>/</span> {env.name}
@@ -100,7 +101,7 @@ export function EnvironmentView({
             </span>
           </h1>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-            Region {env.region.name} · {env.layers.length} layers · {containers} containers
+            Region {env.region.name} · {plural(env.layers.length, "layer")} · {plural(containers, "container")}
             {env.owner.id !== viewer.id && (
               <>
                 {" "}
@@ -124,7 +125,11 @@ export function EnvironmentView({
               disabled={locked}
               pending={pendingKey === "start"}
               onClick={() =>
-                run("start", () => setRunningAction({ environmentId: env.id, running: true }), `Starting ${env.name}…`)
+                run(
+                  "start",
+                  () => setRunningAction({ environmentId: env.id, running: true }),
+                  `Start ${env.name}: requested.`,
+                )
               }
             >
               Start
@@ -135,7 +140,11 @@ export function EnvironmentView({
               disabled={locked}
               pending={pendingKey === "stop"}
               onClick={() =>
-                run("stop", () => setRunningAction({ environmentId: env.id, running: false }), `Stopping ${env.name}…`)
+                run(
+                  "stop",
+                  () => setRunningAction({ environmentId: env.id, running: false }),
+                  `Stop ${env.name}: requested.`,
+                )
               }
             >
               Stop
@@ -145,7 +154,9 @@ export function EnvironmentView({
             variant="secondary"
             disabled={locked || stopped}
             pending={pendingKey === "restart"}
-            onClick={() => run("restart", () => restartAction({ environmentId: env.id }), `Restarting ${env.name}…`)}
+            onClick={() =>
+              run("restart", () => restartAction({ environmentId: env.id }), `Restart ${env.name}: requested.`)
+            }
           >
             Restart
           </Button>
@@ -213,7 +224,11 @@ export function EnvironmentView({
             busy={locked}
             retrying={pendingKey?.startsWith("retry-") ? pendingKey.slice(6) : null}
             onRetry={(id) =>
-              run(`retry-${id}`, () => retryOperationAction({ environmentId: env.id, operationId: id }), "Retrying…")
+              run(
+                `retry-${id}`,
+                () => retryOperationAction({ environmentId: env.id, operationId: id }),
+                `Retry: requested.`,
+              )
             }
           />
         </section>

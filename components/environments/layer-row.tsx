@@ -8,6 +8,7 @@ import { Slider } from "@/components/ui/slider";
 import { Stepper } from "@/components/ui/stepper";
 import { ContainerCard } from "./container-card";
 import { describeCloudlets, ROLE_LABELS } from "./format";
+import { plural } from "@/lib/words";
 
 type Run = (key: string, fn: () => Promise<{ ok: boolean; error?: string }>, done: string) => void;
 
@@ -79,7 +80,13 @@ export function LayerRow({
             variant="secondary"
             disabled={locked || count === layer.count}
             pending={pendingKey === `scale-${layer.id}`}
-            onClick={() => run(`scale-${layer.id}`, () => actions.scale(count), `Scaling ${layer.name} to ${count}…`)}
+            onClick={() =>
+              run(
+                `scale-${layer.id}`,
+                () => actions.scale(count),
+                `Scale ${layer.name} to ${plural(count, "container")}: requested.`,
+              )
+            }
           >
             Scale
           </Button>
@@ -98,7 +105,7 @@ export function LayerRow({
             variant="ghost"
             disabled={locked}
             pending={pendingKey === `restart-${layer.id}`}
-            onClick={() => run(`restart-${layer.id}`, () => actions.restart(), `Restarting ${layer.name}…`)}
+            onClick={() => run(`restart-${layer.id}`, () => actions.restart(), `Restart ${layer.name}: requested.`)}
           >
             Restart layer
           </Button>
@@ -114,7 +121,9 @@ export function LayerRow({
               c={c}
               onOpen={() => onOpenContainer(c.id)}
               restartDisabled={locked}
-              onRestart={() => run(`restart-${c.id}`, () => actions.restart(c.id), `Restarting ${c.name}…`)}
+              onRestart={() =>
+                run(`restart-${c.id}`, () => actions.restart(c.id), `Restart ${c.displayName}: requested.`)
+              }
             />
           ))}
         </ul>
@@ -133,7 +142,7 @@ export function LayerRow({
             run(
               `resize-${layer.id}`,
               () => actions.resize(reserved, dynamic),
-              `Changing ${layer.name} to ${reserved}/${dynamic} cloudlets…`,
+              `Change cloudlets of ${layer.name} to ${reserved} reserved / ${dynamic} limit: requested.`,
             );
           }}
         >

@@ -3,7 +3,7 @@ import { ROLE_LABELS } from "./format";
 
 /** Stack icons × count, e.g. "⇄×1 ⬢×2"; the title and screen-reader text spell it out. */
 export function LayersSummary({ layers }: { layers: { role: string; stack: string; count: number }[] }) {
-  if (!layers.length) return <span className="text-slate-400">—</span>;
+  if (!layers.length) return <span className="text-slate-500">—</span>;
   return (
     <span className="flex flex-wrap gap-2">
       {layers.map((l, i) => {

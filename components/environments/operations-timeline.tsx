@@ -3,22 +3,9 @@ import type { OperationData } from "@/lib/db/environments";
 import { Button } from "@/components/ui/button";
 import { durationBetween, formatDuration } from "./format";
 import { StatusBadge } from "./status-badge";
+import { operationName } from "@/lib/words";
 
-const KIND_LABELS: Record<string, string> = {
-  CREATE: "Create",
-  START: "Start",
-  STOP: "Stop",
-  RESTART: "Restart",
-  SCALE: "Scale",
-  RESIZE: "Change cloudlets",
-  DELETE: "Delete",
-  RETRY: "Retry",
-  REPAIR: "Repair",
-  ROLLBACK: "Roll back",
-  MIGRATE: "Migrate",
-  EVACUATE: "Evacuate",
-};
-export const operationLabel = (kind: string) => KIND_LABELS[kind] ?? kind;
+export const operationLabel = operationName;
 
 /** Operations newest first, each with its steps, durations and errors; failed ones can be retried. */
 export function OperationsTimeline({
@@ -95,7 +82,11 @@ export function OperationsTimeline({
                         <StatusBadge status={s.status} busy={s.status === "RUNNING"} />
                         <span>
                           <span className="font-medium">{s.kind}</span>{" "}
-                          <span className="text-slate-500">{s.target}</span>
+                          <span className="text-slate-500" title={s.target ?? undefined}>
+                            {s.containerName
+                              ? (s.target?.replace(/hp-[a-z0-9]+/, s.containerName) ?? s.containerName)
+                              : s.target}
+                          </span>
                           {s.attempts > 1 && <span className="text-slate-500"> · attempt {s.attempts}</span>}
                           {s.message && (
                             <span className="block break-all font-mono text-[11px] text-slate-600 dark:text-slate-400">

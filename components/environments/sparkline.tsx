@@ -3,7 +3,7 @@ export function Sparkline({
   values,
   label,
   unit,
-  className = "text-brand-600",
+  className = "text-brand-600 dark:text-brand-100",
 }: {
   values: number[];
   label: string;
@@ -15,8 +15,8 @@ export function Sparkline({
   const last = values.at(-1);
   if (values.length < 2)
     return (
-      <span className="text-xs text-slate-400">
-        {label}: {last !== undefined ? `${last} ${unit}` : "no data yet"}
+      <span className="text-xs text-slate-500">
+        {label}: {last !== undefined ? `${last} ${unit}` : "first sample in ≤ 15 s"}
       </span>
     );
   const max = Math.max(...values, 1),

@@ -1,4 +1,5 @@
 "use client";
+import { plural } from "@/lib/words";
 import "@xyflow/react/dist/style.css";
 import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node } from "@xyflow/react";
 import { useMemo } from "react";
@@ -44,7 +45,7 @@ export function buildGraph(env: EnvironmentDetail): { nodes: Node[]; edges: Edge
     nodes.push({
       id: `c-${c.id}`,
       position: { x: i * colW, y: 220 },
-      data: { label: `${c.name.slice(0, 14)}… ${c.ip ?? ""} · ${statusLabel(c.state)}` },
+      data: { label: `${c.displayName} ${c.ip ?? ""} · ${statusLabel(c.state)}` },
       className: `${box} ${stateBorder[c.state] ?? "border-amber-500"}`,
       draggable: false,
     });
@@ -89,7 +90,7 @@ export default function TopologyGraph({
     <div
       className="h-[28rem] w-full rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950"
       role="figure"
-      aria-label={`Topology graph of ${env.name}: ${env.layers.length} layers, ${nodes.filter((n) => n.id.startsWith("c-")).length} containers`}
+      aria-label={`Topology graph of ${env.name}: ${plural(env.layers.length, "layer")}, ${plural(nodes.filter((n) => n.id.startsWith("c-")).length, "container")}`}
       data-testid="topology-graph"
     >
       <ReactFlow

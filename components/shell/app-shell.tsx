@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { SessionUser } from "@/lib/auth/actor";
 import { NavLink } from "./nav-link";
+import { RouteFocus } from "./route-focus";
 import { ThemeToggle } from "./theme-toggle";
 import { UserMenu } from "./user-menu";
 
@@ -73,7 +74,10 @@ export function AppShell({ user, children }: { user: SessionUser; children: Reac
             <UserMenu name={user.name} email={user.email} role={user.role} />
           </div>
         </header>
-        <main className="mx-auto w-full max-w-7xl flex-1 p-4 md:p-8">{children}</main>
+        <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 p-4 outline-none md:p-8">
+          {children}
+        </main>
+        <RouteFocus />
       </div>
     </div>
   );

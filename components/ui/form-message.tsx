@@ -1,3 +1,15 @@
+/**
+ * The form-level message of an action result, unless a field already shows the same words: each
+ * message appears once, next to its field when it has one.
+ */
+export function formError(
+  state: { ok: true } | { ok: false; error: string; fieldErrors?: Record<string, string[] | undefined> } | null,
+): string | null {
+  if (!state || state.ok) return null;
+  const shown = Object.values(state.fieldErrors ?? {}).flatMap((m) => m ?? []);
+  return shown.includes(state.error) ? null : state.error;
+}
+
 export function FormMessage({ error, success }: { error?: string | null; success?: string | null }) {
   if (error)
     return (

@@ -1,7 +1,7 @@
 // The caller's own account: sign-up, password, SSH keys.
 import * as sshKeys from "@/lib/services/ssh-keys";
 import * as users from "@/lib/services/users";
-import { ZChangePasswordInput, ZRegisterInput } from "@/lib/validation/auth";
+import { ZChangePasswordInput, ZRegisterInput, ZReplaceTemporaryPasswordInput } from "@/lib/validation/auth";
 import { ZAddSshKeyInput, ZRemoveSshKeyInput } from "@/lib/validation/ssh-keys";
 import { defineAction } from "./define";
 
@@ -21,6 +21,17 @@ export const changePassword = defineAction({
   input: ZChangePasswordInput,
   run: async ({ actor, input: { currentPassword, newPassword }, ip }) => {
     await users.changePassword({ userId: actor.id, currentPassword, newPassword, ip });
+  },
+});
+
+/** The forced change after an admin's reset: only a temporary-password session can call it. */
+export const replaceTemporaryPassword = defineAction({
+  name: "user.password.replace-temporary",
+  auth: "user",
+  forTemporaryPasswordSession: true,
+  input: ZReplaceTemporaryPasswordInput,
+  run: async ({ actor, input: { newPassword }, ip }) => {
+    await users.replaceTemporaryPassword({ userId: actor.id, newPassword, ip });
   },
 });
 

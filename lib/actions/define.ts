@@ -29,6 +29,11 @@ export type ActionDefinition<A extends ActionAuth, S extends z.ZodType, T> = {
   revalidate?: readonly string[] | ((input: z.output<S>) => readonly string[]);
   /** Also revalidate after a failure: for runs that persist what went wrong before they throw. */
   revalidateOnError?: boolean;
+  /**
+   * Called by a session opened with a temporary password (an admin's reset), which is no session for
+   * anything else: the binding resolves that caller instead of a full session (lib/actions/next.ts).
+   */
+  forTemporaryPasswordSession?: boolean;
 };
 
 /** Identity at runtime; it exists so each definition's input and result types are inferred once. */

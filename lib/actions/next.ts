@@ -7,7 +7,7 @@ import { revalidatePath } from "next/cache";
 import { getServerSession } from "next-auth";
 import type { z } from "zod";
 import { authOptions } from "@/lib/auth/options";
-import { clientIp, getSessionUser } from "@/lib/auth/session";
+import { clientIp, getPasswordChangeUser, getSessionUser } from "@/lib/auth/session";
 import type { ActionResult } from "@/lib/errors";
 import { runAction, type ActionAuth, type ActionDefinition } from "./define";
 
@@ -50,7 +50,7 @@ function isDefinition(value: unknown): value is AnyDefinition {
 function bind<T>(definition: ActionDefinition<ActionAuth, z.ZodType, T>): ServerAction<T> {
   return async (...args: unknown[]) => {
     const raw = args.length >= 2 ? args[1] : args[0];
-    const actor = await getSessionUser();
+    const actor = definition.forTemporaryPasswordSession ? await getPasswordChangeUser() : await getSessionUser();
     return runAction(definition, {
       actor,
       input: raw instanceof FormData ? Object.fromEntries(raw) : raw,

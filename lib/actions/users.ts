@@ -2,7 +2,7 @@
 import * as quotas from "@/lib/services/quotas";
 import * as users from "@/lib/services/users";
 import { ZDeleteUserInput, ZQuotaLimits, ZSetSignupInput, ZSetUserQuotaInput } from "@/lib/validation/quotas";
-import { ZSetUserRoleInput, ZSetUserStatusInput } from "@/lib/validation/users";
+import { ZResetPasswordInput, ZSetUserRoleInput, ZSetUserStatusInput } from "@/lib/validation/users";
 import { defineAction, spreadInput } from "./define";
 
 const usersPage = ["/admin/users"];
@@ -22,6 +22,18 @@ export const setUserRole = defineAction({
   auth: "admin",
   input: ZSetUserRoleInput,
   run: spreadInput(users.setUserRole),
+  revalidate: usersPage,
+});
+
+/** A temporary password, returned once (the admin hands it over); the user must replace it at sign-in. */
+export const resetPassword = defineAction({
+  name: "user.password.reset",
+  auth: "admin",
+  input: ZResetPasswordInput,
+  run: async ({ actor, input, ip }) => {
+    const r = await users.resetPassword({ actor, userId: input.userId, ip });
+    return { email: r.email, temporaryPassword: r.temporaryPassword, expiresAt: r.expiresAt.toISOString() };
+  },
   revalidate: usersPage,
 });
 

@@ -9,14 +9,26 @@ import { AppError } from "@/lib/errors";
 import { clientIpFromHeaders } from "./client-ip";
 import { authOptions } from "./options";
 import type { SessionUser } from "./actor";
-import { resolveSessionUser, type SessionClaims } from "./resolve-session";
+import { resolveSession, type SessionClaims } from "./resolve-session";
 
 export type { SessionUser } from "./actor";
 
-/** The signed-in user if the token is valid AND the account is ACTIVE with a matching sessionVersion. */
+const getSession = cache(async () => resolveSession((await getServerSession(authOptions)) as SessionClaims));
+
+/**
+ * The signed-in user if the token is valid AND the account is ACTIVE with a matching sessionVersion.
+ * Null while the account must replace a temporary password: that session opens nothing but /change-password.
+ */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
-  return resolveSessionUser((await getServerSession(authOptions)) as SessionClaims);
+  const session = await getSession();
+  return session && !session.mustChangePassword ? session.user : null;
 });
+
+/** The user of a session opened with a temporary password (admin reset), who must set a new one first. */
+export async function getPasswordChangeUser(): Promise<SessionUser | null> {
+  const session = await getSession();
+  return session?.mustChangePassword ? session.user : null;
+}
 
 export async function requireUser(): Promise<SessionUser> {
   const user = await getSessionUser();
@@ -33,7 +45,7 @@ export async function requireAdmin(): Promise<SessionUser> {
 /** Pages: send signed-out visitors to the sign-in page. */
 export async function requirePageUser(): Promise<SessionUser> {
   const user = await getSessionUser();
-  if (!user) redirect("/login?ended=1");
+  if (!user) redirect((await getPasswordChangeUser()) ? "/change-password" : "/login?ended=1");
   return user;
 }
 

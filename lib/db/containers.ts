@@ -3,6 +3,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { Prisma } from "../generated/prisma/client";
 import { db } from "./client";
 import { assertAdmin } from "./guard";
+import { containerNameFor } from "@/lib/orchestrator/engines/names";
+import { containerDisplayName } from "@/lib/words";
 
 export const CONTAINER_STATES = [
   "PENDING",
@@ -37,7 +39,10 @@ export type ContainerFilter = {
 
 export type ContainerListItem = {
   id: string;
+  /** The name people read (`cp-1`). */
   name: string;
+  /** The engine's name (`hp-<id>`). */
+  engineName: string;
   layerName: string;
   ordinal: number;
   stack: string;
@@ -57,7 +62,7 @@ export type ContainerListItem = {
   usage: { cpuMhz: number; ramMib: number; diskMib: number; at: Date } | null;
 };
 
-type Row = Omit<ContainerListItem, "usage" | "name"> & {
+type Row = Omit<ContainerListItem, "usage" | "name" | "engineName"> & {
   cpuMhz: number | null;
   ramMib: number | null;
   diskMib: number | null;
@@ -144,7 +149,8 @@ function toItem(r: Row): ContainerListItem {
   const { cpuMhz, ramMib, diskMib, sampledAt, total: _total, ...rest } = r;
   return {
     ...rest,
-    name: `${r.layerName}-${r.ordinal}`,
+    name: containerDisplayName(r.layerName, r.ordinal),
+    engineName: containerNameFor(r.id),
     usage: sampledAt
       ? { cpuMhz: Number(cpuMhz ?? 0), ramMib: Number(ramMib ?? 0), diskMib: Number(diskMib ?? 0), at: sampledAt }
       : null,

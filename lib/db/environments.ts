@@ -1,6 +1,7 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { containerNameFor } from "@/lib/orchestrator/engines/names";
+import { containerDisplayName } from "@/lib/words";
 import { stepContainerId } from "@/lib/validation/operations";
 import { db, Db } from "./client";
 
@@ -148,7 +149,10 @@ const SPARK_WINDOW_MS = 10 * 60 * 1000;
 
 export type ContainerCardData = {
   id: string;
+  /** The engine's name (`hp-<id>`): hover text and details. */
   name: string;
+  /** The name people read: layer and 1-based ordinal (`cp-1`). */
+  displayName: string;
   ordinal: number;
   ip: string | null;
   state: string;
@@ -183,6 +187,8 @@ export type StepData = {
   startedAt: Date | null;
   finishedAt: Date | null;
   containerId: string | null;
+  /** The step's container as people name it (`cp-1`), when it has one that still exists. */
+  containerName?: string | null;
 };
 export type OperationData = {
   id: string;
@@ -324,6 +330,10 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
     s.ram.push(Math.round(m.ramMib));
     spark.set(m.containerId, s);
   }
+  const layerNames = new Map(env.layers.map((l) => [l.id, l.name]));
+  const displayNames = new Map(
+    containers.map((c) => [c.id, containerDisplayName(layerNames.get(c.layerId) ?? "?", c.ordinal)]),
+  );
   const layers: LayerData[] = env.layers.map((l) => ({
     ...l,
     containers: containers
@@ -331,6 +341,7 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
       .map((c) => ({
         id: c.id,
         name: containerNameFor(c.id),
+        displayName: containerDisplayName(l.name, c.ordinal),
         ordinal: c.ordinal,
         ip: c.ip,
         state: c.observedState,
@@ -367,7 +378,10 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
       createdAt: o.createdAt,
       startedAt: o.startedAt,
       finishedAt: o.finishedAt,
-      steps: o.steps.map((s) => toStep(s, viewer)),
+      steps: o.steps.map((s) => {
+        const step = toStep(s, viewer);
+        return { ...step, containerName: step.containerId ? (displayNames.get(step.containerId) ?? null) : null };
+      }),
     })),
     busy: operations.some((o) => (OPEN_OPERATION as readonly string[]).includes(o.status)),
   };
@@ -375,7 +389,9 @@ export async function getEnvironmentDetail(viewer: Viewer, environmentId: string
 
 export type ContainerDetail = {
   id: string;
+  /** The engine's name (`hp-<id>`). */
   name: string;
+  displayName: string;
   ip: string | null;
   state: string;
   desiredState: string;
@@ -468,6 +484,7 @@ export async function getContainerDetail(
   return {
     id: c.id,
     name: containerNameFor(c.id),
+    displayName: containerDisplayName(c.layer.name, c.ordinal),
     ip: c.ip,
     state: c.observedState,
     desiredState: c.desiredState,

@@ -16,3 +16,8 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isWriteConflict(error: unknown): boolean {
   return prismaCode(error) === "P2034";
 }
+
+/** P2025: the row an update or delete named does not exist (deleted meanwhile, or a wrong id). */
+export function isNotFound(error: unknown): boolean {
+  return prismaCode(error) === "P2025";
+}

@@ -34,31 +34,60 @@ export type UserListItem = {
   role: "ADMIN" | "DEVELOPER";
   status: "ACTIVE" | "SUSPENDED";
   createdAt: Date;
+  lastSignInAt: Date | null;
+  /** A temporary password (admin reset) is waiting to be replaced. */
+  mustChangePassword: boolean;
   environments: number;
   quota: QuotaView | null;
 };
 
-export async function listUsers(options: { actor: Actor; query?: string; take?: number }): Promise<UserListItem[]> {
+export type UserFilter = { query?: string; role?: "ADMIN" | "DEVELOPER"; status?: "ACTIVE" | "SUSPENDED" };
+
+/** One page of users (oldest account first) matching the filter, and how many match in all. */
+export async function listUsers(options: {
+  actor: Actor;
+  filter?: UserFilter;
+  page?: number;
+  pageSize?: number;
+}): Promise<{ rows: UserListItem[]; total: number; pageSize: number }> {
   assertAdmin(options.actor);
-  const q = options.query?.trim();
-  const rows = await db.user.findMany({
-    where: q
-      ? { OR: [{ email: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }] }
-      : {},
-    orderBy: { createdAt: "asc" },
-    take: options.take ?? 200,
-    select: {
-      id: true,
-      email: true,
-      name: true,
-      role: true,
-      status: true,
-      createdAt: true,
-      _count: { select: { environments: true } },
-      quota: { select: QUOTA_LIMITS_SELECT },
-    },
-  });
-  return rows.map(({ _count, ...u }) => ({ ...u, environments: _count.environments }));
+  const f = options.filter ?? {};
+  const q = f.query?.trim();
+  const pageSize = Math.min(200, Math.max(1, options.pageSize ?? 25));
+  const where = {
+    ...(q
+      ? {
+          OR: [
+            { email: { contains: q, mode: "insensitive" as const } },
+            { name: { contains: q, mode: "insensitive" as const } },
+          ],
+        }
+      : {}),
+    ...(f.role ? { role: f.role } : {}),
+    ...(f.status ? { status: f.status } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db.user.findMany({
+      where,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      skip: (Math.max(1, options.page ?? 1) - 1) * pageSize,
+      take: pageSize,
+      select: {
+        id: true,
+        email: true,
+        name: true,
+        role: true,
+        status: true,
+        createdAt: true,
+        lastSignInAt: true,
+        mustChangePassword: true,
+        _count: { select: { environments: true } },
+        quota: { select: QUOTA_LIMITS_SELECT },
+      },
+    }),
+    db.user.count({ where }),
+  ]);
+  return { rows: rows.map(({ _count, ...u }) => ({ ...u, environments: _count.environments })), total, pageSize };
 }
 
 /** Panel-wide account settings for the Users page: default quota and the sign-up switch. */

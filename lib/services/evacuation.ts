@@ -10,6 +10,8 @@ import { recordAudit } from "./audit";
 import { dispatch } from "./operations";
 import { commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS } from "./placement";
 import type { Db } from "@/lib/db/client";
+import { containerDisplayName, listOf, plural } from "@/lib/words";
+import { describeEvacuationPlan, type EvacuationPlanView, type PlanContainer } from "./evacuation-view";
 
 import type { Actor } from "@/lib/auth/actor";
 type Tx = Db.Prisma.TransactionClient;
@@ -25,6 +27,7 @@ async function computePlan(tx: Tx | typeof db, nodeId: string, only?: string[]) 
   const containers = await tx.container.findMany({
     where: { hardwareNodeId: nodeId, desiredState: { not: "DELETED" }, ...(only ? { id: { in: only } } : {}) },
     include: { layer: true, environment: { select: { name: true } } },
+    orderBy: [{ environmentId: "asc" }, { layerId: "asc" }, { ordinal: "asc" }],
   });
   const envIds = [...new Set(containers.map((c) => c.environmentId))];
   const others = await tx.container.findMany({
@@ -47,27 +50,32 @@ async function computePlan(tx: Tx | typeof db, nodeId: string, only?: string[]) 
   return { node, nodes, containers, plan };
 }
 
-export async function planNodeEvacuation(o: { actor: Actor; nodeId: string }) {
-  assertAdminActor(o.actor);
-  const { nodes, containers, plan } = await computePlan(db, o.nodeId);
-  const nodeName = new Map(nodes.map((n) => [n.id, n.name]));
+type PlannedContainer = Awaited<ReturnType<typeof computePlan>>["containers"][number];
+
+/** Names for people: environment, layer, `cp-1`, and the engine name for hover text. */
+function describer(containers: PlannedContainer[]) {
   const byId = new Map(containers.map((c) => [c.id, c]));
-  return {
-    complete: plan.complete,
-    moves: plan.moves.map((m) => ({
-      containerId: m.containerId,
-      containerName: containerNameFor(m.containerId),
-      environmentName: byId.get(m.containerId)?.environment.name ?? "",
-      toNodeId: m.toNodeId,
-      toNodeName: nodeName.get(m.toNodeId) ?? m.toNodeId,
-    })),
-    unmovable: plan.unmovable.map((u) => ({
-      containerId: u.containerId,
-      containerName: containerNameFor(u.containerId),
-      environmentName: byId.get(u.containerId)?.environment.name ?? "",
-      reasons: [u.message, ...u.rejections.flatMap((r) => r.reasons)],
-    })),
+  return (containerId: string): PlanContainer => {
+    const c = byId.get(containerId);
+    return {
+      containerId,
+      containerName: c ? containerDisplayName(c.layer.name, c.ordinal) : containerId,
+      engineName: containerNameFor(containerId),
+      environmentName: c?.environment.name ?? "",
+      layerName: c?.layer.name ?? "",
+    };
   };
+}
+
+export async function planNodeEvacuation(o: { actor: Actor; nodeId: string }): Promise<EvacuationPlanView> {
+  assertAdminActor(o.actor);
+  const { node, nodes, containers, plan } = await computePlan(db, o.nodeId);
+  return describeEvacuationPlan({
+    plan,
+    nodeName: node.name,
+    nodeNames: new Map(nodes.map((n) => [n.id, n.name])),
+    describe: describer(containers),
+  });
 }
 
 /** Moves reservations and records MIGRATE operations; refuses when any container cannot move. */
@@ -78,9 +86,19 @@ async function startMoves(o: { actor: Actor; nodeId: string; only?: string[]; ev
     await lockRegionNodes(tx, source.regionId);
     const { node, nodes, containers, plan } = await computePlan(tx, o.nodeId, o.only);
     if (!plan.complete) {
+      const view = describeEvacuationPlan({
+        plan,
+        nodeName: node.name,
+        nodeNames: new Map(nodes.map((n) => [n.id, n.name])),
+        describe: describer(containers),
+      });
+      const groups = view.blocked.map(
+        (g) =>
+          `${listOf(g.containers.map((c) => `${c.environmentName} / ${c.layerName} / ${c.containerName}`))} (${g.reason})`,
+      );
       throw new AppError(
         "NO_CAPACITY",
-        `${plan.unmovable.length} container(s) cannot move: ${plan.unmovable.map((u) => `${containerNameFor(u.containerId)}: ${u.message}`).join("; ")}`,
+        `${plural(plan.unmovable.length, "container")} cannot move: ${groups.join("; ")}. Nothing was moved.`,
         { details: { unmovable: plan.unmovable } },
       );
     }

@@ -1,6 +1,6 @@
 // Accounts: creation with the password policy, sign-in checks with throttling, password changes.
 import { db, Db } from "@/lib/db/client";
-import { isUniqueViolation } from "@/lib/db/errors";
+import { isNotFound, isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { burnVerifyTime, hashPassword, verifyPassword } from "@/lib/auth/hash";
 import { checkPassword } from "@/lib/auth/password-policy";
@@ -17,6 +17,7 @@ import {
   THROTTLE_WINDOW_MS,
   type ThrottleDecision,
 } from "@/lib/auth/throttle";
+import { newTemporaryPassword, TEMPORARY_PASSWORD_TTL_MS } from "@/lib/auth/temporary-password";
 import { recordAudit } from "./audit";
 import { getDefaultQuota, isSignupEnabled } from "@/lib/db/settings";
 
@@ -193,6 +194,31 @@ export async function authenticate(options: { email: string; password: string; i
     });
     throw new AppError("FORBIDDEN", "This account is suspended. Contact an administrator.");
   }
+  if (user.mustChangePassword) {
+    // A temporary password (admin reset) signs in once, before it expires: consumed atomically here.
+    const consumed = await db.user.updateMany({
+      where: { id: user.id, mustChangePassword: true, temporaryPasswordExpiresAt: { gt: new Date() } },
+      data: { temporaryPasswordExpiresAt: null, lastSignInAt: new Date() },
+    });
+    if (consumed.count !== 1) {
+      await recordAudit({
+        actorId: user.id,
+        actorEmail: email,
+        action: "auth.signin",
+        targetType: "user",
+        targetId: user.id,
+        result: "FAILURE",
+        ip,
+        detail: { reason: "temporary password used or expired" },
+      });
+      throw new AppError(
+        "UNAUTHENTICATED",
+        "This temporary password was already used or has expired. Ask an administrator for a new one.",
+      );
+    }
+  } else {
+    await db.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+  }
   // Success from this address clears this address's attempts for the account (and only those).
   await db.loginThrottle.deleteMany({ where: { key: `acct:${email}|${ip}` } });
   await db.$executeRaw`UPDATE "LoginThrottle" SET "attempts" = GREATEST("attempts" - 1, 0) WHERE "key" = ${`ip:${ip}`}`;
@@ -203,8 +229,91 @@ export async function authenticate(options: { email: string; password: string; i
     targetType: "user",
     targetId: user.id,
     ip,
+    detail: user.mustChangePassword ? { temporaryPassword: true } : {},
   });
   return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+}
+
+/**
+ * An admin's reset: a temporary password, shown once to the admin and stored only as a hash, that signs
+ * in once within 24 h; that session can only set a new password. Every open session of the user ends.
+ */
+export async function resetPassword(options: {
+  actor: { id: string; email: string };
+  userId: string;
+  ip?: string | null;
+}): Promise<{ email: string; temporaryPassword: string; expiresAt: Date }> {
+  if (options.actor.id === options.userId)
+    throw new AppError("CONFLICT", "Change your own password on your account page.");
+  const temporaryPassword = newTemporaryPassword();
+  const expiresAt = new Date(Date.now() + TEMPORARY_PASSWORD_TTL_MS);
+  const passwordHash = await hashPassword(temporaryPassword);
+  const user = await db.$transaction(async (tx) => {
+    const updated = await tx.user
+      .update({
+        where: { id: options.userId },
+        data: {
+          passwordHash,
+          mustChangePassword: true,
+          temporaryPasswordExpiresAt: expiresAt,
+          sessionVersion: { increment: 1 },
+          version: { increment: 1 },
+        },
+        select: { id: true, email: true },
+      })
+      .catch((error: unknown) => {
+        if (isNotFound(error)) throw new AppError("NOT_FOUND", "User not found.");
+        throw error;
+      });
+    await recordAudit(
+      {
+        actorId: options.actor.id,
+        actorEmail: options.actor.email,
+        action: "user.password.reset",
+        targetType: "user",
+        targetId: updated.id,
+        ip: options.ip,
+        detail: { email: updated.email, expiresAt: expiresAt.toISOString() },
+      },
+      tx,
+    );
+    return updated;
+  });
+  // Sign-in throttling of the account starts over: the temporary password is a fresh credential.
+  await db.loginThrottle.deleteMany({ where: { email: user.email, key: { startsWith: "acct:" } } });
+  return { email: user.email, temporaryPassword, expiresAt };
+}
+
+/**
+ * The one thing a temporary-password session may do: set a new password (the policy applies). The
+ * session stays signed in: the reset already ended every other one, and the temporary password signs
+ * in only once, so no other session carries this sessionVersion.
+ */
+export async function replaceTemporaryPassword(options: { userId: string; newPassword: string; ip?: string | null }) {
+  const user = await db.user.findUnique({ where: { id: options.userId } });
+  if (!user) throw new AppError("NOT_FOUND", "Account not found.");
+  if (!user.mustChangePassword)
+    throw new AppError("CONFLICT", "Your password is not temporary; change it on your account page.");
+  const problem = checkPassword(options.newPassword, { email: user.email, name: user.name });
+  if (problem) throw new AppError("VALIDATION", problem, { fieldErrors: { newPassword: [problem] } });
+  const changed = await db.user.updateMany({
+    where: { id: user.id, version: user.version, mustChangePassword: true },
+    data: {
+      passwordHash: await hashPassword(options.newPassword),
+      mustChangePassword: false,
+      temporaryPasswordExpiresAt: null,
+      version: { increment: 1 },
+    },
+  });
+  if (changed.count !== 1) throw new AppError("CONFLICT", "Your account changed meanwhile; sign in again.");
+  await recordAudit({
+    actorId: user.id,
+    actorEmail: user.email,
+    action: "user.password.replace-temporary",
+    targetType: "user",
+    targetId: user.id,
+    ip: options.ip,
+  });
 }
 
 /** Changing a password bumps sessionVersion, which ends every other session of the user at once. */

@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = {
   "bootstrap.admin.create": "user",
   "user.signup": "user",
   "user.password.change": "user",
+  "user.password.reset": "user",
+  "user.password.replace-temporary": "user",
   "user.role.change": "user",
   "user.suspend": "user",
   "user.reactivate": "user",

@@ -35,3 +35,13 @@ export const ZChangePasswordInput = z
     path: ["confirmPassword"],
     message: "Passwords do not match.",
   });
+
+export const ZReplaceTemporaryPasswordInput = z
+  .object({
+    newPassword: z.string().max(PASSWORD_MAX * 4, "Password is too long."),
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "Passwords do not match.",
+  });

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { DEFAULT_AFTER_SIGNIN, safeLocalPath } from "@/lib/auth/redirect";
-import { getSessionUser } from "@/lib/auth/session";
+import { getPasswordChangeUser, getSessionUser } from "@/lib/auth/session";
 import { isSignupEnabled } from "@/lib/db/settings";
 import { LoginForm } from "./login-form";
 import { config } from "@/lib/config";
@@ -22,6 +22,7 @@ export default async function LoginPage({
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
   if (await getSessionUser()) redirect("/environments");
+  if (await getPasswordChangeUser()) redirect("/change-password");
   const params = await searchParams;
   const signup = await isSignupEnabled();
   const github = Boolean(config.GITHUB_ID && config.GITHUB_SECRET);
@@ -37,7 +38,7 @@ export default async function LoginPage({
       {signup && (
         <p className="mt-4 text-center text-sm text-slate-600 dark:text-slate-400">
           New here?{" "}
-          <Link href="/register" className="text-brand-600 underline">
+          <Link href="/register" className="text-brand-600 dark:text-brand-100 underline">
             Create an account
           </Link>
         </p>

@@ -22,7 +22,7 @@ export default async function RegisterPage() {
       )}
       <p className="mt-4 text-center text-sm text-slate-600 dark:text-slate-400">
         Already have an account?{" "}
-        <Link href="/login" className="text-brand-600 underline">
+        <Link href="/login" className="text-brand-600 dark:text-brand-100 underline">
           Sign in
         </Link>
       </p>

@@ -1,14 +1,16 @@
 "use client";
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useRef } from "react";
+import { useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { FormMessage } from "@/components/ui/form-message";
+import { FormMessage, formError } from "@/components/ui/form-message";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { registerAction } from "./actions";
 
 export function RegisterForm() {
-  const [state, action, pending] = useActionState(registerAction, null);
+  // Submitted by hand (useFormSubmit): a refusal keeps what was typed.
+  const [state, submit, pending] = useFormSubmit(registerAction);
   const password = useRef<string>("");
   const router = useRouter();
 
@@ -25,17 +27,14 @@ export function RegisterForm() {
   const fieldErrors = state && !state.ok ? state.fieldErrors : undefined;
   return (
     <form
-      action={action}
       className="flex flex-col gap-4"
       noValidate
       onSubmit={(e) => {
         password.current = String(new FormData(e.currentTarget).get("password") ?? "");
+        submit(e);
       }}
     >
-      <FormMessage
-        error={state && !state.ok ? state.error : null}
-        success={state?.ok ? "Account created. Signing you in…" : null}
-      />
+      <FormMessage error={formError(state)} success={state?.ok ? "Account created. Signing you in…" : null} />
       <Field label="Name" name="name" autoComplete="name" required errors={fieldErrors?.name} />
       <Field label="Email" name="email" type="email" autoComplete="email" required errors={fieldErrors?.email} />
       <Field

@@ -1,13 +1,14 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect } from "react";
+import { useEffect } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { FormMessage } from "@/components/ui/form-message";
+import { FormMessage, formError } from "@/components/ui/form-message";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { changePasswordAction } from "./actions";
 
 export function ChangePasswordForm() {
-  const [state, action, pending] = useActionState(changePasswordAction, null);
+  const [state, onSubmit, pending] = useFormSubmit(changePasswordAction);
   const router = useRouter();
   // A password change ends every session, this one included: go to sign-in with the new password.
   useEffect(() => {
@@ -18,9 +19,9 @@ export function ChangePasswordForm() {
   }, [state, router]);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form action={action} className="flex max-w-sm flex-col gap-4" noValidate>
+    <form onSubmit={onSubmit} className="flex max-w-sm flex-col gap-4" noValidate>
       <FormMessage
-        error={state && !state.ok ? state.error : null}
+        error={formError(state)}
         success={state?.ok ? "Password changed. Every session has ended; sign in again." : null}
       />
       <Field

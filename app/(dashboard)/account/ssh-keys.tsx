@@ -1,14 +1,15 @@
 "use client";
-import { useActionState, useEffect, useRef, useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import type { SshKeyItem } from "@/lib/db/ssh-keys";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { FormMessage } from "@/components/ui/form-message";
+import { FormMessage, formError } from "@/components/ui/form-message";
 import { useToast } from "@/components/ui/toast";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import { addSshKeyAction, removeSshKeyAction } from "./actions";
 
 export function SshKeys({ keys }: { keys: SshKeyItem[] }) {
-  const [state, action, pending] = useActionState(addSshKeyAction, null);
+  const [state, onSubmit, pending] = useFormSubmit(addSshKeyAction);
   const [removing, startRemove] = useTransition();
   const [removingId, setRemovingId] = useState<string | null>(null);
   const toast = useToast();
@@ -51,11 +52,8 @@ export function SshKeys({ keys }: { keys: SshKeyItem[] }) {
           ))}
         </ul>
       )}
-      <form ref={form} action={action} className="flex flex-col gap-3" noValidate>
-        <FormMessage
-          error={state && !state.ok ? state.error : null}
-          success={state?.ok ? `Key added: ${state.data.fingerprint}` : null}
-        />
+      <form ref={form} onSubmit={onSubmit} className="flex flex-col gap-3" noValidate>
+        <FormMessage error={formError(state)} success={state?.ok ? `Key added: ${state.data.fingerprint}` : null} />
         <Field
           label="Key name"
           name="name"

@@ -86,7 +86,7 @@ export default async function EnvironmentsPage({
               Filter
             </button>
             {filtered && (
-              <Link href="/environments" className="px-2 py-2 text-sm text-brand-600 underline">
+              <Link href="/environments" className="px-2 py-2 text-sm text-brand-600 dark:text-brand-100 underline">
                 Clear
               </Link>
             )}

@@ -109,7 +109,7 @@ export function TopologyWizard({
         toast.show(r.error, "error");
         return;
       }
-      toast.show(`Creating ${name}…`, "success");
+      toast.show(`Create ${name}: requested.`, "info");
       router.push(`/environments/${r.data.environmentId}`);
     });
   };

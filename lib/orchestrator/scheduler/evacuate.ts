@@ -66,18 +66,28 @@ export function planEvacuation(options: {
   const regionId = options.regionId ?? source?.regionId;
   const unmovable: UnmovableContainer[] = [];
   const moves: EvacuationMove[] = [];
-  const fail = (container: EvacuatingContainer, message: string, rejections: UnmovableContainer["rejections"] = []) =>
+  const fail = (
+    container: EvacuatingContainer,
+    message: string,
+    reason: string,
+    rejections: UnmovableContainer["rejections"] = [],
+  ) =>
     unmovable.push({
       containerId: container.containerId,
       environmentId: container.environmentId,
       layerId: container.layerId,
       message,
+      reason,
       rejections,
     });
 
   if (regionId === undefined) {
     for (const c of options.containers)
-      fail(c, `node ${nodeId} is not in the cluster snapshot and no region was given`);
+      fail(
+        c,
+        `node ${nodeId} is not in the cluster snapshot and no region was given`,
+        "the node is not in the cluster snapshot",
+      );
     return { nodeId, complete: options.containers.length === 0, moves, unmovable, deltas: [] };
   }
   const state = createClusterState({
@@ -103,7 +113,7 @@ export function planEvacuation(options: {
   for (const container of ordered) {
     const invalid = validateResources(container.resources);
     if (invalid) {
-      fail(container, `container ${container.containerId}: ${invalid}`);
+      fail(container, `container ${container.containerId}: ${invalid}`, invalid);
       continue;
     }
     const candidate: Candidate = {
@@ -122,7 +132,7 @@ export function planEvacuation(options: {
       };
       const subject = `container ${container.containerId} of layer "${container.layerId}" in environment ${container.environmentId}`;
       const report = reportRejections({ state, candidate, layer, subject, regionId });
-      fail(container, report.message, report.rejections);
+      fail(container, report.message, report.reason, report.rejections);
       continue;
     }
     reserveAt(state, choice.index, candidate);

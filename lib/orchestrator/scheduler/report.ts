@@ -36,6 +36,8 @@ export function verdictAt(options: {
 export interface RejectionReport {
   rejections: NodeRejection[];
   message: string;
+  /** Why, without naming what failed ("2 nodes checked: 1 being evacuated, 1 not enough free RAM"): groups equal failures. */
+  reason: string;
 }
 
 const SUMMARY_LABEL: Record<FilterName, string> = {
@@ -70,9 +72,11 @@ export function reportRejections(options: {
   }
   const counts = [...tally].map(([name, n]) => `${n} ${SUMMARY_LABEL[name]}`).join(", ");
   const container = `${options.subject} (${describeResources(layer.resources)})`;
+  const checked = `${state.size} node${state.size === 1 ? "" : "s"} checked`;
   const message =
     state.size === 0
       ? `No hardware node can take ${container}: the cluster has no nodes.`
-      : `No hardware node can take ${container}: ${state.size} node${state.size === 1 ? "" : "s"} checked; ${counts}.`;
-  return { rejections, message };
+      : `No hardware node can take ${container}: ${checked}; ${counts}.`;
+  const reason = state.size === 0 ? "the cluster has no hardware nodes" : `${checked}: ${counts}`;
+  return { rejections, message, reason };
 }

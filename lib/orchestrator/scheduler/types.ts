@@ -208,6 +208,8 @@ export interface UnmovableContainer {
   environmentId: string;
   layerId: string;
   message: string;
+  /** The message without the container's identity: equal reasons group in a plan. */
+  reason: string;
   rejections: NodeRejection[];
 }
 

@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/card";
 import { requirePageAdmin } from "@/lib/auth/session";
-import { listAuditEvents } from "@/lib/db/audit";
+import { pageAuditEvents } from "@/lib/db/audit";
+import { Pager, pageParam } from "@/components/ui/pager";
+import { AUDIT_ACTION_NAMES } from "@/lib/validation/audit";
 import { ZAuditFilter, type AuditFilterInput } from "@/lib/validation/audit";
 import { LiveRefresh } from "@/components/live/live-feed";
 
@@ -17,7 +19,8 @@ export default async function AuditPage({
   const raw = await searchParams;
   const parsed = ZAuditFilter.safeParse(raw);
   const filter: Partial<AuditFilterInput> = parsed.success ? parsed.data : {};
-  const events = await listAuditEvents({ actor, filter });
+  const page = pageParam(raw.page);
+  const { rows: events, total, pageSize } = await pageAuditEvents({ actor, filter, page });
   const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]).toString();
   return (
     <>
@@ -53,8 +56,14 @@ export default async function AuditPage({
           name="action"
           defaultValue={filter.action}
           placeholder="Action, e.g. auth.signin"
+          list="audit-actions"
           className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900"
         />
+        <datalist id="audit-actions">
+          {AUDIT_ACTION_NAMES.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
         <label className="sr-only" htmlFor="a-result">
           Result
         </label>
@@ -114,6 +123,7 @@ export default async function AuditPage({
           </tbody>
         </table>
       </div>
+      <Pager total={total} page={page} pageSize={pageSize} noun={["event", "events"]} params={filter} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { serverActions } from "@/lib/actions/next";
 export const {
   setUserStatusAction,
   setUserRoleAction,
+  resetPasswordAction,
   setUserQuotaAction,
   setDefaultQuotaAction,
   setSignupEnabledAction,

@@ -1,37 +1,85 @@
 import type { Metadata } from "next";
-import { DefaultQuotaForm, DeleteUserForm, SignupSwitch, UserQuotaForm } from "@/components/admin/user-forms";
+import Link from "next/link";
+import { DefaultQuotaForm, DeleteUserButton, SignupSwitch, UserQuotaForm } from "@/components/admin/user-forms";
+import { Pager, pageParam } from "@/components/ui/pager";
+import { ageOf } from "@/lib/format";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageAdmin } from "@/lib/auth/session";
-import { getAccountSettings, listUsers } from "@/lib/db/users";
+import { getAccountSettings, listUsers, type UserFilter } from "@/lib/db/users";
 import { UserRowActions } from "./user-row-actions";
 import { LiveRefresh } from "@/components/live/live-feed";
 
 export const metadata: Metadata = { title: "Users" };
 export const dynamic = "force-dynamic";
 
-export default async function UsersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+const input = "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900";
+
+export default async function UsersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const actor = await requirePageAdmin();
-  const { q } = await searchParams;
-  const [users, settings] = await Promise.all([listUsers({ actor, query: q }), getAccountSettings({ actor })]);
+  const sp = await searchParams;
+  const filter: UserFilter = {
+    query: sp.q?.trim().slice(0, 254) || undefined,
+    role: sp.role === "ADMIN" || sp.role === "DEVELOPER" ? sp.role : undefined,
+    status: sp.status === "ACTIVE" || sp.status === "SUSPENDED" ? sp.status : undefined,
+  };
+  const page = pageParam(sp.page);
+  const [{ rows: users, total, pageSize }, settings] = await Promise.all([
+    listUsers({ actor, filter, page }),
+    getAccountSettings({ actor }),
+  ]);
+  const now = new Date();
   return (
     <>
       <LiveRefresh tables={["User", "Quota", "Environment"]} />
-      <PageHeader title="Users" description="Roles, suspension (ends sessions at once), quotas and deletion." />
-      <form className="mb-4 flex gap-2" role="search">
-        <label htmlFor="user-search" className="sr-only">
-          Search users
-        </label>
-        <input
-          id="user-search"
-          name="q"
-          defaultValue={q}
-          placeholder="Search by email or name"
-          className="w-full max-w-sm rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900"
-        />
+      <PageHeader
+        title="Users"
+        description="Roles, suspension (ends sessions at once), password resets, quotas and deletion."
+      />
+      <form className="mb-4 flex flex-wrap items-end gap-2" role="search" aria-label="Filter users">
+        <div className="flex flex-col gap-1">
+          <label htmlFor="user-search" className="text-xs font-medium">
+            Email or name
+          </label>
+          <input
+            id="user-search"
+            name="q"
+            defaultValue={filter.query}
+            placeholder="contains…"
+            className={`${input} w-64 max-w-full`}
+          />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="user-role" className="text-xs font-medium">
+            Role
+          </label>
+          <select id="user-role" name="role" defaultValue={filter.role ?? ""} className={input}>
+            <option value="">Any role</option>
+            <option value="ADMIN">Administrator</option>
+            <option value="DEVELOPER">Developer</option>
+          </select>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="user-status" className="text-xs font-medium">
+            Status
+          </label>
+          <select id="user-status" name="status" defaultValue={filter.status ?? ""} className={input}>
+            <option value="">Any status</option>
+            <option value="ACTIVE">Active</option>
+            <option value="SUSPENDED">Suspended</option>
+          </select>
+        </div>
+        <button className="rounded-md bg-brand-600 px-3 py-2 text-sm text-white">Filter</button>
+        <Link href="/admin/users" className="px-2 py-2 text-sm underline">
+          Clear
+        </Link>
       </form>
-      <div className="mb-8 overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <table className="w-full min-w-[48rem] text-left text-sm">
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <table className="w-full min-w-[56rem] text-left text-sm">
           <thead className="bg-slate-50 text-xs uppercase text-slate-500 dark:bg-slate-800/50">
             <tr>
               <th scope="col" className="px-4 py-2">
@@ -42,6 +90,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               </th>
               <th scope="col" className="px-4 py-2">
                 Status
+              </th>
+              <th scope="col" className="px-4 py-2">
+                Last sign-in
               </th>
               <th scope="col" className="px-4 py-2">
                 Environments
@@ -71,6 +122,18 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                     {u.status === "ACTIVE" ? "Active" : "Suspended"}
                   </Badge>
                 </td>
+                <td className="px-4 py-2 text-xs" data-testid="last-sign-in">
+                  {u.lastSignInAt ? (
+                    <time dateTime={u.lastSignInAt.toISOString()} title={u.lastSignInAt.toISOString()}>
+                      {ageOf(u.lastSignInAt, now)}
+                    </time>
+                  ) : (
+                    "never"
+                  )}
+                  {u.mustChangePassword && (
+                    <div className="text-amber-700 dark:text-amber-300">password reset pending</div>
+                  )}
+                </td>
                 <td className="px-4 py-2">{u.environments}</td>
                 <td className="px-4 py-2 text-xs" data-testid="quota-summary">
                   {u.quota ? (
@@ -83,24 +146,41 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   )}
                 </td>
                 <td className="px-4 py-2">
-                  <UserRowActions userId={u.id} status={u.status} role={u.role} self={u.id === actor.id} />
+                  <UserRowActions
+                    userId={u.id}
+                    email={u.email}
+                    status={u.status}
+                    role={u.role}
+                    self={u.id === actor.id}
+                  />
                   <details className="mt-2">
                     <summary className="cursor-pointer text-sm text-brand-700 dark:text-brand-100">Edit quota</summary>
                     <UserQuotaForm userId={u.id} quota={u.quota} />
                   </details>
                   {u.id !== actor.id && (
-                    <details className="mt-1">
-                      <summary className="cursor-pointer text-sm text-red-700 dark:text-red-300">Delete…</summary>
-                      <DeleteUserForm userId={u.id} email={u.email} environments={u.environments} />
-                    </details>
+                    <DeleteUserButton userId={u.id} email={u.email} environments={u.environments} />
                   )}
                 </td>
               </tr>
             ))}
+            {users.length === 0 && (
+              <tr>
+                <td colSpan={7} className="px-4 py-6 text-center text-slate-500">
+                  No users match.
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>
-      <div className="grid gap-6 lg:grid-cols-2">
+      <Pager
+        total={total}
+        page={page}
+        pageSize={pageSize}
+        noun={["user", "users"]}
+        params={{ q: filter.query, role: filter.role, status: filter.status }}
+      />
+      <div className="mt-6 grid gap-6 lg:grid-cols-2">
         <Card title="Default quota for new users">
           <DefaultQuotaForm quota={settings.defaultQuota} />
         </Card>
