@@ -168,6 +168,13 @@ const MATRIX: Record<string, { scope: Scope; args: (c: Ctx) => unknown[]; allowe
     scope: "admin",
     args: (c) => [{ regionId: c.regionId, status: "MAINTENANCE" }],
   },
+  "app/(admin)/admin/regions/actions.ts#setRegionAllocationRatiosAction": {
+    scope: "admin",
+    args: (c) => [
+      null,
+      form({ regionId: c.regionId, cpuAllocationRatio: "2", ramAllocationRatio: "1", diskAllocationRatio: "1" }),
+    ],
+  },
 };
 
 /** The refusal each principal must get, by scope; null = allowed. */

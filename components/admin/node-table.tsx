@@ -25,36 +25,78 @@ export function LoadBadge({ load }: { load: NodeListItem["load"] }) {
   );
 }
 
-/** Reserved vs capacity bars; the thin marker shows what the last probe measured in use. */
+/** "8 GHz reserved of 20.8 GHz allocatable (5.2 GHz × 4:1)": the three figures placement works with. */
+function allocationText(reserved: string, allocatable: string, physical: string, ratio: number) {
+  return `${reserved} reserved of ${allocatable} allocatable${ratio === 1 ? "" : ` (${physical} × ${ratio}:1)`}`;
+}
+
+const ratioSuffix = (ratio: number) => (ratio === 1 ? "" : ` at ${ratio}:1`);
+
+/** Share of physical CPU busy over the last 5 minutes, from the probe's load average. */
+export function observedCpuMhz(node: Pick<NodeListItem, "used" | "capacity">): number {
+  const cores = Math.max(1, node.capacity.cores);
+  return Math.min(1, node.used.loadAvg5 / cores) * node.capacity.cpuMhz;
+}
+
+/** What the bars mean, once per page that shows them. */
+export function CapacityLegend() {
+  return (
+    <p className="text-xs text-slate-500" data-testid="capacity-legend">
+      <strong className="font-medium">Reserved</strong> (the bar) is what placement counts: the reserved cloudlets of
+      every container. <strong className="font-medium">Allocatable</strong> (the bar&apos;s full width) is physical
+      capacity × the region&apos;s allocation ratio. <strong className="font-medium">Used</strong> (the thin marker) is
+      what the last probe measured, for CPU the 5-minute load average over the cores.
+    </p>
+  );
+}
+
+/** Reserved vs allocatable bars; the thin marker shows what the last probe measured in use. */
 export function NodeUtilisation({ node, compact = false }: { node: NodeListItem; compact?: boolean }) {
   const n = node;
+  const cpuUsed = observedCpuMhz(n);
   return (
     <div className={compact ? "grid grid-cols-2 gap-x-4 gap-y-2" : "grid gap-4 sm:grid-cols-2 lg:grid-cols-4"}>
       <UtilisationBar
         label="RAM"
         used={n.reserved.ramMib}
-        total={n.capacity.ramMib}
-        text={`${formatMib(n.reserved.ramMib)} / ${formatMib(n.capacity.ramMib)}`}
+        total={n.allocatable.ramMib}
+        text={allocationText(
+          formatMib(n.reserved.ramMib),
+          formatMib(n.allocatable.ramMib),
+          formatMib(n.capacity.ramMib),
+          n.ratios.ram,
+        )}
         observed={
           n.used.memTotalMib > 0
-            ? { used: n.used.memUsedMib, total: n.used.memTotalMib, text: formatMib(n.used.memUsedMib) }
+            ? { used: n.used.memUsedMib, total: n.allocatable.ramMib, text: formatMib(n.used.memUsedMib) }
             : undefined
         }
       />
       <UtilisationBar
         label="CPU"
         used={n.reserved.cpuMhz}
-        total={n.capacity.cpuMhz}
-        text={`${formatMhz(n.reserved.cpuMhz)} / ${formatMhz(n.capacity.cpuMhz)}`}
+        total={n.allocatable.cpuMhz}
+        text={allocationText(
+          formatMhz(n.reserved.cpuMhz),
+          formatMhz(n.allocatable.cpuMhz),
+          formatMhz(n.capacity.cpuMhz),
+          n.ratios.cpu,
+        )}
+        observed={n.lastSeenAt ? { used: cpuUsed, total: n.allocatable.cpuMhz, text: formatMhz(cpuUsed) } : undefined}
       />
       <UtilisationBar
         label="Disk"
         used={n.reserved.diskGib}
-        total={n.capacity.diskGib}
-        text={`${formatGib(n.reserved.diskGib)} / ${formatGib(n.capacity.diskGib)}`}
+        total={n.allocatable.diskGib}
+        text={allocationText(
+          formatGib(n.reserved.diskGib),
+          formatGib(n.allocatable.diskGib),
+          formatGib(n.capacity.diskGib),
+          n.ratios.disk,
+        )}
         observed={
           n.used.diskTotalGib > 0
-            ? { used: n.used.diskUsedGib, total: n.used.diskTotalGib, text: formatGib(n.used.diskUsedGib) }
+            ? { used: n.used.diskUsedGib, total: n.allocatable.diskGib, text: formatGib(n.used.diskUsedGib) }
             : undefined
         }
       />
@@ -65,6 +107,17 @@ export function NodeUtilisation({ node, compact = false }: { node: NodeListItem;
         text={`${n.reserved.containers} / ${n.capacity.maxContainers} containers`}
       />
     </div>
+  );
+}
+
+/** Shown next to the status when a lowered ratio left more reserved than allocatable. */
+export function OverAllocatedBadge({ node }: { node: Pick<NodeListItem, "overAllocated"> }) {
+  if (node.overAllocated.length === 0) return null;
+  const what = node.overAllocated.map((r) => (r === "ram" ? "RAM" : r === "cpu" ? "CPU" : "disk")).join(", ");
+  return (
+    <span title={`Reserved ${what} exceeds what the region's allocation ratio allows: nothing new is placed here.`}>
+      <Badge tone="red">Over-allocated: {what}</Badge>
+    </span>
   );
 }
 
@@ -127,7 +180,10 @@ export function NodeTable({
               </td>
               <td className="px-3 py-2 font-mono text-xs">{n.address}</td>
               <td className="px-3 py-2">
-                <NodeStatusBadge status={n.status} />
+                <div className="flex flex-col items-start gap-1">
+                  <NodeStatusBadge status={n.status} />
+                  <OverAllocatedBadge node={n} />
+                </div>
               </td>
               <td className="px-3 py-2">
                 <LoadBadge load={n.load} />
@@ -136,11 +192,11 @@ export function NodeTable({
                 <UtilisationBar
                   label="RAM"
                   used={n.reserved.ramMib}
-                  total={n.capacity.ramMib}
-                  text={`${formatMib(n.reserved.ramMib)} / ${formatMib(n.capacity.ramMib)}`}
+                  total={n.allocatable.ramMib}
+                  text={`${formatMib(n.reserved.ramMib)} / ${formatMib(n.allocatable.ramMib)}${ratioSuffix(n.ratios.ram)}`}
                   observed={
                     n.used.memTotalMib > 0
-                      ? { used: n.used.memUsedMib, total: n.used.memTotalMib, text: formatMib(n.used.memUsedMib) }
+                      ? { used: n.used.memUsedMib, total: n.allocatable.ramMib, text: formatMib(n.used.memUsedMib) }
                       : undefined
                   }
                 />
@@ -149,19 +205,24 @@ export function NodeTable({
                 <UtilisationBar
                   label="CPU"
                   used={n.reserved.cpuMhz}
-                  total={n.capacity.cpuMhz}
-                  text={`${formatMhz(n.reserved.cpuMhz)} / ${formatMhz(n.capacity.cpuMhz)}`}
+                  total={n.allocatable.cpuMhz}
+                  text={`${formatMhz(n.reserved.cpuMhz)} / ${formatMhz(n.allocatable.cpuMhz)}${ratioSuffix(n.ratios.cpu)}`}
+                  observed={
+                    n.lastSeenAt
+                      ? { used: observedCpuMhz(n), total: n.allocatable.cpuMhz, text: formatMhz(observedCpuMhz(n)) }
+                      : undefined
+                  }
                 />
               </td>
               <td className="px-3 py-2">
                 <UtilisationBar
                   label="Disk"
                   used={n.reserved.diskGib}
-                  total={n.capacity.diskGib}
-                  text={`${formatGib(n.reserved.diskGib)} / ${formatGib(n.capacity.diskGib)}`}
+                  total={n.allocatable.diskGib}
+                  text={`${formatGib(n.reserved.diskGib)} / ${formatGib(n.allocatable.diskGib)}${ratioSuffix(n.ratios.disk)}`}
                   observed={
                     n.used.diskTotalGib > 0
-                      ? { used: n.used.diskUsedGib, total: n.used.diskTotalGib, text: formatGib(n.used.diskUsedGib) }
+                      ? { used: n.used.diskUsedGib, total: n.allocatable.diskGib, text: formatGib(n.used.diskUsedGib) }
                       : undefined
                   }
                 />

@@ -4,6 +4,7 @@ import {
   createRegionAction,
   renameRegionAction,
   setDefaultRegionAction,
+  setRegionAllocationRatiosAction,
   setRegionStatusAction,
   setRegionSubnetPoolAction,
 } from "@/app/(admin)/admin/regions/actions";
@@ -140,5 +141,71 @@ export function RegionRowControls({
         </form>
       </div>
     </div>
+  );
+}
+
+/**
+ * The region's allocation ratios: placement may reserve physical × ratio on each of its nodes.
+ * Lowering one below what is reserved is allowed; the form then names the nodes now over-allocated.
+ */
+export function RegionRatiosForm({
+  region,
+}: {
+  region: { id: string; cpuAllocationRatio: number; ramAllocationRatio: number; diskAllocationRatio: number };
+}) {
+  const [state, onSubmit, pending] = useFormSubmit(setRegionAllocationRatiosAction);
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const over = state?.ok ? state.data.overAllocated : [];
+  const id = region.id;
+  return (
+    <form onSubmit={onSubmit} noValidate className="flex flex-col gap-2" aria-label="Allocation ratios">
+      <input type="hidden" name="regionId" value={id} />
+      <div className="grid gap-4 sm:grid-cols-3">
+        <Field
+          label="CPU allocation ratio"
+          name="cpuAllocationRatio"
+          id={`cpu-ratio-${id}`}
+          inputMode="decimal"
+          defaultValue={String(region.cpuAllocationRatio)}
+          errors={errors?.cpuAllocationRatio}
+          hint="Allocatable CPU = physical × ratio (default 4)."
+        />
+        <Field
+          label="RAM allocation ratio"
+          name="ramAllocationRatio"
+          id={`ram-ratio-${id}`}
+          inputMode="decimal"
+          defaultValue={String(region.ramAllocationRatio)}
+          errors={errors?.ramAllocationRatio}
+          hint="Usually 1: reserved RAM is real RAM."
+        />
+        <Field
+          label="Disk allocation ratio"
+          name="diskAllocationRatio"
+          id={`disk-ratio-${id}`}
+          inputMode="decimal"
+          defaultValue={String(region.diskAllocationRatio)}
+          errors={errors?.diskAllocationRatio}
+          hint="Usually 1."
+        />
+      </div>
+      {state && !state.ok && !state.fieldErrors && <FormMessage error={state.error} />}
+      {state?.ok && (
+        <FormMessage
+          success={
+            over.length === 0
+              ? "Ratios saved."
+              : `Ratios saved. Over-allocated now (nothing new lands there): ${over
+                  .map((n) => `${n.name} (${n.resources.join(", ")})`)
+                  .join(", ")}.`
+          }
+        />
+      )}
+      <div>
+        <Button type="submit" variant="secondary" pending={pending}>
+          Save ratios
+        </Button>
+      </div>
+    </form>
   );
 }

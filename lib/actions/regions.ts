@@ -4,6 +4,7 @@ import {
   ZCreateRegionInput,
   ZRenameRegionInput,
   ZSetDefaultRegionInput,
+  ZSetRegionRatiosInput,
   ZSetRegionStatusInput,
   ZSetRegionSubnetPoolInput,
 } from "@/lib/validation/regions";
@@ -49,4 +50,12 @@ export const setRegionStatus = defineAction({
   input: ZSetRegionStatusInput,
   run: regions.setRegionStatus,
   revalidate,
+});
+
+export const setRegionAllocationRatios = defineAction({
+  name: "region.allocation-ratios",
+  auth: "admin",
+  input: ZSetRegionRatiosInput,
+  run: regions.setRegionAllocationRatios,
+  revalidate: [...revalidate, "/admin/nodes", "/environments/new"],
 });

@@ -13,7 +13,7 @@ export const WORKER_STALE_MS = 30_000;
 export const HOT_PERCENT = 90;
 
 export type Problem = {
-  kind: "offline" | "failed-operation" | "hot-node" | "no-worker" | "local-node" | "node-error";
+  kind: "offline" | "failed-operation" | "hot-node" | "over-allocated" | "no-worker" | "local-node" | "node-error";
   title: string;
   detail: string;
   href?: string;
@@ -35,6 +35,7 @@ export type ClusterOverview = {
     containers: number;
     users: number;
     capacity: RegionListItem["capacity"];
+    allocatable: RegionListItem["allocatable"];
     reserved: RegionListItem["reserved"];
   };
   problems: Problem[];
@@ -67,9 +68,9 @@ async function queueDepth(): Promise<number | null> {
 /** Largest utilisation share of a node: reserved vs capacity and used vs total from the last probe. */
 export function hottestOf(n: NodeListItem): { what: string; percent: number } {
   const candidates = [
-    { what: "reserved RAM", percent: percentOf(n.reserved.ramMib, n.capacity.ramMib) },
-    { what: "reserved CPU", percent: percentOf(n.reserved.cpuMhz, n.capacity.cpuMhz) },
-    { what: "reserved disk", percent: percentOf(n.reserved.diskGib, n.capacity.diskGib) },
+    { what: "of allocatable RAM reserved", percent: percentOf(n.reserved.ramMib, n.allocatable.ramMib) },
+    { what: "of allocatable CPU reserved", percent: percentOf(n.reserved.cpuMhz, n.allocatable.cpuMhz) },
+    { what: "of allocatable disk reserved", percent: percentOf(n.reserved.diskGib, n.allocatable.diskGib) },
     { what: "container slots", percent: percentOf(n.reserved.containers, n.capacity.maxContainers) },
     { what: "used memory", percent: percentOf(n.used.memUsedMib, n.used.memTotalMib) },
     { what: "used disk", percent: percentOf(n.used.diskUsedGib, n.used.diskTotalGib) },
@@ -142,7 +143,15 @@ export async function getClusterOverview(options: { actor: Actor }): Promise<Clu
   }
   for (const n of nodes) {
     const hot = hottestOf(n);
-    if (hot.percent >= HOT_PERCENT)
+    if (n.overAllocated.length > 0)
+      problems.push({
+        kind: "over-allocated",
+        title: `${n.name} is over-allocated (${n.overAllocated.join(", ")})`,
+        detail:
+          "More is reserved than the region's allocation ratio allows; what runs keeps running, nothing new is placed here.",
+        href: `/admin/nodes/${n.id}`,
+      });
+    else if (hot.percent >= HOT_PERCENT)
       problems.push({
         kind: "hot-node",
         title: `${n.name} is at ${hot.percent} % ${hot.what}`,
@@ -191,6 +200,11 @@ export async function getClusterOverview(options: { actor: Actor }): Promise<Clu
         cpuMhz: sum((r) => r.capacity.cpuMhz),
         diskGib: sum((r) => r.capacity.diskGib),
         maxContainers: sum((r) => r.capacity.maxContainers),
+      },
+      allocatable: {
+        ramMib: sum((r) => r.allocatable.ramMib),
+        cpuMhz: sum((r) => r.allocatable.cpuMhz),
+        diskGib: sum((r) => r.allocatable.diskGib),
       },
       reserved: {
         ramMib: sum((r) => r.reserved.ramMib),

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { loadRatingOf, type LoadRating } from "@/lib/format";
+import { allocatableOf, overAllocatedResources, type AllocatedResource } from "@/lib/orchestrator/scheduler";
 import { db, type Db } from "./client";
 import { assertAdmin } from "./guard";
 
@@ -21,7 +22,13 @@ export type NodeListItem = {
     cores: number;
     mhzPerCore: number;
   };
+  /** What placement may reserve: physical × the region's ratio (the scheduler's allocatableOf). */
+  allocatable: { ramMib: number; cpuMhz: number; diskGib: number };
+  ratios: { cpu: number; ram: number; disk: number };
+  /** Resources whose reserved total exceeds the allocatable amount: nothing new lands on the node. */
+  overAllocated: AllocatedResource[];
   reserved: { ramMib: number; cpuMhz: number; diskGib: number; containers: number; limitCloudlets: number };
+  /** Real usage from the last probe (not what placement counts). */
   used: {
     memUsedMib: number;
     memTotalMib: number;
@@ -44,7 +51,7 @@ const listSelect = {
   id: true,
   name: true,
   regionId: true,
-  region: { select: { name: true } },
+  region: { select: { name: true, cpuAllocationRatio: true, ramAllocationRatio: true, diskAllocationRatio: true } },
   engine: true,
   transport: true,
   sshHost: true,
@@ -87,6 +94,20 @@ function toListItem(n: ListRow): NodeListItem {
     diskTotalGib: n.diskTotalGib,
     loadAvg5: n.loadAvg5,
   };
+  const ratios = {
+    cpu: n.region.cpuAllocationRatio,
+    ram: n.region.ramAllocationRatio,
+    disk: n.region.diskAllocationRatio,
+  };
+  const capacity = { ramMib: n.ramMib, cpuMhz: n.cpuMhz, diskGib: n.diskGib, maxContainers: n.maxContainers };
+  const reserved = {
+    ramMib: n.reservedRamMib,
+    cpuMhz: n.reservedCpuMhz,
+    diskGib: n.reservedDiskGib,
+    containers: n.reservedContainers,
+    limitCloudlets: n.reservedLimitCloudlets,
+  };
+  const snapshot = { capacity, reserved, allocationRatios: ratios };
   return {
     id: n.id,
     name: n.name,
@@ -104,13 +125,10 @@ function toListItem(n: ListRow): NodeListItem {
       cores: n.cores,
       mhzPerCore: n.mhzPerCore,
     },
-    reserved: {
-      ramMib: n.reservedRamMib,
-      cpuMhz: n.reservedCpuMhz,
-      diskGib: n.reservedDiskGib,
-      containers: n.reservedContainers,
-      limitCloudlets: n.reservedLimitCloudlets,
-    },
+    allocatable: allocatableOf(snapshot),
+    ratios,
+    overAllocated: overAllocatedResources(snapshot),
+    reserved,
     used,
     load: loadRatingOf({ ...used, cores: n.cores }),
     containers: n._count.containers,
@@ -141,11 +159,11 @@ const sorters: Record<NodeSortKey, (a: NodeListItem, b: NodeListItem) => number>
   status: (a, b) => a.status.localeCompare(b.status) || a.name.localeCompare(b.name),
   load: (a, b) => a.load.mark - b.load.mark,
   ram: (a, b) =>
-    a.reserved.ramMib / Math.max(1, a.capacity.ramMib) - b.reserved.ramMib / Math.max(1, b.capacity.ramMib),
+    a.reserved.ramMib / Math.max(1, a.allocatable.ramMib) - b.reserved.ramMib / Math.max(1, b.allocatable.ramMib),
   cpu: (a, b) =>
-    a.reserved.cpuMhz / Math.max(1, a.capacity.cpuMhz) - b.reserved.cpuMhz / Math.max(1, b.capacity.cpuMhz),
+    a.reserved.cpuMhz / Math.max(1, a.allocatable.cpuMhz) - b.reserved.cpuMhz / Math.max(1, b.allocatable.cpuMhz),
   disk: (a, b) =>
-    a.reserved.diskGib / Math.max(1, a.capacity.diskGib) - b.reserved.diskGib / Math.max(1, b.capacity.diskGib),
+    a.reserved.diskGib / Math.max(1, a.allocatable.diskGib) - b.reserved.diskGib / Math.max(1, b.allocatable.diskGib),
   containers: (a, b) => a.containers - b.containers,
 };
 

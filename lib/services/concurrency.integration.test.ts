@@ -1,5 +1,5 @@
-// Parallel placement against one database: reservations are committed under the region's node
-// locks, so exactly what fits succeeds and no node is ever overcommitted.
+// Parallel placement against one database: reservations are committed under the locks of the nodes
+// they touch, so exactly what fits succeeds and no node is ever allocated beyond physical × ratio.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
 import { CLOUDLET_CPU_MHZ, CLOUDLET_RAM_MIB } from "@/lib/orchestrator/scheduler";
@@ -21,11 +21,12 @@ afterAll(async () => {
 });
 
 async function nodeConsistency(regionId: string) {
-  const nodes = await db.hardwareNode.findMany({ where: { regionId }, include: { containers: true } });
+  const nodes = await db.hardwareNode.findMany({ where: { regionId }, include: { containers: true, region: true } });
   for (const n of nodes) {
-    expect(n.reservedRamMib).toBeLessThanOrEqual(n.ramMib);
-    expect(n.reservedCpuMhz).toBeLessThanOrEqual(n.cpuMhz);
-    expect(n.reservedDiskGib).toBeLessThanOrEqual(n.diskGib);
+    // Allocatable: physical × the region's ratio (CPU 4:1 by default).
+    expect(n.reservedRamMib).toBeLessThanOrEqual(Math.floor(n.ramMib * n.region.ramAllocationRatio));
+    expect(n.reservedCpuMhz).toBeLessThanOrEqual(Math.floor(n.cpuMhz * n.region.cpuAllocationRatio));
+    expect(n.reservedDiskGib).toBeLessThanOrEqual(Math.floor(n.diskGib * n.region.diskAllocationRatio));
     expect(n.reservedContainers).toBeLessThanOrEqual(n.maxContainers);
     expect(n.reservedLimitCloudlets * CLOUDLET_RAM_MIB).toBeLessThanOrEqual(n.ramMib * n.overcommitRatio);
     expect(n.reservedRamMib).toBe(n.containers.reduce((s, c) => s + c.reservedCloudlets * CLOUDLET_RAM_MIB, 0));

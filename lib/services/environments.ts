@@ -7,7 +7,15 @@ import { explain, placeEnvironment, type PlacementFailure, type PlacementRequest
 import { getStack } from "@/lib/stacks/catalog";
 import type { CreateEnvironmentInput } from "@/lib/validation/environments";
 import { dispatch, findByIdempotencyKey, recordAuditedOperation } from "./operations";
-import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
+import {
+  allocateIps,
+  commitDelta,
+  lockRegionNodes,
+  NODE_WITH_RATIOS,
+  toSnapshot,
+  TX_OPTIONS,
+  withReservationRetry,
+} from "./placement";
 import { assertQuota, lockOwner } from "./quota-check";
 import { assertRegionAcceptsEnvironments } from "./regions";
 import { generateCredentials } from "@/lib/stacks/credentials";
@@ -39,7 +47,9 @@ export function noCapacityError(result: PlacementFailure): AppError {
 export async function previewPlacement(options: { actor: Actor; input: CreateEnvironmentInput; requestId?: string }) {
   const { input } = options;
   await assertRegionAcceptsEnvironments(input.regionId);
-  const nodes = (await db.hardwareNode.findMany({ where: { regionId: input.regionId } })).map(toSnapshot);
+  const nodes = (
+    await db.hardwareNode.findMany({ where: { regionId: input.regionId }, include: NODE_WITH_RATIOS })
+  ).map(toSnapshot);
   return explain(placementRequest(input, options.requestId ?? `preview-${options.actor.id}-${input.name}`), nodes);
 }
 

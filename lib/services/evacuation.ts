@@ -8,7 +8,7 @@ import { containerNameFor } from "@/lib/orchestrator/engines";
 import { planEvacuation, type EvacuationPlan } from "@/lib/orchestrator/scheduler";
 import { recordAudit } from "./audit";
 import { dispatch } from "./operations";
-import { commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS } from "./placement";
+import { commitDelta, lockRegionNodes, NODE_WITH_RATIOS, toSnapshot, TX_OPTIONS } from "./placement";
 import type { Db } from "@/lib/db/client";
 import { containerDisplayName, listOf, plural } from "@/lib/words";
 import { describeEvacuationPlan, type EvacuationPlanView, type PlanContainer } from "./evacuation-view";
@@ -23,7 +23,11 @@ function assertAdminActor(actor: Actor) {
 async function computePlan(tx: Tx | typeof db, nodeId: string, only?: string[]) {
   const node = await tx.hardwareNode.findUnique({ where: { id: nodeId } });
   if (!node) throw new AppError("NOT_FOUND", "Hardware node not found.");
-  const nodes = await tx.hardwareNode.findMany({ where: { regionId: node.regionId }, orderBy: { id: "asc" } });
+  const nodes = await tx.hardwareNode.findMany({
+    where: { regionId: node.regionId },
+    orderBy: { id: "asc" },
+    include: NODE_WITH_RATIOS,
+  });
   const containers = await tx.container.findMany({
     where: { hardwareNodeId: nodeId, desiredState: { not: "DELETED" }, ...(only ? { id: { in: only } } : {}) },
     include: { layer: true, environment: { select: { name: true } } },

@@ -3,6 +3,7 @@
 // concurrent requests can never overcommit a node.
 import type { HardwareNode } from "@/lib/generated/prisma/client";
 import {
+  type AllocationRatios,
   CLOUDLET_CPU_MHZ,
   CLOUDLET_RAM_MIB,
   type HardwareNodeSnapshot,
@@ -20,7 +21,18 @@ export class ReservationConflict extends Error {
   }
 }
 
-export function toSnapshot(n: HardwareNode): HardwareNodeSnapshot {
+/** The Region columns that hold its allocation ratios; include them with every node a snapshot is made of. */
+export const RATIO_SELECT = { cpuAllocationRatio: true, ramAllocationRatio: true, diskAllocationRatio: true } as const;
+export type RegionRatios = { cpuAllocationRatio: number; ramAllocationRatio: number; diskAllocationRatio: number };
+export type NodeWithRatios = HardwareNode & { region: RegionRatios };
+export const NODE_WITH_RATIOS = { region: { select: RATIO_SELECT } } as const;
+
+export function ratiosOfRegion(r: RegionRatios): AllocationRatios {
+  return { cpu: r.cpuAllocationRatio, ram: r.ramAllocationRatio, disk: r.diskAllocationRatio };
+}
+
+/** A node row (with its region's ratios) as the scheduler sees it. */
+export function toSnapshot(n: NodeWithRatios): HardwareNodeSnapshot {
   return {
     id: n.id,
     name: n.name,
@@ -46,6 +58,7 @@ export function toSnapshot(n: HardwareNode): HardwareNodeSnapshot {
       cores: n.cores,
     },
     overcommitRatio: n.overcommitRatio,
+    allocationRatios: ratiosOfRegion(n.region),
   };
 }
 
@@ -53,27 +66,32 @@ export function toSnapshot(n: HardwareNode): HardwareNodeSnapshot {
 export const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 
 /** Locks every node of a region for the rest of the transaction and returns their current rows. */
-export async function lockRegionNodes(tx: Tx, regionId: string): Promise<HardwareNode[]> {
+export async function lockRegionNodes(tx: Tx, regionId: string): Promise<NodeWithRatios[]> {
   await tx.$queryRaw`SELECT id FROM "HardwareNode" WHERE "regionId" = ${regionId} ORDER BY id FOR UPDATE`;
-  return tx.hardwareNode.findMany({ where: { regionId }, orderBy: { id: "asc" } });
+  return tx.hardwareNode.findMany({ where: { regionId }, orderBy: { id: "asc" }, include: NODE_WITH_RATIOS });
 }
 
-/** Adds a delta to a node's reserved totals iff the node is unchanged since `version` and it still fits. */
+/**
+ * Adds a delta to a node's reserved totals iff the node is unchanged since `version` and every
+ * increase still fits under the allocatable amount (physical × the region's ratio, rounded down as
+ * the scheduler does). Decreases always apply, so shrinking on an over-allocated node works.
+ */
 export async function commitDelta(tx: Tx, delta: ReservedDelta, version: number): Promise<void> {
   const count = await tx.$executeRaw`
-    UPDATE "HardwareNode" SET
-      "reservedRamMib" = "reservedRamMib" + ${delta.ramMib},
-      "reservedCpuMhz" = "reservedCpuMhz" + ${delta.cpuMhz},
-      "reservedDiskGib" = "reservedDiskGib" + ${delta.diskGib},
-      "reservedContainers" = "reservedContainers" + ${delta.containers},
-      "reservedLimitCloudlets" = "reservedLimitCloudlets" + ${delta.limitCloudlets},
-      "version" = "version" + 1,
+    UPDATE "HardwareNode" n SET
+      "reservedRamMib" = n."reservedRamMib" + ${delta.ramMib},
+      "reservedCpuMhz" = n."reservedCpuMhz" + ${delta.cpuMhz},
+      "reservedDiskGib" = n."reservedDiskGib" + ${delta.diskGib},
+      "reservedContainers" = n."reservedContainers" + ${delta.containers},
+      "reservedLimitCloudlets" = n."reservedLimitCloudlets" + ${delta.limitCloudlets},
+      "version" = n."version" + 1,
       "updatedAt" = now()
-    WHERE "id" = ${delta.nodeId} AND "version" = ${version}
-      AND "reservedRamMib" + ${delta.ramMib} <= "ramMib"
-      AND "reservedCpuMhz" + ${delta.cpuMhz} <= "cpuMhz"
-      AND "reservedDiskGib" + ${delta.diskGib} <= "diskGib"
-      AND "reservedContainers" + ${delta.containers} <= "maxContainers"`;
+    FROM "Region" r
+    WHERE n."id" = ${delta.nodeId} AND r."id" = n."regionId" AND n."version" = ${version}
+      AND (${delta.ramMib} <= 0 OR n."reservedRamMib" + ${delta.ramMib} <= floor(n."ramMib" * r."ramAllocationRatio"))
+      AND (${delta.cpuMhz} <= 0 OR n."reservedCpuMhz" + ${delta.cpuMhz} <= floor(n."cpuMhz" * r."cpuAllocationRatio"))
+      AND (${delta.diskGib} <= 0 OR n."reservedDiskGib" + ${delta.diskGib} <= floor(n."diskGib" * r."diskAllocationRatio"))
+      AND (${delta.containers} <= 0 OR n."reservedContainers" + ${delta.containers} <= n."maxContainers")`;
   if (count !== 1) throw new ReservationConflict(delta.nodeId);
 }
 

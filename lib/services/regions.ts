@@ -9,8 +9,11 @@ import {
   type RenameRegionInput,
   type SetDefaultRegionInput,
   type SetRegionStatusInput,
+  type SetRegionRatiosInput,
   type SetRegionSubnetPoolInput,
 } from "@/lib/validation/regions";
+import { overAllocatedResources } from "@/lib/orchestrator/scheduler";
+import { NODE_WITH_RATIOS, toSnapshot } from "./placement";
 import type { AuditAction, AuditTargetType } from "@/lib/validation/audit";
 import { recordAudit } from "./audit";
 
@@ -190,6 +193,46 @@ export async function setRegionStatus(o: { actor: AdminActor; input: SetRegionSt
       select: { id: true, status: true },
     });
   });
+}
+
+/**
+ * New allocation ratios for a region. Lowering one below what is already reserved is allowed: what
+ * runs keeps running, and the nodes whose reserved total now exceeds physical × ratio are reported
+ * (and shown) as over-allocated; placement puts nothing new on them until they drop below it.
+ */
+export async function setRegionAllocationRatios(o: {
+  actor: AdminActor;
+  input: SetRegionRatiosInput;
+  ip?: string | null;
+}): Promise<{ id: string; overAllocated: { id: string; name: string; resources: string[] }[] }> {
+  return audited(
+    { actor: o.actor, ip: o.ip, action: "region.allocation-ratios", targetType: "region" },
+    async (ctx) => {
+      const { regionId, ...ratios } = o.input;
+      ctx.targetId = regionId;
+      const region = await requireRegion(regionId);
+      ctx.detail = {
+        name: region.name,
+        from: {
+          cpuAllocationRatio: region.cpuAllocationRatio,
+          ramAllocationRatio: region.ramAllocationRatio,
+          diskAllocationRatio: region.diskAllocationRatio,
+        },
+        to: ratios,
+      };
+      const nodes = await db.$transaction(async (tx) => {
+        await tx.region.update({ where: { id: region.id }, data: { ...ratios, version: { increment: 1 } } });
+        const rows = await tx.hardwareNode.findMany({ where: { regionId: region.id }, include: NODE_WITH_RATIOS });
+        const over = rows
+          .map((n) => ({ id: n.id, name: n.name, resources: overAllocatedResources(toSnapshot(n)) }))
+          .filter((n) => n.resources.length > 0);
+        ctx.detail.overAllocated = over.map((n) => `${n.name} (${n.resources.join(", ")})`);
+        await ctx.commit(tx);
+        return over;
+      });
+      return { id: region.id, overAllocated: nodes };
+    },
+  );
 }
 
 /** For the provisioning code: a region in maintenance accepts no new environments. */

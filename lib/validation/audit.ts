@@ -56,6 +56,7 @@ export const AUDIT_ACTIONS = {
   "region.subnet-pool": "region",
   "region.default": "region",
   "region.status": "region",
+  "region.allocation-ratios": "region",
 } as const satisfies Record<string, AuditTargetType>;
 
 export type AuditTargetType =

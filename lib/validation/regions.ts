@@ -97,3 +97,24 @@ export type RenameRegionInput = z.infer<typeof ZRenameRegionInput>;
 export type SetRegionSubnetPoolInput = z.infer<typeof ZSetRegionSubnetPoolInput>;
 export type SetRegionStatusInput = z.infer<typeof ZSetRegionStatusInput>;
 export type SetDefaultRegionInput = z.infer<typeof ZSetDefaultRegionInput>;
+
+/** An allocation ratio from a form field: a number with at most two decimals in [min, max]. */
+const ratio = (what: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `Enter the ${what} ratio as a number like ${min === 1 ? "4" : "1.0"}.` })
+    .refine((n) => Number.isFinite(n), { message: `Enter the ${what} ratio as a number.` })
+    .refine((n) => n >= min && n <= max, { message: `The ${what} ratio must be between ${min} and ${max}.` })
+    .refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-9, { message: "Use at most two decimals." });
+
+/**
+ * Allocation ratios of a region: placement may reserve physical × ratio per resource. CPU is
+ * commonly overcommitted (OpenStack: 4.0 for new deployments, 16.0 historically); RAM and disk
+ * above 1.0 promise memory and space that may not exist, so they are capped lower.
+ */
+export const ZSetRegionRatiosInput = z.object({
+  regionId: ZRegionId,
+  cpuAllocationRatio: ratio("CPU", 0.1, 32),
+  ramAllocationRatio: ratio("RAM", 0.1, 2),
+  diskAllocationRatio: ratio("disk", 0.1, 4),
+});
+export type SetRegionRatiosInput = z.infer<typeof ZSetRegionRatiosInput>;

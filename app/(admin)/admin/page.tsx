@@ -3,6 +3,7 @@ import Link from "next/link";
 import { NodeTable } from "@/components/admin/node-table";
 import { ageOf, formatGib, formatMhz, formatMib } from "@/lib/format";
 import { UtilisationBar } from "@/components/admin/utilisation-bar";
+import { CapacityLegend } from "@/components/admin/node-table";
 import { Badge } from "@/components/ui/badge";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { requirePageAdmin } from "@/lib/auth/session";
@@ -121,20 +122,20 @@ export default async function ClusterPage() {
             <UtilisationBar
               label="RAM"
               used={totals.reserved.ramMib}
-              total={totals.capacity.ramMib}
-              text={`${formatMib(totals.reserved.ramMib)} / ${formatMib(totals.capacity.ramMib)}`}
+              total={totals.allocatable.ramMib}
+              text={`${formatMib(totals.reserved.ramMib)} reserved of ${formatMib(totals.allocatable.ramMib)} allocatable (${formatMib(totals.capacity.ramMib)} physical)`}
             />
             <UtilisationBar
               label="CPU"
               used={totals.reserved.cpuMhz}
-              total={totals.capacity.cpuMhz}
-              text={`${formatMhz(totals.reserved.cpuMhz)} / ${formatMhz(totals.capacity.cpuMhz)}`}
+              total={totals.allocatable.cpuMhz}
+              text={`${formatMhz(totals.reserved.cpuMhz)} reserved of ${formatMhz(totals.allocatable.cpuMhz)} allocatable (${formatMhz(totals.capacity.cpuMhz)} physical)`}
             />
             <UtilisationBar
               label="Disk"
               used={totals.reserved.diskGib}
-              total={totals.capacity.diskGib}
-              text={`${formatGib(totals.reserved.diskGib)} / ${formatGib(totals.capacity.diskGib)}`}
+              total={totals.allocatable.diskGib}
+              text={`${formatGib(totals.reserved.diskGib)} reserved of ${formatGib(totals.allocatable.diskGib)} allocatable (${formatGib(totals.capacity.diskGib)} physical)`}
             />
             <UtilisationBar
               label="Slots"
@@ -142,6 +143,9 @@ export default async function ClusterPage() {
               total={totals.capacity.maxContainers}
               text={`${totals.reserved.containers} / ${totals.capacity.maxContainers} containers`}
             />
+          </div>
+          <div className="mt-3">
+            <CapacityLegend />
           </div>
         </Card>
       </div>

@@ -78,7 +78,10 @@ describe("planEvacuation", () => {
       {
         nodeId: "hn-2",
         nodeName: "hn-2",
-        reasons: ["hn-2: needs 2048 MiB RAM, 1024 MiB free", expect.stringContaining("hn-2: dynamic limit")],
+        reasons: [
+          expect.stringMatching(/^hn-2: needs 2048 MiB RAM, 1024 MiB allocatable of [\d.]+ GiB at 1:1$/),
+          expect.stringContaining("hn-2: dynamic limit"),
+        ],
       },
       { nodeId: "hn-3", nodeName: "hn-3", reasons: ["hn-3: in region r2, environment is in region r1"] },
     ]);

@@ -70,27 +70,65 @@ const cases: Case[] = [
     "RAM short",
     ramFilter,
     ctx(makeNode("hn-2", { capacity: { ramMib: 2048 }, reserved: { ramMib: 1536 } })),
-    "hn-2: needs 1024 MiB RAM, 512 MiB free",
+    "hn-2: needs 1024 MiB RAM, 512 MiB allocatable of 2 GiB at 1:1",
   ],
   [
-    "RAM over-reserved shows 0 free",
+    "RAM over-reserved says over-allocated",
     ramFilter,
     ctx(makeNode("hn-2", { capacity: { ramMib: 2048 }, reserved: { ramMib: 4096 } })),
-    "hn-2: needs 1024 MiB RAM, 0 MiB free",
+    "hn-2: over-allocated: 4 GiB RAM reserved, 2 GiB at 1:1 allocatable",
+  ],
+  [
+    "CPU at 4:1: the ratio multiplies physical CPU and is named",
+    cpuFilter,
+    ctx(
+      makeNode("hn-2", {
+        capacity: { cpuMhz: 5200 },
+        reserved: { cpuMhz: 20_408 },
+        allocationRatios: { cpu: 4, ram: 1, disk: 1 },
+      }),
+      { demand: { ramMib: 256, cpuMhz: 800, diskGib: 1, limitCloudlets: 2 } },
+    ),
+    "hn-2: needs 800 MHz CPU, 392 MHz allocatable of 20.8 GHz at 4:1",
+  ],
+  [
+    "CPU at 4:1 fits what 1:1 would refuse",
+    cpuFilter,
+    ctx(
+      makeNode("hn-2", {
+        capacity: { cpuMhz: 4000 },
+        reserved: { cpuMhz: 2400 },
+        allocationRatios: { cpu: 4, ram: 1, disk: 1 },
+      }),
+    ),
+    null,
+  ],
+  [
+    "CPU ratio lowered below what is reserved: over-allocated",
+    cpuFilter,
+    ctx(
+      makeNode("hn-2", {
+        capacity: { cpuMhz: 5200 },
+        reserved: { cpuMhz: 8000 },
+        allocationRatios: { cpu: 1.5, ram: 1, disk: 1 },
+      }),
+      { demand: { ramMib: 0, cpuMhz: 0, diskGib: 0, limitCloudlets: 1 } },
+    ),
+    "hn-2: over-allocated: 8 GHz CPU reserved, 7.8 GHz at 1.5:1 allocatable",
   ],
   ["CPU exactly fits", cpuFilter, ctx(makeNode("hn-2", { capacity: { cpuMhz: 3200 } })), null],
   [
     "CPU short",
     cpuFilter,
     ctx(makeNode("hn-2", { capacity: { cpuMhz: 4000 }, reserved: { cpuMhz: 2400 } })),
-    "hn-2: needs 3200 MHz CPU, 1600 MHz free",
+    "hn-2: needs 3200 MHz CPU, 1600 MHz allocatable of 4 GHz at 1:1",
   ],
   ["disk fits", diskFilter, ctx(makeNode("hn-2", { capacity: { diskGib: 20 } })), null],
   [
     "disk short",
     diskFilter,
     ctx(makeNode("hn-2", { capacity: { diskGib: 30 }, reserved: { diskGib: 26 } })),
-    "hn-2: needs 20 GiB disk, 4 GiB free",
+    "hn-2: needs 20 GiB disk, 4 GiB allocatable of 30 GiB at 1:1",
   ],
   [
     "last slot fits",

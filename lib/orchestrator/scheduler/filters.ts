@@ -1,3 +1,4 @@
+import { allocatableOf, gibText, mhzText, mibText, ratiosOf, ratioText } from "./allocation";
 import { CLOUDLET_RAM_MIB, type ContainerDemand, type HardwareNodeSnapshot } from "./types";
 
 /**
@@ -51,26 +52,61 @@ export const labelFilter: NodeFilter = (ctx) => {
   return missing.length === 0 ? FIT : reject(ctx, `label ${missing.join(", ")} required by layer "${ctx.layer.id}"`);
 };
 
-export const ramFilter: NodeFilter = (ctx) => {
-  const { capacity, reserved } = ctx.node;
-  return reserved.ramMib + ctx.demand.ramMib <= capacity.ramMib
-    ? FIT
-    : reject(ctx, `needs ${ctx.demand.ramMib} MiB RAM, ${Math.max(0, capacity.ramMib - reserved.ramMib)} MiB free`);
-};
+/**
+ * One resource against its allocatable amount (physical × the region's ratio). The reason names the
+ * ratio, so "392 MHz allocatable of 20.8 GHz at 4:1" tells an admin which knob would change it.
+ */
+function allocatableCheck(
+  ctx: FilterContext,
+  what: "RAM" | "CPU" | "disk",
+  o: {
+    reserved: number;
+    wanted: number;
+    allocatable: number;
+    ratio: number;
+    text: (n: number) => string;
+    unit: string;
+  },
+): FilterResult {
+  if (o.reserved + o.wanted <= o.allocatable) return FIT;
+  const of = `${o.text(o.allocatable)} at ${ratioText(o.ratio)}`;
+  if (o.reserved > o.allocatable)
+    return reject(ctx, `over-allocated: ${o.text(o.reserved)} ${what} reserved, ${of} allocatable`);
+  return reject(
+    ctx,
+    `needs ${o.wanted} ${o.unit} ${what}, ${Math.max(0, o.allocatable - o.reserved)} ${o.unit} allocatable of ${of}`,
+  );
+}
 
-export const cpuFilter: NodeFilter = (ctx) => {
-  const { capacity, reserved } = ctx.node;
-  return reserved.cpuMhz + ctx.demand.cpuMhz <= capacity.cpuMhz
-    ? FIT
-    : reject(ctx, `needs ${ctx.demand.cpuMhz} MHz CPU, ${Math.max(0, capacity.cpuMhz - reserved.cpuMhz)} MHz free`);
-};
+export const ramFilter: NodeFilter = (ctx) =>
+  allocatableCheck(ctx, "RAM", {
+    reserved: ctx.node.reserved.ramMib,
+    wanted: ctx.demand.ramMib,
+    allocatable: allocatableOf(ctx.node).ramMib,
+    ratio: ratiosOf(ctx.node).ram,
+    text: mibText,
+    unit: "MiB",
+  });
 
-export const diskFilter: NodeFilter = (ctx) => {
-  const { capacity, reserved } = ctx.node;
-  return reserved.diskGib + ctx.demand.diskGib <= capacity.diskGib
-    ? FIT
-    : reject(ctx, `needs ${ctx.demand.diskGib} GiB disk, ${Math.max(0, capacity.diskGib - reserved.diskGib)} GiB free`);
-};
+export const cpuFilter: NodeFilter = (ctx) =>
+  allocatableCheck(ctx, "CPU", {
+    reserved: ctx.node.reserved.cpuMhz,
+    wanted: ctx.demand.cpuMhz,
+    allocatable: allocatableOf(ctx.node).cpuMhz,
+    ratio: ratiosOf(ctx.node).cpu,
+    text: mhzText,
+    unit: "MHz",
+  });
+
+export const diskFilter: NodeFilter = (ctx) =>
+  allocatableCheck(ctx, "disk", {
+    reserved: ctx.node.reserved.diskGib,
+    wanted: ctx.demand.diskGib,
+    allocatable: allocatableOf(ctx.node).diskGib,
+    ratio: ratiosOf(ctx.node).disk,
+    text: gibText,
+    unit: "GiB",
+  });
 
 export const slotsFilter: NodeFilter = (ctx) => {
   const { capacity, reserved } = ctx.node;

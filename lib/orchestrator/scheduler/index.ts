@@ -27,5 +27,13 @@ export {
   type NodeFilter,
 } from "./filters";
 export { DEFAULT_LOAD_MARK, loadMark, spreadScore, packScore, resolveScoring, combineScores } from "./scorers";
+export {
+  DEFAULT_ALLOCATION_RATIOS,
+  allocatableOf,
+  overAllocatedResources,
+  ratioText,
+  type Allocatable,
+  type AllocatedResource,
+} from "./allocation";
 export { toDemand, validateRequest, validateResources, describeResources } from "./resources";
 export { createPrng, hashSeed, type Prng } from "./prng";

@@ -73,7 +73,11 @@ describe("placeEnvironment", () => {
     expect(result.failed).toEqual({ layerId: "cp", ordinal: 1 });
     expect(result.rejections).toEqual([
       { nodeId: "hn-1", nodeName: "hn-1", reasons: ["hn-1: in MAINTENANCE"] },
-      { nodeId: "hn-2", nodeName: "hn-2", reasons: ["hn-2: needs 1024 MiB RAM, 512 MiB free"] },
+      {
+        nodeId: "hn-2",
+        nodeName: "hn-2",
+        reasons: ["hn-2: needs 1024 MiB RAM, 512 MiB allocatable of 1.5 GiB at 1:1"],
+      },
       { nodeId: "hn-3", nodeName: "hn-3", reasons: ['hn-3: already runs a container of HA layer "cp"'] },
     ]);
     expect(result.message).toContain('container 1 of layer "cp"');

@@ -1,3 +1,4 @@
+import { allocatableOf } from "./allocation";
 import { overcommitCeilingMib } from "./filters";
 import { DEFAULT_LOAD_MARK, loadFitOf, loadMark } from "./scorers";
 import type { HardwareNodeSnapshot, LoadMarkCoefficients, ReservedDelta } from "./types";
@@ -22,7 +23,7 @@ export interface PreparedCluster {
   readonly kind: "prepared-cluster";
   readonly nodes: readonly HardwareNodeSnapshot[];
   readonly size: number;
-  /** Per node: ramMib, cpuMhz, diskGib, maxContainers, dynamic-limit ceiling MiB. */
+  /** Per node: allocatable ramMib, cpuMhz, diskGib (physical × ratio), maxContainers, dynamic-limit ceiling MiB. */
   readonly capacity: Float64Array;
   /** Per node: ramMib, cpuMhz, diskGib, containers, limitCloudlets. */
   readonly reserved: Float64Array;
@@ -48,9 +49,10 @@ export function prepareCluster(nodes: readonly HardwareNodeSnapshot[]): Prepared
   for (let i = 0; i < n; i++) {
     const node = nodes[i];
     const o = i * STRIDE;
-    capacity[o + RAM] = node.capacity.ramMib;
-    capacity[o + CPU] = node.capacity.cpuMhz;
-    capacity[o + DISK] = node.capacity.diskGib;
+    const allocatable = allocatableOf(node);
+    capacity[o + RAM] = allocatable.ramMib;
+    capacity[o + CPU] = allocatable.cpuMhz;
+    capacity[o + DISK] = allocatable.diskGib;
     capacity[o + SLOTS] = node.capacity.maxContainers;
     capacity[o + LIMIT] = overcommitCeilingMib(node);
     reserved[o + RAM] = node.reserved.ramMib;

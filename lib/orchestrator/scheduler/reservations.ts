@@ -1,3 +1,4 @@
+import { allocatableOf } from "./allocation";
 import { overcommitCeilingMib } from "./filters";
 import { isPrepared, shiftCluster, type ClusterInput, type PreparedCluster } from "./prepared-cluster";
 import { toDemand } from "./resources";
@@ -94,13 +95,17 @@ export interface FreeCapacity {
   limitCloudlets: number;
 }
 
-/** Negative values mean the node is already over (possible after an admin shrank its capacity). */
+/**
+ * Allocatable (physical × ratio) minus reserved. Negative values mean the node is over-allocated
+ * (an admin lowered a ratio or shrank its capacity).
+ */
 export function freeCapacity(node: HardwareNodeSnapshot): FreeCapacity {
   const { capacity, reserved } = node;
+  const allocatable = allocatableOf(node);
   return {
-    ramMib: capacity.ramMib - reserved.ramMib,
-    cpuMhz: capacity.cpuMhz - reserved.cpuMhz,
-    diskGib: capacity.diskGib - reserved.diskGib,
+    ramMib: allocatable.ramMib - reserved.ramMib,
+    cpuMhz: allocatable.cpuMhz - reserved.cpuMhz,
+    diskGib: allocatable.diskGib - reserved.diskGib,
     containers: capacity.maxContainers - reserved.containers,
     limitCloudlets: Math.floor(overcommitCeilingMib(node) / CLOUDLET_RAM_MIB) - reserved.limitCloudlets,
   };

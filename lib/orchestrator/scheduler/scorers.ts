@@ -1,3 +1,4 @@
+import { allocatableOf } from "./allocation";
 import type {
   ContainerDemand,
   HardwareNodeSnapshot,
@@ -81,12 +82,13 @@ export function packScoreOf(ramShare: number, cpuShare: number, diskShare: numbe
   return 100 * (0.8 * dominantOf(ramShare, cpuShare, diskShare) + (0.2 * (ramShare + cpuShare + diskShare)) / 3);
 }
 
-/** RAM, CPU and disk shares of a node's capacity after adding `demand` to its reserved totals. */
+/** RAM, CPU and disk shares of a node's allocatable capacity after adding `demand` to its reserved totals. */
 export function sharesAfter(
   node: HardwareNodeSnapshot,
   demand: ContainerDemand,
 ): { ram: number; cpu: number; disk: number } {
-  const { capacity, reserved } = node;
+  const { reserved } = node;
+  const capacity = allocatableOf(node);
   return {
     ram: ratio(reserved.ramMib + demand.ramMib, capacity.ramMib),
     cpu: ratio(reserved.cpuMhz + demand.cpuMhz, capacity.cpuMhz),

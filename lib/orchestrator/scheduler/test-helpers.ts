@@ -16,6 +16,7 @@ export function makeNode(
     labels: patch.labels ?? {},
     status: patch.status ?? "ACTIVE",
     overcommitRatio: patch.overcommitRatio,
+    allocationRatios: patch.allocationRatios,
     capacity: { ramMib: 16_384, cpuMhz: 51_200, diskGib: 500, maxContainers: 50, ...patch.capacity },
     reserved: { ramMib: 0, cpuMhz: 0, diskGib: 0, containers: 0, limitCloudlets: 0, ...patch.reserved },
     load: {

@@ -31,6 +31,13 @@ export interface NodeLoad {
   cores: number;
 }
 
+/** Per-resource allocation ratios of a node's region: allocatable = physical × ratio. */
+export interface AllocationRatios {
+  cpu: number;
+  ram: number;
+  disk: number;
+}
+
 export interface HardwareNodeSnapshot {
   id: string;
   name: string;
@@ -42,6 +49,8 @@ export interface HardwareNodeSnapshot {
   load: NodeLoad;
   /** Sum of dynamic-limit RAM may reach capacity RAM × this ratio. Default 1.0. */
   overcommitRatio?: number;
+  /** What reserved totals may reach: capacity × ratio per resource (the region's). Default 1:1. */
+  allocationRatios?: AllocationRatios;
 }
 
 /** Per-container resources; cloudlets are whole numbers, disk is in GiB. */
@@ -124,7 +133,7 @@ export interface ReservedDelta {
 export interface NodeRejection {
   nodeId: string;
   nodeName: string;
-  /** Human-readable, prefixed with the node name: "hn-2: needs 1024 MiB RAM, 512 MiB free". */
+  /** Human-readable, prefixed with the node name: "hn-2: needs 1024 MiB RAM, 512 MiB allocatable of 16 GiB at 1:1". */
   reasons: string[];
 }
 

@@ -8,4 +8,5 @@ export const {
   setRegionSubnetPoolAction,
   setDefaultRegionAction,
   setRegionStatusAction,
+  setRegionAllocationRatiosAction,
 } = serverActions(regions);

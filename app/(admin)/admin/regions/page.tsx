@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { formatGib, formatMhz, formatMib } from "@/lib/format";
-import { CreateRegionForm, RegionRowControls } from "@/components/admin/region-forms";
+import { CreateRegionForm, RegionRatiosForm, RegionRowControls } from "@/components/admin/region-forms";
+import { CapacityLegend } from "@/components/admin/node-table";
 import { UtilisationBar } from "@/components/admin/utilisation-bar";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/card";
@@ -44,20 +45,20 @@ export default async function RegionsPage() {
                 <UtilisationBar
                   label="RAM"
                   used={r.reserved.ramMib}
-                  total={r.capacity.ramMib}
-                  text={`${formatMib(r.reserved.ramMib)} / ${formatMib(r.capacity.ramMib)}`}
+                  total={r.allocatable.ramMib}
+                  text={`${formatMib(r.reserved.ramMib)} reserved of ${formatMib(r.allocatable.ramMib)} allocatable (${formatMib(r.capacity.ramMib)} × ${r.ratios.ram}:1)`}
                 />
                 <UtilisationBar
                   label="CPU"
                   used={r.reserved.cpuMhz}
-                  total={r.capacity.cpuMhz}
-                  text={`${formatMhz(r.reserved.cpuMhz)} / ${formatMhz(r.capacity.cpuMhz)}`}
+                  total={r.allocatable.cpuMhz}
+                  text={`${formatMhz(r.reserved.cpuMhz)} reserved of ${formatMhz(r.allocatable.cpuMhz)} allocatable (${formatMhz(r.capacity.cpuMhz)} × ${r.ratios.cpu}:1)`}
                 />
                 <UtilisationBar
                   label="Disk"
                   used={r.reserved.diskGib}
-                  total={r.capacity.diskGib}
-                  text={`${formatGib(r.reserved.diskGib)} / ${formatGib(r.capacity.diskGib)}`}
+                  total={r.allocatable.diskGib}
+                  text={`${formatGib(r.reserved.diskGib)} reserved of ${formatGib(r.allocatable.diskGib)} allocatable (${formatGib(r.capacity.diskGib)} × ${r.ratios.disk}:1)`}
                 />
                 <UtilisationBar
                   label="Slots"
@@ -66,6 +67,21 @@ export default async function RegionsPage() {
                   text={`${r.reserved.containers} / ${r.capacity.maxContainers}`}
                 />
               </div>
+              <CapacityLegend />
+              {r.overAllocatedNodes > 0 && (
+                <p role="status" className="text-sm text-red-700 dark:text-red-300">
+                  {r.overAllocatedNodes} node{r.overAllocatedNodes === 1 ? " is" : "s are"} over-allocated: more is
+                  reserved than these ratios allow, so nothing new is placed there.
+                </p>
+              )}
+              <RegionRatiosForm
+                region={{
+                  id: r.id,
+                  cpuAllocationRatio: r.ratios.cpu,
+                  ramAllocationRatio: r.ratios.ram,
+                  diskAllocationRatio: r.ratios.disk,
+                }}
+              />
               <RegionRowControls
                 region={{ id: r.id, name: r.name, subnetPool: r.subnetPool, status: r.status, isDefault: r.isDefault }}
               />

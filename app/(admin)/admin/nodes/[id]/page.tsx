@@ -6,7 +6,14 @@ import { formatLabels } from "@/lib/validation/nodes";
 import { ageOf } from "@/lib/format";
 import { NodeControlsCard } from "@/components/admin/node-page-parts";
 import { NodeFacts, type FactsView } from "@/components/admin/node-facts";
-import { EngineBadge, LoadBadge, NodeStatusBadge, NodeUtilisation } from "@/components/admin/node-table";
+import {
+  CapacityLegend,
+  EngineBadge,
+  LoadBadge,
+  NodeStatusBadge,
+  NodeUtilisation,
+  OverAllocatedBadge,
+} from "@/components/admin/node-table";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageAdmin } from "@/lib/auth/session";
@@ -36,6 +43,7 @@ export default async function NodePage({ params }: { params: Promise<{ id: strin
           <div className="flex flex-wrap items-center gap-2">
             <EngineBadge engine={node.engine} />
             <NodeStatusBadge status={node.status} />
+            <OverAllocatedBadge node={node} />
             <LoadBadge load={node.load} />
           </div>
         }
@@ -50,6 +58,9 @@ export default async function NodePage({ params }: { params: Promise<{ id: strin
       )}
       <Card title="Utilisation" className="mb-6">
         <NodeUtilisation node={node} />
+        <div className="mt-3">
+          <CapacityLegend />
+        </div>
       </Card>
       <div className="mb-6 grid gap-6 lg:grid-cols-2">
         <Card title="Facts (last probe)">
@@ -62,6 +73,10 @@ export default async function NodePage({ params }: { params: Promise<{ id: strin
             <dd data-testid="node-capacity">
               {node.capacity.ramMib} MiB RAM · {node.capacity.cores} × {node.capacity.mhzPerCore} MHz ={" "}
               {node.capacity.cpuMhz} MHz · {node.capacity.diskGib} GiB disk · {node.capacity.maxContainers} slots
+            </dd>
+            <dt className="text-slate-500">Allocation ratios</dt>
+            <dd data-testid="node-ratios">
+              CPU {node.ratios.cpu}:1 · RAM {node.ratios.ram}:1 · disk {node.ratios.disk}:1 (region {node.regionName})
             </dd>
             <dt className="text-slate-500">Overcommit</dt>
             <dd>× {node.overcommitRatio}</dd>
