@@ -11,7 +11,7 @@ import { logIgnored } from "../lib/log";
 import { DATA_DIR, openDatabase } from "./lib/database";
 import { loadOrCreateSecrets } from "./lib/secrets";
 import { startIngress, type RunningIngress } from "./lib/ingress";
-import { ingressSettings, syncIngress } from "../lib/worker/ingress";
+import { ingressSettings, syncIngress } from "../lib/services/ingress";
 
 const dev = process.argv.includes("--dev");
 const port = config.PORT;

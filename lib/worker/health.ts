@@ -8,7 +8,7 @@ import { operationRow } from "@/lib/validation/operations";
 import { getStack } from "@/lib/stacks/catalog";
 import { probeStackService } from "@/lib/orchestrator/engines/lxc/templates";
 import { runStackHook } from "./stack-hooks";
-import { syncIngress } from "./ingress";
+import { syncIngress } from "@/lib/services/ingress";
 
 export async function healthCheckOnce(
   options: { failThreshold?: number } = {},

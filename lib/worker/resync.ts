@@ -9,7 +9,7 @@ import { engineFor } from "@/lib/services/node-engine";
 import { dispatch } from "@/lib/services/operations";
 import { operationRow, type OperationKind } from "@/lib/validation/operations";
 import { syncNetworkPolicies } from "./network-policy";
-import { syncIngress } from "./ingress";
+import { syncIngress } from "@/lib/services/ingress";
 
 const firstSeenOrphans = new Map<string, number>();
 

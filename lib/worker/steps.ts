@@ -7,7 +7,7 @@ import { releaseReservation } from "@/lib/services/placement";
 import { resolveTemplate } from "./templates";
 import { runStackHook } from "./stack-hooks";
 import { syncNetworkPolicies } from "./network-policy";
-import { withIngressSync } from "./ingress";
+import { withIngressSync } from "@/lib/services/ingress";
 
 export class StepRetryLater extends Error {}
 
