@@ -8,6 +8,8 @@ const port = Number(process.env.E2E_PORT ?? 3210);
 export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `hostplane-e2e-${port}`);
 // The e2e panel's own local hardware node: never the one a real `npm start` on this machine uses.
 export const E2E_LOCAL = { lxcPath: "/var/lib/hostplane-e2e/lxc/local", bridge: "hp-e2e0", subnet: "10.213.200.0/24" };
+// The e2e panel's ingress (its own Caddy, supervised by serve.ts) on high ports.
+export const E2E_INGRESS = { http: port + 10_070, https: port + 10_043 };
 export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-passphrase-91" };
 
 export default defineConfig({
@@ -55,6 +57,9 @@ export default defineConfig({
       HOSTPLANE_LOCAL_LXC_PATH: E2E_LOCAL.lxcPath,
       HOSTPLANE_LOCAL_BRIDGE: E2E_LOCAL.bridge,
       HOSTPLANE_LOCAL_SUBNET: E2E_LOCAL.subnet,
+      HOSTPLANE_INGRESS_HTTP_PORT: String(E2E_INGRESS.http),
+      HOSTPLANE_INGRESS_HTTPS_PORT: String(E2E_INGRESS.https),
+      HOSTPLANE_DOMAIN: "localhost",
     },
   },
 });

@@ -72,6 +72,10 @@ const MATRIX: Record<string, { scope: Scope; args: (c: Ctx) => unknown[]; allowe
     scope: "owner",
     args: (c) => [{ environmentId: c.envA, operationId: "op-of-a" }],
   },
+  "app/(dashboard)/environments/[id]/actions.ts#setHttpsRedirectAction": {
+    scope: "owner",
+    args: (c) => [{ environmentId: c.envA, enabled: true }],
+  },
   "app/(admin)/admin/users/actions.ts#setUserStatusAction": {
     scope: "admin",
     args: (c) => [{ userId: c.victimId, status: "SUSPENDED" }],
@@ -376,6 +380,10 @@ test("every server action and route handler refuses whoever may not call it, and
     "app/api/admin/audit/route.ts": {
       url: () => "/api/admin/audit",
       expect: { anonymous: 401, suspended: 401, pendingPassword: 401, developerB: 403, developerA: 403, admin: 200 },
+    },
+    "app/api/admin/ingress/ca/route.ts": {
+      url: () => "/api/admin/ingress/ca",
+      expect: { anonymous: 401, suspended: 401, developerB: 403, developerA: 403, admin: 200 },
     },
     "app/api/auth/[...nextauth]/route.ts": {
       url: () => "/api/auth/csrf",

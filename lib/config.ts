@@ -65,6 +65,17 @@ export const VARIABLES = {
   HOSTPLANE_LOCAL_LXC_PATH: v(text("/var/lib/hostplane/lxc/local"), "the local node's lxcpath"),
   HOSTPLANE_LOCAL_BRIDGE: v(text("hp-br0"), "the local node's bridge"),
   HOSTPLANE_LOCAL_SUBNET: v(text("10.213.1.0/24"), "the local node's container subnet (inside 10.213.0.0/16)"),
+  HOSTPLANE_DOMAIN: v(text("localhost"), "environments answer at <env>-<owner handle>.<this domain> (wildcard DNS)"),
+  HOSTPLANE_INGRESS: v(flag(true), "off: npm start runs no ingress (Caddy) and the worker pushes no routes", {
+    mjs: true,
+  }),
+  HOSTPLANE_INGRESS_HTTP_PORT: v(int(80), "the ingress's HTTP port"),
+  HOSTPLANE_INGRESS_HTTPS_PORT: v(int(443), "the ingress's HTTPS port"),
+  HOSTPLANE_INGRESS_DIR: v(optional(), "the ingress's admin socket, certificates and log (default <data dir>/caddy)"),
+  HOSTPLANE_ACME_EMAIL: v(
+    optional(),
+    "with it, public names get ACME (Let's Encrypt) certificates; else the internal CA",
+  ),
   HOSTPLANE_TRUSTED_PROXIES: v(
     optional(),
     "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed",

@@ -10,6 +10,8 @@ import { config } from "../lib/config";
 import { logIgnored } from "../lib/log";
 import { DATA_DIR, openDatabase } from "./lib/database";
 import { loadOrCreateSecrets } from "./lib/secrets";
+import { startIngress, type RunningIngress } from "./lib/ingress";
+import { ingressSettings, syncIngress } from "../lib/services/ingress";
 
 const dev = process.argv.includes("--dev");
 const port = config.PORT;
@@ -20,6 +22,7 @@ async function main() {
   const database = await openDatabase();
   process.env.DATABASE_URL = database.url;
   let next: ChildProcess | null = null;
+  let ingress: RunningIngress | null = null;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -35,6 +38,7 @@ async function main() {
       });
     }
     // Shutting down: report and carry on so the process still exits.
+    await ingress?.stop().catch(logIgnored("stopping the ingress"));
     await disconnectDb().catch(logIgnored("closing the database client"));
     await database.stop().catch(logIgnored("stopping the embedded database"));
     process.exit(code);
@@ -56,6 +60,16 @@ async function main() {
       email: config.HOSTPLANE_ADMIN_EMAIL,
       password: config.HOSTPLANE_ADMIN_PASSWORD,
     });
+
+    // The ingress (Caddy) before Next.js: the worker inside Next.js pushes routes to its socket.
+    if (config.HOSTPLANE_INGRESS) {
+      try {
+        ingress = await startIngress({ settings: ingressSettings(), onStart: () => syncIngress() });
+      } catch (error) {
+        // The panel is still useful without its ingress (environments keep their bridge addresses).
+        console.error(`[hostplane] the ingress did not start: ${(error as Error).message}`);
+      }
+    }
 
     // Next.js behind scripts/next-server.mjs, which stamps the socket's peer address on each request.
     const server = path.join(process.cwd(), "scripts", "next-server.mjs");

@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   checkNode,
+  disableDebianCaddyService,
   ensureDebianPackages,
   ensureNodeModules,
   ensurePrismaClient,
@@ -24,12 +25,19 @@ ensurePrismaClient();
 const skipSystemPackages = ["1", "true", "on", "yes"].includes(
   (process.env.HOSTPLANE_SKIP_SYSTEM_PACKAGES ?? "").trim().toLowerCase(),
 );
+// Also declared in lib/config.ts (HOSTPLANE_INGRESS).
+const ingressOn = !["0", "false", "off", "no"].includes((process.env.HOSTPLANE_INGRESS ?? "").trim().toLowerCase());
 if (!skipSystemPackages) {
   // The local hardware node runs real LXC containers (busybox, and Debian stacks built with debootstrap).
   ensureDebianPackages(
     ["lxc", "busybox-static", "debootstrap", "rsync", "iproute2", "nftables"],
     "the local hardware node",
   );
+  // The ingress: Debian's Caddy, run and supervised by the panel itself (scripts/lib/ingress.ts).
+  if (ingressOn) {
+    ensureDebianPackages(["caddy"], "the ingress");
+    disableDebianCaddyService();
+  }
 }
 
 if (!dev) {

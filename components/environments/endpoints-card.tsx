@@ -21,7 +21,10 @@ function CopyButton({ text, label }: { text: string; label: string }) {
   );
 }
 
-/** Entry point with an "Open" link (works from the machine running the panel) and connection strings. */
+/**
+ * The entry layer's bridge address (reachable on the hardware node only; the "Open" link to the
+ * environment's ingress address is in AddressesCard) and connection strings.
+ */
 export function EndpointsCard({ endpoints }: { endpoints: EnvironmentEndpoints }) {
   const [reveal, setReveal] = useState(false);
   if (!endpoints.entryPoint && endpoints.connections.length === 0) return null;
@@ -32,21 +35,14 @@ export function EndpointsCard({ endpoints }: { endpoints: EnvironmentEndpoints }
     >
       {endpoints.entryPoint && (
         <div className="flex flex-wrap items-center gap-3">
-          <span className="font-medium">Entry point</span>
+          <span className="font-medium">Bridge address</span>
           <code data-testid="entry-point" className="rounded bg-slate-100 px-2 py-0.5 dark:bg-slate-800">
             {endpoints.entryPoint.url}
           </code>
           <span className="text-xs text-slate-500">
             layer {endpoints.entryPoint.layer} · {endpoints.entryPoint.healthy ? "healthy" : "not answering yet"}
           </span>
-          <a
-            href={endpoints.entryPoint.url}
-            target="_blank"
-            rel="noreferrer"
-            className="rounded-md bg-brand-600 px-3 py-1 text-xs font-medium text-white hover:bg-brand-700"
-          >
-            Open
-          </a>
+          <span className="text-xs text-slate-500">(on the hardware node only)</span>
         </div>
       )}
       {endpoints.connections.length > 0 && (

@@ -3,6 +3,7 @@
 import { isEnvironmentNameTaken } from "@/lib/db/environments";
 import * as ops from "@/lib/services/environment-ops";
 import * as environments from "@/lib/services/environments";
+import * as ingress from "@/lib/services/ingress";
 import {
   ZCheckNameInput,
   ZCreateEnvironmentRequest,
@@ -12,6 +13,7 @@ import {
   ZResizeLayerInput,
   ZRetryOperationInput,
   ZScaleLayerInput,
+  ZSetHttpsRedirectInput,
   ZSetRunningInput,
 } from "@/lib/validation/environments";
 import { defineAction, spreadInput } from "./define";
@@ -116,5 +118,14 @@ export const retryOperation = defineAction({
   auth: "user",
   input: ZRetryOperationInput,
   run: spreadInput(ops.retryOperation),
+  revalidate: environmentPages,
+});
+
+/** The ingress answers plain HTTP for this environment with a redirect to HTTPS (or stops doing so). */
+export const setHttpsRedirect = defineAction({
+  name: "environment.https-redirect",
+  auth: "user",
+  input: ZSetHttpsRedirectInput,
+  run: spreadInput(ingress.setHttpsRedirect),
   revalidate: environmentPages,
 });

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = {
   "environment.stop": "environment",
   "environment.restart": "environment",
   "environment.delete": "environment",
+  "environment.https-redirect": "environment",
   "layer.scale": "environment",
   "layer.resize": "environment",
   "container.start": "environment",

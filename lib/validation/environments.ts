@@ -78,6 +78,7 @@ export const ZCheckNameInput = z.string().max(200);
 
 export const ZEnvironmentId = z.string().min(1).max(64);
 export const ZSetRunningInput = z.object({ environmentId: ZEnvironmentId, running: z.boolean() });
+export const ZSetHttpsRedirectInput = z.object({ environmentId: ZEnvironmentId, enabled: z.boolean() });
 export const ZDeleteEnvironmentInput = z.object({ environmentId: ZEnvironmentId, confirmName: z.string().max(100) });
 export const ZRetryOperationInput = z.object({ environmentId: ZEnvironmentId, operationId: z.string().min(1).max(64) });
 

@@ -8,6 +8,7 @@ import { operationRow } from "@/lib/validation/operations";
 import { getStack } from "@/lib/stacks/catalog";
 import { probeStackService } from "@/lib/orchestrator/engines/lxc/templates";
 import { runStackHook } from "./stack-hooks";
+import { syncIngress } from "@/lib/services/ingress";
 
 export async function healthCheckOnce(
   options: { failThreshold?: number } = {},
@@ -25,6 +26,8 @@ export async function healthCheckOnce(
   });
   const tally = { checked: 0, unhealthy: 0, restarted: 0 };
   const topologyChanged = new Set<string>();
+  // Any change of health may change an ingress rotation (unhealthy entry containers leave it).
+  let healthChanged = false;
   await Promise.all(
     rows.map(async (c) => {
       const port = getStack(c.layer.stack)?.ports[0];
@@ -33,6 +36,7 @@ export async function healthCheckOnce(
       const ok = await probeStackService({ stackId: c.layer.stack, ip: c.ip!, timeoutMs: 1500 }).catch(() => false);
       if (ok) {
         if (c.health !== "HEALTHY" || c.healthFailures !== 0) {
+          healthChanged ||= c.health !== "HEALTHY";
           await db.container.updateMany({ where: { id: c.id }, data: { health: "HEALTHY", healthFailures: 0 } });
           if (c.health === "UNHEALTHY" && c.layer.role === "APP") topologyChanged.add(c.environmentId);
         }
@@ -41,6 +45,7 @@ export async function healthCheckOnce(
       tally.unhealthy++;
       const failures = c.healthFailures + 1;
       if (c.health !== "UNHEALTHY" && c.layer.role === "APP") topologyChanged.add(c.environmentId);
+      healthChanged ||= c.health !== "UNHEALTHY";
       if (failures < threshold) {
         await db.container.updateMany({ where: { id: c.id }, data: { health: "UNHEALTHY", healthFailures: failures } });
         return;
@@ -78,6 +83,10 @@ export async function healthCheckOnce(
   for (const environmentId of topologyChanged)
     await runStackHook({ phase: "topology", environmentId }).catch((error) =>
       console.error(`[hostplane] balancer upstreams of ${environmentId} not updated: ${(error as Error).message}`),
+    );
+  if (healthChanged)
+    await syncIngress().catch((error) =>
+      console.error(`[hostplane] ingress routes not updated after a health change: ${(error as Error).message}`),
     );
   return tally;
 }

@@ -9,6 +9,7 @@ import { engineFor } from "@/lib/services/node-engine";
 import { dispatch } from "@/lib/services/operations";
 import { operationRow, type OperationKind } from "@/lib/validation/operations";
 import { syncNetworkPolicies } from "./network-policy";
+import { syncIngress } from "@/lib/services/ingress";
 
 const firstSeenOrphans = new Map<string, number>();
 
@@ -31,13 +32,23 @@ type Tally = {
   offline: number;
   converted: number;
   policyApplied: number;
+  /** The ingress ran another configuration than the database says (drift, or a restarted Caddy). */
+  ingressRepaired: boolean;
 };
 type NodeRow = Awaited<ReturnType<typeof db.hardwareNode.findMany>>[number];
 type ObservedContainer = Awaited<ReturnType<ContainerEngine["list"]>>[number];
 
 export async function resyncOnce(options: { orphanGraceMs: number; now?: number }): Promise<Tally> {
   const now = options.now ?? Date.now();
-  const tally: Tally = { nodes: 0, repaired: 0, orphansDestroyed: 0, offline: 0, converted: 0, policyApplied: 0 };
+  const tally: Tally = {
+    nodes: 0,
+    repaired: 0,
+    orphansDestroyed: 0,
+    offline: 0,
+    converted: 0,
+    policyApplied: 0,
+    ingressRepaired: false,
+  };
   const reachable: string[] = [];
   for (const node of await db.hardwareNode.findMany()) {
     tally.nodes++;
@@ -60,6 +71,8 @@ export async function resyncOnce(options: { orphanGraceMs: number; now?: number 
     });
   }
   await applyNetworkPolicies(reachable, tally);
+  // Routes are desired state like the firewall: whatever Caddy runs is compared and replaced on drift.
+  tally.ingressRepaired = (await syncIngress()).status === "applied";
   return tally;
 }
 

@@ -7,6 +7,7 @@ import { releaseReservation } from "@/lib/services/placement";
 import { resolveTemplate } from "./templates";
 import { runStackHook } from "./stack-hooks";
 import { syncNetworkPolicies } from "./network-policy";
+import { withIngressSync } from "@/lib/services/ingress";
 
 export class StepRetryLater extends Error {}
 
@@ -63,7 +64,8 @@ async function executeContainerStep(ctx: Ctx & { containerId: string }): Promise
       await engine.start(name);
       await mark("RUNNING");
       await runStackHook({ phase: "started", container: c, engine });
-      return `started ${name}`;
+      // A new entry container takes traffic as soon as it runs, not when the whole operation ends.
+      return withIngressSync(`started ${name}`);
     }
     case "restart":
       await engine.restart(name);
@@ -72,7 +74,7 @@ async function executeContainerStep(ctx: Ctx & { containerId: string }): Promise
     case "stop":
       await engine.stop(name);
       await mark("STOPPED");
-      return `stopped ${name}`;
+      return withIngressSync(`stopped ${name}`);
     case "set-limits":
       await engine.setLimits(name, limits);
       return `limits of ${name}: ${limits.reservedCloudlets} reserved / ${limits.dynamicCloudlets} dynamic cloudlets`;
@@ -140,11 +142,13 @@ async function executeEnvironmentStep(ctx: Ctx): Promise<string> {
       const status = live.length === 0 && env.status === "FAILED" ? "FAILED" : down > 0 ? "DEGRADED" : "RUNNING";
       await db.environment.update({ where: { id: env.id }, data: { status } });
       await runStackHook({ phase: "topology", environmentId: env.id });
-      return `environment ${status.toLowerCase()} (${live.length - down}/${live.length} containers running)`;
+      return withIngressSync(
+        `environment ${status.toLowerCase()} (${live.length - down}/${live.length} containers running)`,
+      );
     }
     case "mark-stopped":
       await db.environment.update({ where: { id: env.id }, data: { status: "STOPPED" } });
-      return "environment stopped";
+      return withIngressSync("environment stopped");
     case "finalize-delete": {
       const left = await db.container.count({ where: { environmentId: env.id } });
       if (left > 0) throw new StepRetryLater(`${left} containers are still being removed`);
@@ -174,7 +178,9 @@ async function executeEnvironmentStep(ctx: Ctx): Promise<string> {
           : []),
         db.environment.delete({ where: { id: env.id } }),
       ]);
-      return message;
+      // The step is already recorded as done with the deletion: a crash before this line leaves the
+      // route to the next resync, which removes it.
+      return withIngressSync(message);
     }
     default:
       throw new Error(`step ${ctx.kind} needs a container`);

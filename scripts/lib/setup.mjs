@@ -103,3 +103,22 @@ export function readJson(file, fallback) {
     return fallback;
   }
 }
+
+/**
+ * Debian's caddy package enables caddy.service (a Caddy on ports 80/443 with /etc/caddy/Caddyfile).
+ * The panel runs its own Caddy, so on a host booted with systemd that unit is stopped and disabled.
+ */
+export function disableDebianCaddyService() {
+  if (!existsSync("/run/systemd/system")) return;
+  const enabled = spawnSync("systemctl", ["is-enabled", "caddy.service"], { encoding: "utf8" });
+  const active = spawnSync("systemctl", ["is-active", "caddy.service"], { encoding: "utf8" });
+  if (enabled.stdout.trim() !== "enabled" && active.stdout.trim() !== "active") return;
+  if (process.getuid?.() !== 0) {
+    console.error(
+      "[hostplane] Debian's caddy.service would take ports 80/443. Run: sudo systemctl disable --now caddy",
+    );
+    return;
+  }
+  console.log("[hostplane] disabling Debian's caddy.service (the panel supervises its own Caddy)");
+  run(["systemctl", "disable", "--now", "caddy.service"]);
+}

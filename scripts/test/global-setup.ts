@@ -13,6 +13,9 @@ export default async function setup() {
   const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), database: "hostplane_test" });
   await applyMigrations(db.url);
   process.env.DATABASE_URL = db.url;
+  // The tests' ingress directory: empty (no Caddy, so route syncs are no-ops) unless a test starts its own
+  // Caddy there. Never the panel's .data/caddy, whose Caddy would otherwise receive the test database's routes.
+  process.env.HOSTPLANE_INGRESS_DIR = path.join(dir, "caddy");
   return async () => {
     await db.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -9,13 +9,15 @@ import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { requirePageAdmin } from "@/lib/auth/session";
 import { getClusterOverview } from "@/lib/db/cluster";
 import { LiveRefresh } from "@/components/live/live-feed";
+import { IngressCard } from "@/components/admin/ingress-card";
+import { getIngressOverview } from "@/lib/services/ingress";
 
 export const metadata: Metadata = { title: "Cluster" };
 export const dynamic = "force-dynamic";
 
 export default async function ClusterPage() {
   const actor = await requirePageAdmin();
-  const o = await getClusterOverview({ actor });
+  const [o, ingress] = await Promise.all([getClusterOverview({ actor }), getIngressOverview(actor)]);
   const { orchestrator: orch, totals } = o;
   return (
     <>
@@ -148,6 +150,10 @@ export default async function ClusterPage() {
             <CapacityLegend />
           </div>
         </Card>
+      </div>
+
+      <div className="mb-6">
+        <IngressCard {...ingress} />
       </div>
 
       {o.regions.map((r) => (

@@ -9,4 +9,5 @@ export const {
   resizeLayerAction,
   deleteEnvironmentAction,
   retryOperationAction,
+  setHttpsRedirectAction,
 } = serverActions(environments);

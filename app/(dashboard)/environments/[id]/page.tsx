@@ -5,6 +5,8 @@ import { requirePageUser } from "@/lib/auth/session";
 import { EndpointsCard } from "@/components/environments/endpoints-card";
 import { getEnvironmentEndpoints } from "@/lib/db/environment-endpoints";
 import { getEnvironmentDetail } from "@/lib/db/environments";
+import { AddressesCard } from "@/components/environments/addresses-card";
+import { getEnvironmentAddresses } from "@/lib/services/ingress";
 
 export const metadata: Metadata = { title: "Environment" };
 
@@ -12,13 +14,22 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
   const { id } = await params;
   const user = await requirePageUser();
   // Ownership is in the query: another user's environment is a 404, like a missing one.
-  const [env, endpoints] = await Promise.all([getEnvironmentDetail(user, id), getEnvironmentEndpoints(user, id)]);
+  const [env, endpoints, addresses] = await Promise.all([
+    getEnvironmentDetail(user, id),
+    getEnvironmentEndpoints(user, id),
+    getEnvironmentAddresses(user, id),
+  ]);
   if (!env) notFound();
   return (
     <EnvironmentView
       env={env}
       viewer={{ id: user.id, role: user.role }}
-      endpoints={endpoints ? <EndpointsCard endpoints={endpoints} /> : null}
+      endpoints={
+        <>
+          {addresses && <AddressesCard environmentId={env.id} {...addresses} canEdit />}
+          {endpoints && <EndpointsCard endpoints={endpoints} />}
+        </>
+      }
     />
   );
 }

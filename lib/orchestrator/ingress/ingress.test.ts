@@ -1,0 +1,173 @@
+import { describe, expect, it } from "vitest";
+import { buildCaddyConfig, type IngressSettings, type IngressSite } from "./caddy-config";
+import { environmentHost, handleBaseFor, hostUrl, HANDLE_PATTERN } from "./names";
+import { entryLayerOf, ingressSiteFor, type IngressEnvironmentRow } from "./sites";
+
+const settings: IngressSettings = {
+  adminSocket: "/run/hp/admin.sock",
+  storageDir: "/run/hp/data",
+  httpPort: 8080,
+  httpsPort: 8443,
+  acmeEmail: null,
+};
+
+type Server = { listen: string[]; routes: { match?: { host: string[] }[]; handle: Record<string, unknown>[] }[] };
+function servers(config: Record<string, unknown>) {
+  return (config.apps as { http: { servers: { http: Server; https: Server } } }).http.servers;
+}
+function tls(config: Record<string, unknown>) {
+  return (config.apps as { tls: { automation?: { policies: Record<string, unknown>[] } } }).tls;
+}
+
+const running: IngressSite = {
+  environmentId: "e1",
+  hosts: ["shop-alice.localhost"],
+  state: "running",
+  upstreams: ["10.213.1.2:80", "10.213.1.3:80"],
+  httpsRedirect: false,
+};
+
+describe("buildCaddyConfig", () => {
+  it("listens only where told, with the admin API on the unix socket and no trust-store installation", () => {
+    const config = buildCaddyConfig({ settings, sites: [] });
+    expect(config.admin).toEqual({ listen: "unix//run/hp/admin.sock", config: { persist: false } });
+    expect(servers(config).http.listen).toEqual([":8080"]);
+    expect(servers(config).https.listen).toEqual([":8443"]);
+    expect(JSON.stringify(config.apps)).toContain('"install_trust":false');
+  });
+
+  it("proxies a running environment to its upstreams with keepalive, both ports", () => {
+    const config = buildCaddyConfig({ settings, sites: [running] });
+    for (const server of [servers(config).http, servers(config).https]) {
+      const route = server.routes[0];
+      expect(route.match).toEqual([{ host: ["shop-alice.localhost"] }]);
+      expect(route.handle[0]).toMatchObject({
+        handler: "reverse_proxy",
+        upstreams: [{ dial: "10.213.1.2:80" }, { dial: "10.213.1.3:80" }],
+        transport: { keep_alive: { enabled: true } },
+      });
+    }
+  });
+
+  it("answers a stopped environment with the styled 503 page and unknown hosts with the styled 404", () => {
+    const config = buildCaddyConfig({ settings, sites: [{ ...running, state: "stopped", upstreams: [] }] });
+    const [site, fallback] = servers(config).http.routes;
+    expect(site.handle[0]).toMatchObject({ handler: "static_response", status_code: 503 });
+    expect(String(site.handle[0].body)).toContain("This environment is stopped");
+    expect(fallback.match).toBeUndefined();
+    expect(fallback.handle[0]).toMatchObject({ handler: "static_response", status_code: 404 });
+    expect(String(fallback.handle[0].body)).toContain("No environment at this address");
+  });
+
+  it("redirects plain HTTP to HTTPS (with the non-standard port) only where switched on", () => {
+    const config = buildCaddyConfig({ settings, sites: [{ ...running, httpsRedirect: true }] });
+    expect(servers(config).http.routes[0].handle[0]).toMatchObject({
+      status_code: 308,
+      headers: { Location: ["https://{http.request.host}:8443{http.request.uri}"] },
+    });
+    expect(servers(config).https.routes[0].handle[0]).toMatchObject({ handler: "reverse_proxy" });
+  });
+
+  it("issues from the internal CA without an ACME email, and uses ACME for public names with one", () => {
+    const sites = [running, { ...running, environmentId: "e2", hosts: ["api-bob.example.com"] }];
+    const internalOnly = tls(buildCaddyConfig({ settings, sites })).automation!.policies;
+    expect(internalOnly).toEqual([
+      { subjects: ["shop-alice.localhost", "api-bob.example.com"], issuers: [{ module: "internal" }], on_demand: true },
+    ]);
+    const withAcme = tls(buildCaddyConfig({ settings: { ...settings, acmeEmail: "ops@example.com" }, sites }))
+      .automation!.policies;
+    expect(withAcme).toEqual([
+      { subjects: ["shop-alice.localhost"], issuers: [{ module: "internal" }], on_demand: true },
+      { subjects: ["api-bob.example.com"], issuers: [{ module: "acme", email: "ops@example.com" }] },
+    ]);
+  });
+
+  it("never emits a policy without subjects (it would match every name)", () => {
+    expect(tls(buildCaddyConfig({ settings, sites: [] })).automation).toBeUndefined();
+  });
+
+  it("is the same JSON whatever the order of the sites", () => {
+    const other = { ...running, environmentId: "e0", hosts: ["a-b.localhost"] };
+    expect(buildCaddyConfig({ settings, sites: [running, other] })).toEqual(
+      buildCaddyConfig({ settings, sites: [other, running] }),
+    );
+  });
+});
+
+describe("names", () => {
+  it("joins environment and handle under the domain", () => {
+    expect(environmentHost({ environment: "shop", handle: "alice", domain: "localhost" })).toBe("shop-alice.localhost");
+    expect(environmentHost({ environment: "shop", handle: "alice", domain: "Apps.Example.com." })).toBe(
+      "shop-alice.apps.example.com",
+    );
+  });
+
+  it("derives handles without hyphens, so <env>-<handle> cannot collide across owners", () => {
+    expect(handleBaseFor("Alice.Smith+x@example.com")).toBe("alicesmithx");
+    expect(handleBaseFor("42@example.com")).toBe("user");
+    expect(handleBaseFor("a-very-long-local-part-of-an-address@x.io")).toHaveLength(18);
+    for (const email of ["Alice@x", "b_o-b@x", "9lives@x", "@x"]) expect(handleBaseFor(email)).toMatch(HANDLE_PATTERN);
+    // The longest environment name (40) + "-" + the longest handle (22) is one DNS label (≤ 63).
+    expect(40 + 1 + 22).toBeLessThanOrEqual(63);
+  });
+
+  it("leaves out the scheme's default port", () => {
+    expect(hostUrl({ host: "a.localhost", scheme: "http", port: 80 })).toBe("http://a.localhost/");
+    expect(hostUrl({ host: "a.localhost", scheme: "https", port: 8443 })).toBe("https://a.localhost:8443/");
+  });
+});
+
+describe("ingressSiteFor", () => {
+  const container = (ip: string, extra: Partial<{ observedState: string; health: string | null }> = {}) => ({
+    ip,
+    observedState: "RUNNING",
+    desiredState: "RUNNING",
+    health: "HEALTHY",
+    ...extra,
+  });
+  const row = (layers: IngressEnvironmentRow["layers"], extra: Partial<IngressEnvironmentRow> = {}) => ({
+    id: "e1",
+    name: "shop",
+    desiredState: "RUNNING" as const,
+    httpsRedirect: false,
+    ownerHandle: "alice",
+    customDomains: [],
+    layers,
+    ...extra,
+  });
+
+  it("routes to the balancer when there is one, else the first app or static layer", () => {
+    const app = { role: "APP", stack: "nodejs", position: 0, containers: [container("10.213.1.3")] };
+    const lb = { role: "BALANCER", stack: "nginx", position: 1, containers: [container("10.213.1.2")] };
+    expect(entryLayerOf([app, lb])).toBe(lb);
+    expect(ingressSiteFor(row([app, lb]), "localhost")).toMatchObject({
+      hosts: ["shop-alice.localhost"],
+      state: "running",
+      upstreams: ["10.213.1.2:80"],
+    });
+    expect(ingressSiteFor(row([app]), "localhost")!.upstreams).toEqual(["10.213.1.3:8080"]);
+  });
+
+  it("keeps only running, healthy containers — all running ones when none is healthy", () => {
+    const layer = {
+      role: "APP",
+      stack: "nodejs",
+      position: 0,
+      containers: [
+        container("10.213.1.3"),
+        container("10.213.1.4", { health: "UNHEALTHY" }),
+        container("10.213.1.5", { observedState: "STARTING" }),
+      ],
+    };
+    expect(ingressSiteFor(row([layer]), "localhost")!.upstreams).toEqual(["10.213.1.3:8080"]);
+    layer.containers[0].health = "UNHEALTHY";
+    expect(ingressSiteFor(row([layer]), "localhost")!.upstreams).toEqual(["10.213.1.3:8080", "10.213.1.4:8080"]);
+  });
+
+  it("marks stopped and not-yet-running environments, and drops deleted ones", () => {
+    const app = { role: "APP", stack: "nodejs", position: 0, containers: [] };
+    expect(ingressSiteFor(row([app], { desiredState: "STOPPED" }), "localhost")!.state).toBe("stopped");
+    expect(ingressSiteFor(row([app]), "localhost")!.state).toBe("unavailable");
+    expect(ingressSiteFor(row([app], { desiredState: "DELETED" }), "localhost")).toBeNull();
+  });
+});
