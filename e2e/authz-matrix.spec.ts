@@ -383,7 +383,7 @@ test("every server action and route handler refuses whoever may not call it, and
     },
     "app/api/admin/ingress/ca/route.ts": {
       url: () => "/api/admin/ingress/ca",
-      expect: { anonymous: 401, suspended: 401, developerB: 403, developerA: 403, admin: 200 },
+      expect: { anonymous: 401, suspended: 401, pendingPassword: 401, developerB: 403, developerA: 403, admin: 200 },
     },
     "app/api/auth/[...nextauth]/route.ts": {
       url: () => "/api/auth/csrf",

@@ -138,7 +138,8 @@ export default async function UsersPage({
                 <td className="px-4 py-2 text-xs" data-testid="quota-summary">
                   {u.quota ? (
                     <>
-                      {u.quota.maxEnvironments} envs · {u.quota.maxReservedCloudlets} cloudlets · {u.quota.maxDiskGib} GiB
+                      {u.quota.maxEnvironments} envs · {u.quota.maxReservedCloudlets} cloudlets · {u.quota.maxDiskGib}{" "}
+                      GiB
                       <br />≤ {u.quota.maxCloudletsPerContainer}/container · ≤ {u.quota.maxContainersPerLayer}/layer
                     </>
                   ) : (
