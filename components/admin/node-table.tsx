@@ -143,7 +143,7 @@ export function NodeTable({
       </th>
     );
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <table className="w-full min-w-[64rem] text-left text-sm">
         <caption className="sr-only">Hardware nodes</caption>
         <thead className="bg-slate-50 text-xs uppercase text-slate-500 dark:bg-slate-800/50">

@@ -211,7 +211,7 @@ export function DeleteUserButton(props: { userId: string; email: string; environ
   const [open, setOpen] = useState(false);
   return (
     <>
-      <Button type="button" variant="ghost" className="text-red-700 dark:text-red-300" onClick={() => setOpen(true)}>
+      <Button type="button" variant="secondary" className="mt-1" onClick={() => setOpen(true)}>
         Delete…
       </Button>
       <Dialog

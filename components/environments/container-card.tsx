@@ -45,8 +45,14 @@ export function ContainerCard({
         </dd>
       </dl>
       <div className="flex flex-col gap-0.5">
-        <Sparkline values={c.spark.cpu} label="CPU" unit="MHz" />
-        <Sparkline values={c.spark.ram} label="RAM" unit="MiB" className="text-emerald-600" />
+        <Sparkline values={c.spark.cpu} label="CPU" unit="MHz" running={c.state === "RUNNING"} />
+        <Sparkline
+          values={c.spark.ram}
+          label="RAM"
+          unit="MiB"
+          className="text-emerald-600"
+          running={c.state === "RUNNING"}
+        />
       </div>
       {c.lastError && <p className="text-xs text-red-700 dark:text-red-300">{c.lastError}</p>}
       <div className="flex gap-2">

@@ -87,14 +87,14 @@ export function EnvironmentView({
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-        <Link href="/environments" className="text-brand-600 dark:text-brand-100 hover:underline">
+        <Link href="/environments" className="text-brand-600 underline dark:text-brand-100">
           Environments
         </Link>{" "}
         <span aria-hidden>/</span> {env.name}
       </nav>
       <div className="mb-6 flex flex-wrap items-start justify-between gap-3">
         <div>
-          <h1 className="flex flex-wrap items-center gap-3 text-2xl font-semibold tracking-tight">
+          <h1 className="flex flex-wrap items-center gap-3 text-2xl font-semibold tracking-tight [overflow-wrap:anywhere]">
             {env.name}{" "}
             <span data-testid="env-status">
               <StatusBadge status={env.status} busy={env.busy} />

@@ -4,11 +4,14 @@ export function Sparkline({
   label,
   unit,
   className = "text-brand-600 dark:text-brand-100",
+  running = true,
 }: {
   values: number[];
   label: string;
   unit: string;
   className?: string;
+  /** Samples are taken from running containers only (every 15 s). */
+  running?: boolean;
 }) {
   const w = 80,
     h = 20;
@@ -16,7 +19,7 @@ export function Sparkline({
   if (values.length < 2)
     return (
       <span className="text-xs text-slate-500">
-        {label}: {last !== undefined ? `${last} ${unit}` : "first sample in ≤ 15 s"}
+        {label}: {last !== undefined ? `${last} ${unit}` : running ? "first sample in ≤ 15 s" : "sampled while running"}
       </span>
     );
   const max = Math.max(...values, 1),

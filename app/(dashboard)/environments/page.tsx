@@ -97,7 +97,7 @@ export default async function EnvironmentsPage({
           {list.items.length === 0 ? (
             <EmptyState title="No environment matches">Try another name or status.</EmptyState>
           ) : (
-            <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+            <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
               <table className="w-full min-w-[48rem] text-left text-sm">
                 <caption className="sr-only">
                   Environments, page {list.page} of {list.pageCount}

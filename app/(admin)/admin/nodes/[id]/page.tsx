@@ -138,7 +138,7 @@ export default async function NodePage({ params }: { params: Promise<{ id: strin
         <h2 id="ops-h" className="mb-2 text-lg font-semibold">
           Operations
         </h2>
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <table className="w-full min-w-[40rem] text-left text-sm">
             <thead className="bg-slate-50 text-xs uppercase text-slate-500 dark:bg-slate-800/50">
               <tr>
