@@ -62,7 +62,9 @@ describe("evacuation", () => {
     // B has room for one container only: nothing starts, and the admin sees why.
     const tight = await planNodeEvacuation({ actor: admin, nodeId: nodeA.id });
     expect(tight.complete).toBe(false);
-    expect(tight.unmovable[0].reasons.join(" ")).toMatch(/evac-b: needs 128 MiB RAM, 0 MiB free/);
+    expect(tight.unmovable[0].reasons.join(" ")).toMatch(
+      /evac-b: needs 128 MiB RAM, 0 MiB allocatable of [\d.]+ [MG]iB at 1:1/,
+    );
     await expect(evacuateNode({ actor: admin, nodeId: nodeA.id })).rejects.toMatchObject({ code: "NO_CAPACITY" });
     expect(await db.container.count({ where: { hardwareNodeId: nodeA.id } })).toBe(2);
     await expect(planNodeEvacuation({ actor: dev, nodeId: nodeA.id })).rejects.toMatchObject({ code: "FORBIDDEN" });

@@ -149,7 +149,9 @@ describe("provisioning real containers", () => {
         rejections: [
           {
             node: "prov-1",
-            reasons: expect.arrayContaining([expect.stringMatching(/prov-1: needs 4096 MiB RAM, \d+ MiB free/)]),
+            reasons: expect.arrayContaining([
+              expect.stringMatching(/prov-1: needs 4096 MiB RAM, \d+ MiB allocatable of [\d.]+ [MG]iB at 1:1/),
+            ]),
           },
         ],
       },

@@ -1,29 +1,30 @@
-// Quota rules, checked inside the placing transaction with the owner's row locked, so two
-// concurrent requests of one user cannot both slip under a limit.
+// Quota rules of a placing transaction. Per-layer limits are checked before anything is written;
+// totals are checked after the writes against QuotaUsage, the counters row triggers keep in the same
+// transaction (migration quota_usage_counters). The trigger's UPDATE holds that one row until commit,
+// so two concurrent placements of one user are checked one after the other against committed totals,
+// and nothing else of the user (their row, other users) is locked.
 import { AppError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 
 type Tx = Db.Prisma.TransactionClient;
-export type QuotaDemand = {
-  newEnvironments: number;
-  addedReservedCloudlets: number;
-  layers: { name: string; count: number; dynamicCloudlets: number }[];
-};
+type QuotaRow = NonNullable<Awaited<ReturnType<Tx["quota"]["findUnique"]>>>;
 
-/**
- * Lock order for every placing transaction: the owner's user row first, then the layer (if any),
- * then the region's nodes (lockRegionNodes). One order everywhere means no deadlocks.
- */
-export async function lockOwner(tx: Tx, userId: string): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
+export type LayerDemand = { name: string; count: number; dynamicCloudlets: number };
+export type UsageDemand = { newEnvironments: number; addedReservedCloudlets: number };
+
+function refuse(problems: string[]): never {
+  throw new AppError("QUOTA_EXCEEDED", `Over your quota: ${problems.join("; ")}.`, { details: { problems } });
 }
 
-export async function assertQuota(tx: Tx, userId: string, demand: QuotaDemand): Promise<void> {
-  await lockOwner(tx, userId);
-  const quota = await tx.quota.findUnique({ where: { userId } });
+export async function loadQuota(tx: Tx, userId: string): Promise<QuotaRow | null> {
+  return tx.quota.findUnique({ where: { userId } });
+}
+
+/** Per-container and per-layer limits: they depend on the request only. */
+export function assertLayerQuota(quota: QuotaRow | null, layers: LayerDemand[]): void {
   if (!quota) return;
   const problems: string[] = [];
-  for (const layer of demand.layers) {
+  for (const layer of layers) {
     if (layer.dynamicCloudlets > quota.maxCloudletsPerContainer)
       problems.push(
         `layer "${layer.name}": at most ${quota.maxCloudletsPerContainer} cloudlets per container (asked ${layer.dynamicCloudlets})`,
@@ -33,20 +34,27 @@ export async function assertQuota(tx: Tx, userId: string, demand: QuotaDemand): 
         `layer "${layer.name}": at most ${quota.maxContainersPerLayer} containers per layer (asked ${layer.count})`,
       );
   }
-  if (demand.newEnvironments > 0) {
-    const count = await tx.environment.count({ where: { ownerId: userId } });
-    if (count + demand.newEnvironments > quota.maxEnvironments)
-      problems.push(`at most ${quota.maxEnvironments} environments (you have ${count})`);
-  }
-  if (demand.addedReservedCloudlets > 0) {
-    const used = await tx.container.aggregate({
-      where: { environment: { ownerId: userId }, desiredState: { not: "DELETED" } },
-      _sum: { reservedCloudlets: true },
-    });
-    const total = (used._sum.reservedCloudlets ?? 0) + demand.addedReservedCloudlets;
-    if (total > quota.maxReservedCloudlets)
-      problems.push(`at most ${quota.maxReservedCloudlets} reserved cloudlets in total (this would make ${total})`);
-  }
-  if (problems.length)
-    throw new AppError("QUOTA_EXCEEDED", `Over your quota: ${problems.join("; ")}.`, { details: { problems } });
+  if (problems.length) refuse(problems);
+}
+
+/**
+ * Totals after this transaction's writes (the counters already include them). Only what grows is
+ * checked: a user over a lowered quota may still shrink, stop and delete.
+ */
+export async function assertUsageQuota(
+  tx: Tx,
+  userId: string,
+  quota: QuotaRow | null,
+  demand: UsageDemand,
+): Promise<void> {
+  if (!quota || (demand.newEnvironments <= 0 && demand.addedReservedCloudlets <= 0)) return;
+  const usage = await tx.quotaUsage.findUnique({ where: { userId } });
+  const environments = usage?.environments ?? 0;
+  const reserved = usage?.reservedCloudlets ?? 0;
+  const problems: string[] = [];
+  if (demand.newEnvironments > 0 && environments > quota.maxEnvironments)
+    problems.push(`at most ${quota.maxEnvironments} environments (you have ${environments - demand.newEnvironments})`);
+  if (demand.addedReservedCloudlets > 0 && reserved > quota.maxReservedCloudlets)
+    problems.push(`at most ${quota.maxReservedCloudlets} reserved cloudlets in total (this would make ${reserved})`);
+  if (problems.length) refuse(problems);
 }

@@ -3,7 +3,7 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { db } from "@/lib/db/client";
+import { db, runOnWorkerPool } from "@/lib/db/client";
 import "./stack-integration";
 import { isEnvironmentUnlocked } from "./env-lock";
 import { processEnvironment, RetryLater } from "./executor";
@@ -29,7 +29,12 @@ export type WorkerOptions = {
 
 export type RunningWorker = { id: string; stop: () => Promise<void> };
 
+/** Every job and loop of the worker runs on the worker's own connection pool (lib/db/client.ts). */
 export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
+  return runOnWorkerPool(() => startWorkerOnPool(options));
+}
+
+async function startWorkerOnPool(options: WorkerOptions): Promise<RunningWorker> {
   const id = randomUUID();
   const log = options.log ?? ((line: string) => console.log(`[hostplane:worker] ${line}`));
   const concurrency = options.concurrency ?? config.HOSTPLANE_WORKER_CONCURRENCY;
@@ -47,7 +52,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
         { batchSize: 1, pollingIntervalSeconds: 0.5 },
         async ([job]) => {
           try {
-            await processEnvironment(job.data.environmentId);
+            await runOnWorkerPool(() => processEnvironment(job.data.environmentId));
           } catch (error) {
             if (!(error instanceof RetryLater))
               log(`environment ${job.data.environmentId}: ${(error as Error).message}`);
@@ -87,7 +92,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
       setInterval(() => {
         if (running || stopped) return;
         running = true;
-        fn()
+        runOnWorkerPool(fn)
           .catch((error) => log(`${name}: ${(error as Error).message}`))
           .finally(() => (running = false));
       }, ms),
