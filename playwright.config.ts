@@ -55,6 +55,8 @@ export default defineConfig({
       HOSTPLANE_LOCAL_LXC_PATH: E2E_LOCAL.lxcPath,
       HOSTPLANE_LOCAL_BRIDGE: E2E_LOCAL.bridge,
       HOSTPLANE_LOCAL_SUBNET: E2E_LOCAL.subnet,
+      // e2e specs build the templates they use on first use; a background build would slow every spec.
+      HOSTPLANE_TEMPLATE_WARM: "off",
     },
   },
 });

@@ -52,6 +52,10 @@ export const VARIABLES = {
   HOSTPLANE_EVENTS_MAX_PER_USER: v(int(20), "open live-event streams one user may hold (one per tab); more get 429"),
   HOSTPLANE_EVENTS_MAX_STREAMS: v(int(1000), "open live-event streams one panel process serves; more get 429"),
   HOSTPLANE_WORKER: v(flag(true), "off: this panel process runs no worker (run `npm run worker` elsewhere)"),
+  HOSTPLANE_TEMPLATE_WARM: v(
+    flag(true),
+    "off: the worker does not build lxc nodes' stack templates in the background (they are built on first use)",
+  ),
   HOSTPLANE_WORKER_CONCURRENCY: v(int(3), "environments one worker converges at once"),
   HOSTPLANE_STEP_PARALLELISM: v(int(6), "steps of one phase run at once across an operation's containers"),
   HOSTPLANE_MAX_STEP_ATTEMPTS: v(int(6), "a step failing transiently this often fails its operation"),

@@ -12,6 +12,7 @@ import { pruneMetrics, sampleMetricsOnce } from "./metrics";
 import { failOrphanedJob, getBoss, listStaleActiveJobs, RECONCILE_QUEUE } from "@/lib/queue";
 import { logIgnored } from "@/lib/log";
 import { redispatchOpenOperations, resyncOnce } from "./resync";
+import { runTemplateQueueOnce, warmTemplatesOnce } from "./template-builds";
 import { config } from "@/lib/config";
 
 // A live worker takes the environment lock within milliseconds of starting a job.
@@ -24,6 +25,8 @@ export type WorkerOptions = {
   orphanGraceMs?: number;
   recoveryIntervalMs?: number;
   healthIntervalMs?: number;
+  /** Build lxc nodes' stack templates in the background (default HOSTPLANE_TEMPLATE_WARM). */
+  warmTemplates?: boolean;
   log?: (line: string) => void;
 };
 
@@ -104,6 +107,24 @@ async function startWorkerOnPool(options: WorkerOptions): Promise<RunningWorker>
   every(metricsMs, "metrics", () => sampleMetricsOnce());
   every(options.healthIntervalMs ?? config.HOSTPLANE_HEALTH_INTERVAL_MS, "health", () => healthCheckOnce());
   every(10 * 60_000, "prune", () => pruneMetrics());
+  // Template operations (background builds, admins' rebuilds and deletions) run one at a time per worker.
+  every(3_000, "templates", async () => {
+    while (!stopped && (await runTemplateQueueOnce())) {
+      // drain what is queued, one after the other
+    }
+  });
+  if (options.warmTemplates ?? config.HOSTPLANE_TEMPLATE_WARM) {
+    every(60_000, "template warm-up", () => warmTemplatesOnce());
+    loops.push(
+      setTimeout(
+        () =>
+          void runOnWorkerPool(() => warmTemplatesOnce()).catch((e) =>
+            log(`template warm-up: ${(e as Error).message}`),
+          ),
+        2_000,
+      ),
+    );
+  }
   void recover().catch((error) => log(`recovery: ${(error as Error).message}`));
 
   log(`started ${id} (concurrency ${concurrency}, resync every ${resyncMs / 1000} s)`);

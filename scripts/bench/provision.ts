@@ -51,6 +51,7 @@ async function main() {
     concurrency: 4,
     resyncIntervalMs: 3_600_000,
     metricsIntervalMs: 3_600_000,
+    warmTemplates: false,
     log: () => {},
   });
   const actor = await makeUser();

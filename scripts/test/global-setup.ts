@@ -13,6 +13,8 @@ export default async function setup() {
   const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), database: "hostplane_test" });
   await applyMigrations(db.url);
   process.env.DATABASE_URL = db.url;
+  // Tests build the templates they need themselves; a background build would load the machine.
+  process.env.HOSTPLANE_TEMPLATE_WARM ??= "off";
   return async () => {
     await db.stop();
     rmSync(dir, { recursive: true, force: true });
