@@ -60,6 +60,8 @@ export default defineConfig({
       HOSTPLANE_INGRESS_HTTP_PORT: String(E2E_INGRESS.http),
       HOSTPLANE_INGRESS_HTTPS_PORT: String(E2E_INGRESS.https),
       HOSTPLANE_DOMAIN: "localhost",
+      // e2e specs build the templates they use on first use; a background build would slow every spec.
+      HOSTPLANE_TEMPLATE_WARM: "off",
     },
   },
 });

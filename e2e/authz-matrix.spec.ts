@@ -152,6 +152,14 @@ const MATRIX: Record<string, { scope: Scope; args: (c: Ctx) => unknown[]; allowe
     args: (c) => [{ nodeId: c.nodeId }],
   },
   "app/(admin)/admin/nodes/[id]/actions.ts#evacuateNodeAction": { scope: "admin", args: (c) => [{ nodeId: c.nodeId }] },
+  "app/(admin)/admin/nodes/[id]/actions.ts#rebuildNodeTemplateAction": {
+    scope: "admin",
+    args: (c) => [{ nodeId: c.nodeId, stackId: "nginx" }],
+  },
+  "app/(admin)/admin/nodes/[id]/actions.ts#deleteNodeTemplateAction": {
+    scope: "admin",
+    args: (c) => [{ nodeId: c.nodeId, stackId: "nginx" }],
+  },
   "app/(admin)/admin/regions/actions.ts#createRegionAction": {
     scope: "admin",
     args: () => [null, form({ name: "owned-region" })],

@@ -27,6 +27,17 @@ describe("load rating (Jelastic's load mark, banded)", () => {
     expect(r.level).toBe(level);
     expect(r.label).toBe(level);
   });
+
+  it("spells out its formula with the node's numbers (the badge's hover text)", () => {
+    const r = loadRatingOf({ ...idle, memUsedMib: 600, diskUsedGib: 30, loadAvg5: 0.8 });
+    expect(r.mark).toBe(27);
+    expect(r.formula).toBe(
+      "Load mark 27 = (swap 0.00×1 + memory 0.60×0.2 + disk 0.30×0.5 + CPU 0.00×1) × 100. " +
+        "CPU counts only above a 5-minute load average of 2 × cores (now 0.80 on 2 cores). " +
+        "Real usage from the last probe, not reservations; lower is better: < 10 idle, < 40 low, < 80 moderate, else high.",
+    );
+    expect(loadRatingOf({ ...idle, loadAvg5: 8 }).formula).toContain("CPU 2.00×1");
+  });
 });
 
 describe("formatting", () => {

@@ -1,7 +1,7 @@
 // Pure display helpers shared by the data layer's DTOs and the components (no React, no data access).
 // One formatter per unit, so the same value reads the same on every page: 1024 MiB is "1 GiB" in the
 // wizard and in the admin console alike.
-import { loadMark, type NodeLoad } from "@/lib/orchestrator/scheduler";
+import { DEFAULT_LOAD_MARK, loadMark, type NodeLoad } from "@/lib/orchestrator/scheduler";
 
 /** The scheduler's own load snapshot: the rating reads exactly what placement reads. */
 export type NodeLoadInput = NodeLoad;
@@ -11,7 +11,30 @@ export type LoadRating = {
   level: "idle" | "low" | "moderate" | "high";
   label: string;
   tone: "green" | "blue" | "amber" | "red";
+  /** The formula with this node's numbers, for the badge's hover text. */
+  formula: string;
 };
+
+const share = (used: number, total: number) => (total > 0 ? used / total : 0);
+const two = (n: number) => (Math.round(n * 100) / 100).toFixed(2);
+
+/**
+ * "Load mark 35 = (swap 0.10×1 + memory 0.60×0.2 + disk 0.30×0.5 + CPU 0.00×1) × 100 …": the
+ * scheduler's loadMark spelled out with the node's shares, so the number on the badge can be checked.
+ */
+export function loadMarkFormula(load: NodeLoadInput): string {
+  const c = DEFAULT_LOAD_MARK;
+  const cpuRatio = share(load.loadAvg5, load.cores * 2);
+  const cpu = cpuRatio > 1 ? cpuRatio : 0;
+  return (
+    `Load mark ${Math.round(loadMark(load))} = (swap ${two(share(load.swapUsedMib, load.swapTotalMib))}×${c.swap}` +
+    ` + memory ${two(share(load.memUsedMib, load.memTotalMib))}×${c.mem}` +
+    ` + disk ${two(share(load.diskUsedGib, load.diskTotalGib))}×${c.disk}` +
+    ` + CPU ${two(cpu)}×${c.cpu}) × 100. CPU counts only above a 5-minute load average of 2 × cores` +
+    ` (now ${two(load.loadAvg5)} on ${load.cores} core${load.cores === 1 ? "" : "s"}).` +
+    ` Real usage from the last probe, not reservations; lower is better: < 10 idle, < 40 low, < 80 moderate, else high.`
+  );
+}
 
 /**
  * Jelastic's load mark (see the scheduler's loadMark: swap×1 + mem×0.2 + disk×0.5 + CPU overload,
@@ -20,10 +43,11 @@ export type LoadRating = {
  */
 export function loadRatingOf(load: NodeLoadInput): LoadRating {
   const mark = Math.round(loadMark(load));
-  if (mark < 10) return { mark, level: "idle", label: "idle", tone: "green" };
-  if (mark < 40) return { mark, level: "low", label: "low", tone: "green" };
-  if (mark < 80) return { mark, level: "moderate", label: "moderate", tone: "amber" };
-  return { mark, level: "high", label: "high", tone: "red" };
+  const formula = loadMarkFormula(load);
+  if (mark < 10) return { mark, level: "idle", label: "idle", tone: "green", formula };
+  if (mark < 40) return { mark, level: "low", label: "low", tone: "green", formula };
+  if (mark < 80) return { mark, level: "moderate", label: "moderate", tone: "amber", formula };
+  return { mark, level: "high", label: "high", tone: "red", formula };
 }
 
 /** Percentage 0–100 (rounded, clamped); 0 when the total is unknown. */

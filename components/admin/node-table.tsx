@@ -17,7 +17,7 @@ export function EngineBadge({ engine }: { engine: "LXC" | "VIRTUOZZO" | "SIM" })
 
 export function LoadBadge({ load }: { load: NodeListItem["load"] }) {
   return (
-    <span title="Load mark: swap×1 + memory×0.2 + disk×0.5 (+ CPU overload), × 100; lower is better">
+    <span title={load.formula}>
       <Badge tone={load.tone}>
         {load.mark} · {load.label}
       </Badge>

@@ -19,6 +19,7 @@ import { ContainerDrawer } from "./container-drawer";
 import { DeleteDialog } from "./delete-dialog";
 import { LayerRow } from "./layer-row";
 import { OperationsTimeline, operationLabel } from "./operations-timeline";
+import { ResourcesSummary } from "./resources-summary";
 import { StatusBadge } from "./status-badge";
 import { useEnvironmentEvents } from "./use-environment-events";
 import { plural } from "@/lib/words";
@@ -179,6 +180,7 @@ export function EnvironmentView({
         </p>
       )}
 
+      <ResourcesSummary layers={env.layers} />
       {endpoints}
       <div className="grid gap-6 xl:grid-cols-[1fr_24rem]">
         <Tabs

@@ -6,9 +6,11 @@ import {
   ZEnrolNodeInput,
   ZNodeConnectionInput,
   ZNodeIdInput,
+  ZNodeTemplateInput,
   ZSetNodeStatusInput,
   ZUpdateNodeInput,
 } from "@/lib/validation/nodes";
+import * as templates from "@/lib/services/templates";
 import { defineAction, spreadInput } from "./define";
 
 const nodeListPages = ["/admin/nodes", "/admin"];
@@ -76,5 +78,23 @@ export const evacuateNode = defineAction({
   auth: "admin",
   input: ZNodeIdInput,
   run: spreadInput(evacuation.evacuateNode),
+  revalidate: nodePages,
+});
+
+/** Queues a rebuild of one stack template on the node (refused while containers use it). */
+export const rebuildNodeTemplate = defineAction({
+  name: "node.template.rebuild",
+  auth: "admin",
+  input: ZNodeTemplateInput,
+  run: ({ actor, input, ip }) => templates.requestTemplateAction({ actor, input, ip, action: "rebuild" }),
+  revalidate: nodePages,
+});
+
+/** Queues the removal of one stack template from the node (refused while containers use it). */
+export const deleteNodeTemplate = defineAction({
+  name: "node.template.delete",
+  auth: "admin",
+  input: ZNodeTemplateInput,
+  run: ({ actor, input, ip }) => templates.requestTemplateAction({ actor, input, ip, action: "delete" }),
   revalidate: nodePages,
 });

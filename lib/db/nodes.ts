@@ -2,6 +2,8 @@ import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { loadRatingOf, type LoadRating } from "@/lib/format";
 import { allocatableOf, overAllocatedResources, type AllocatedResource } from "@/lib/orchestrator/scheduler";
+import { STACKS } from "@/lib/stacks/catalog";
+import { getRecipe, recipeHash } from "@/lib/stacks/recipes";
 import { db, type Db } from "./client";
 import { assertAdmin } from "./guard";
 
@@ -276,4 +278,71 @@ export async function getLocalNodeStatus(options: { actor: Actor }): Promise<Loc
   assertAdmin(options.actor);
   const row = await db.setting.findUnique({ where: { key: "localNodeStatus" } });
   return (row?.value as LocalNodeStatus) ?? null;
+}
+
+export type NodeTemplateItem = {
+  stackId: string;
+  displayName: string;
+  /** The recipe's version and the first 8 hex digits of its hash (what the template name carries). */
+  recipeVersion: string;
+  state: "ready" | "queued" | "building" | "failed" | "missing" | "deleted";
+  /** The last recorded phase of an open build ("50 % · apt-get install …"). */
+  progress: string | null;
+  sizeMib: number | null;
+  buildMs: number | null;
+  finishedAt: Date | null;
+  error: string | null;
+  trigger: string | null;
+  operationId: string | null;
+};
+
+/** The node's stack templates as its TEMPLATE operations record them (lxc nodes only; [] otherwise). */
+export async function listNodeTemplates(options: { actor: Actor; nodeId: string }): Promise<NodeTemplateItem[]> {
+  assertAdmin(options.actor);
+  const node = await db.hardwareNode.findUnique({ where: { id: options.nodeId }, select: { engine: true } });
+  if (node?.engine !== "LXC") return [];
+  const ops = await db.operation.findMany({
+    where: { kind: "TEMPLATE", hardwareNodeId: options.nodeId },
+    orderBy: { createdAt: "desc" },
+    take: 200,
+    select: {
+      id: true,
+      status: true,
+      input: true,
+      error: true,
+      finishedAt: true,
+      steps: { orderBy: { position: "desc" }, take: 1, select: { message: true } },
+    },
+  });
+  return STACKS.filter((s) => s.debianTemplate).map((stack) => {
+    const version = recipeHash(stack.id).slice(0, 8);
+    const recipe = getRecipe(stack.id);
+    const mine = ops.filter((o) => (o.input as { stackId?: string }).stackId === stack.id);
+    const latest = mine.find((o) => (o.input as { recipeHash?: string }).recipeHash === version) ?? null;
+    const input = (latest?.input ?? {}) as { action?: string; sizeMib?: number; buildMs?: number; trigger?: string };
+    const state: NodeTemplateItem["state"] = !latest
+      ? "missing"
+      : latest.status === "PENDING"
+        ? "queued"
+        : latest.status === "RUNNING"
+          ? "building"
+          : latest.status === "SUCCEEDED"
+            ? input.action === "delete"
+              ? "deleted"
+              : "ready"
+            : "failed";
+    return {
+      stackId: stack.id,
+      displayName: stack.displayName,
+      recipeVersion: `v${recipe?.version ?? 1} · ${version}`,
+      state,
+      progress: state === "building" || state === "queued" ? (latest?.steps[0]?.message ?? null) : null,
+      sizeMib: state === "ready" ? (input.sizeMib ?? null) : null,
+      buildMs: state === "ready" ? (input.buildMs ?? null) : null,
+      finishedAt: latest?.finishedAt ?? null,
+      error: state === "failed" ? (latest?.error ?? null) : null,
+      trigger: input.trigger ?? null,
+      operationId: latest?.id ?? null,
+    };
+  });
 }

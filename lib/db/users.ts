@@ -6,22 +6,23 @@ import { getDefaultQuota, isSignupEnabled } from "./settings";
 import { assertAdmin } from "./guard";
 import { config } from "@/lib/config";
 
+/** The user's quota and what they hold against it: the counters placement checks (QuotaUsage), not an aggregate. */
 export async function getAccountSummary(userId: string) {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { createdAt: true, quota: true } });
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: {
+      createdAt: true,
+      quota: true,
+      quotaUsage: { select: { environments: true, reservedCloudlets: true, diskGib: true } },
+    },
+  });
   if (!user) return null;
-  const [environments, reserved] = await Promise.all([
-    db.environment.count({ where: { ownerId: userId } }),
-    db.container.aggregate({
-      where: { environment: { ownerId: userId }, desiredState: { not: "DELETED" } },
-      _sum: { reservedCloudlets: true, diskGib: true },
-    }),
-  ]);
   return {
     createdAt: user.createdAt,
     quota: user.quota,
-    environments,
-    reservedCloudlets: reserved._sum.reservedCloudlets ?? 0,
-    diskGib: reserved._sum.diskGib ?? 0,
+    environments: user.quotaUsage?.environments ?? 0,
+    reservedCloudlets: user.quotaUsage?.reservedCloudlets ?? 0,
+    diskGib: user.quotaUsage?.diskGib ?? 0,
   };
 }
 

@@ -5,13 +5,27 @@ import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { cloudletsToResources } from "@/lib/orchestrator/cloudlet";
-import { CLOUDLET_RAM_MIB, placeScaleOut } from "@/lib/orchestrator/scheduler";
+import {
+  CLOUDLET_CPU_MHZ,
+  CLOUDLET_RAM_MIB,
+  freeCapacity,
+  placeScaleOut,
+  type ReservedDelta,
+} from "@/lib/orchestrator/scheduler";
 import type { LifecycleTarget, ResizeLayerInput, ScaleLayerInput } from "@/lib/validation/environments";
 import type { Actor } from "./environments";
 import { noCapacityError } from "./environments";
 import { dispatch, recordAuditedOperation } from "./operations";
-import { allocateIps, commitDelta, lockRegionNodes, toSnapshot, TX_OPTIONS, withReservationRetry } from "./placement";
-import { assertQuota, lockOwner } from "./quota-check";
+import {
+  allocateIps,
+  commitDeltas,
+  NODE_WITH_RATIOS,
+  readRegionNodes,
+  toSnapshot,
+  TX_OPTIONS,
+  withReservationRetry,
+} from "./placement";
+import { assertLayerQuota, assertUsageQuota, loadQuota } from "./quota-check";
 
 /** Ownership lives in the query: another user's environment is simply not found. */
 export async function getOwnedEnvironment(actor: Actor, environmentId: string) {
@@ -162,7 +176,8 @@ export async function scaleLayer(options: { actor: Actor; input: ScaleLayerInput
   const requestId = randomUUID();
   const result = await withReservationRetry(async () => {
     return db.$transaction(async (tx) => {
-      await lockOwner(tx, env.ownerId);
+      // Lock order of every placing transaction: the layer row (scaling one layer is serial), then
+      // the touched nodes in id order (commitDeltas), then the owner's quota counters (triggers).
       await tx.layer.update({ where: { id: layer.id }, data: { count: input.count, version: { increment: 1 } } });
       const live = await tx.container.findMany({
         where: { layerId: layer.id, desiredState: { not: "DELETED" } },
@@ -189,13 +204,15 @@ export async function scaleLayer(options: { actor: Actor; input: ScaleLayerInput
         );
       }
       const add = input.count - live.length;
-      await assertQuota(tx, env.ownerId, {
+      const quota = await loadQuota(tx, env.ownerId);
+      assertLayerQuota(quota, [{ name: layer.name, count: input.count, dynamicCloudlets: layer.dynamicCloudlets }]);
+      const demand = {
         newEnvironments: 0,
         addedReservedCloudlets: add * layer.reservedCloudlets,
         addedDiskGib: add * layer.diskGib,
-        layers: [{ name: layer.name, count: input.count, dynamicCloudlets: layer.dynamicCloudlets }],
-      });
-      const rows = await lockRegionNodes(tx, env.regionId);
+      };
+      await assertUsageQuota(tx, env.ownerId, quota, demand, { written: false });
+      const rows = await readRegionNodes(tx, env.regionId);
       const existing = await tx.container.findMany({
         where: { environmentId: env.id, desiredState: { not: "DELETED" }, hardwareNodeId: { not: null } },
         select: { layerId: true, hardwareNodeId: true },
@@ -218,7 +235,7 @@ export async function scaleLayer(options: { actor: Actor; input: ScaleLayerInput
       });
       if (!placed.ok) throw noCapacityError(placed);
       const byId = new Map(rows.map((r) => [r.id, r]));
-      for (const delta of placed.deltas) await commitDelta(tx, delta, byId.get(delta.nodeId)!.version);
+      await commitDeltas(tx, placed.deltas);
       const maxOrdinal =
         (await tx.container.aggregate({ where: { layerId: layer.id }, _max: { ordinal: true } }))._max.ordinal ?? -1;
       const added: string[] = [];
@@ -240,6 +257,7 @@ export async function scaleLayer(options: { actor: Actor; input: ScaleLayerInput
         });
         added.push(c.id);
       }
+      await assertUsageQuota(tx, env.ownerId, quota, demand, { written: true });
       await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
       return recordAuditedOperation(
         tx,
@@ -269,44 +287,11 @@ export async function resizeLayer(options: { actor: Actor; input: ResizeLayerInp
   if (!layer) throw new AppError("NOT_FOUND", "Layer not found.");
   const op = await withReservationRetry(async () => {
     return db.$transaction(async (tx) => {
-      await lockOwner(tx, env.ownerId);
-      const nodes = new Map((await lockRegionNodes(tx, env.regionId)).map((n) => [n.id, n]));
-      const containers = await tx.container.findMany({
-        where: { layerId: layer.id, desiredState: { not: "DELETED" }, hardwareNodeId: { not: null } },
-      });
-      const dRes = input.reservedCloudlets - layer.reservedCloudlets;
-      await assertQuota(tx, env.ownerId, {
-        newEnvironments: 0,
-        addedReservedCloudlets: dRes * containers.length,
-        addedDiskGib: 0,
-        layers: [{ name: layer.name, count: layer.count, dynamicCloudlets: input.dynamicCloudlets }],
-      });
-      const perNode = new Map<string, number>();
-      for (const c of containers) perNode.set(c.hardwareNodeId!, (perNode.get(c.hardwareNodeId!) ?? 0) + 1);
-      for (const [nodeId, n] of perNode) {
-        const node = nodes.get(nodeId)!;
-        const dLimit = (input.dynamicCloudlets - layer.dynamicCloudlets) * n;
-        if (
-          node.reservedLimitCloudlets + dLimit > Math.floor((node.ramMib * node.overcommitRatio) / CLOUDLET_RAM_MIB) &&
-          dLimit > 0
-        ) {
-          throw new AppError(
-            "NO_CAPACITY",
-            `${node.name}: the dynamic limits would exceed ${node.overcommitRatio}× its RAM.`,
-          );
-        }
-        await commitDelta(
-          tx,
-          {
-            nodeId,
-            ...cloudletsToResources(dRes * n),
-            diskGib: 0,
-            containers: 0,
-            limitCloudlets: dLimit,
-          },
-          node.version,
-        );
-      }
+      // Same lock order as scaling: the layer row, the touched nodes in id order, the quota counters.
+      // The sizes are read under the layer's lock, so a concurrent resize cannot skew the deltas.
+      const [current] = await tx.$queryRaw<{ reservedCloudlets: number; dynamicCloudlets: number; count: number }[]>`
+        SELECT "reservedCloudlets", "dynamicCloudlets", "count" FROM "Layer" WHERE id = ${layer.id} FOR UPDATE`;
+      if (!current) throw new AppError("NOT_FOUND", "Layer not found.");
       await tx.layer.update({
         where: { id: layer.id },
         data: {
@@ -315,10 +300,56 @@ export async function resizeLayer(options: { actor: Actor; input: ResizeLayerInp
           version: { increment: 1 },
         },
       });
+      const quota = await loadQuota(tx, env.ownerId);
+      assertLayerQuota(quota, [{ name: layer.name, count: current.count, dynamicCloudlets: input.dynamicCloudlets }]);
+      const containers = await tx.container.findMany({
+        where: { layerId: layer.id, desiredState: { not: "DELETED" }, hardwareNodeId: { not: null } },
+      });
+      const dRes = input.reservedCloudlets - current.reservedCloudlets;
+      const dDyn = input.dynamicCloudlets - current.dynamicCloudlets;
+      const perNode = new Map<string, number>();
+      for (const c of containers) perNode.set(c.hardwareNodeId!, (perNode.get(c.hardwareNodeId!) ?? 0) + 1);
+      const nodes = new Map(
+        (await tx.hardwareNode.findMany({ where: { id: { in: [...perNode.keys()] } }, include: NODE_WITH_RATIOS })).map(
+          (n) => [n.id, n],
+        ),
+      );
+      const deltas: ReservedDelta[] = [];
+      for (const [nodeId, n] of perNode) {
+        const node = nodes.get(nodeId)!;
+        const delta = {
+          nodeId,
+          ...cloudletsToResources(dRes * n),
+          diskGib: 0,
+          containers: 0,
+          limitCloudlets: dDyn * n,
+        };
+        // The same rules the reservation guard enforces, with a reason a person can act on.
+        const free = freeCapacity(toSnapshot(node));
+        if (delta.limitCloudlets > 0 && delta.limitCloudlets > free.limitCloudlets)
+          throw new AppError(
+            "NO_CAPACITY",
+            `${node.name}: the dynamic limits would exceed ${node.overcommitRatio}× its RAM.`,
+          );
+        if ((delta.ramMib > 0 && delta.ramMib > free.ramMib) || (delta.cpuMhz > 0 && delta.cpuMhz > free.cpuMhz))
+          throw new AppError(
+            "NO_CAPACITY",
+            `${node.name}: ${dRes * n} more reserved cloudlets do not fit (${Math.max(0, Math.floor(Math.min(free.ramMib / CLOUDLET_RAM_MIB, free.cpuMhz / CLOUDLET_CPU_MHZ)))} allocatable left).`,
+          );
+        deltas.push(delta);
+      }
+      await commitDeltas(tx, deltas);
       await tx.container.updateMany({
         where: { layerId: layer.id, desiredState: { not: "DELETED" } },
         data: { reservedCloudlets: input.reservedCloudlets, dynamicCloudlets: input.dynamicCloudlets },
       });
+      await assertUsageQuota(
+        tx,
+        env.ownerId,
+        quota,
+        { newEnvironments: 0, addedReservedCloudlets: dRes * containers.length, addedDiskGib: 0 },
+        { written: true },
+      );
       await tx.environment.update({ where: { id: env.id }, data: { status: "UPDATING" } });
       return recordAuditedOperation(
         tx,

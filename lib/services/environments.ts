@@ -9,14 +9,14 @@ import type { CreateEnvironmentInput } from "@/lib/validation/environments";
 import { dispatch, findByIdempotencyKey, recordAuditedOperation } from "./operations";
 import {
   allocateIps,
-  commitDelta,
-  lockRegionNodes,
+  commitDeltas,
   NODE_WITH_RATIOS,
+  readRegionNodes,
   toSnapshot,
   TX_OPTIONS,
   withReservationRetry,
 } from "./placement";
-import { assertQuota, lockOwner } from "./quota-check";
+import { assertLayerQuota, assertUsageQuota, loadQuota } from "./quota-check";
 import { assertRegionAcceptsEnvironments } from "./regions";
 import { generateCredentials } from "@/lib/stacks/credentials";
 
@@ -79,21 +79,26 @@ export async function createEnvironment(options: {
 
   const created = await withReservationRetry(() =>
     db.$transaction(async (tx) => {
-      // Lock the owner and check the quota first (a request over quota is QUOTA_EXCEEDED whatever the
-      // nodes have free), then lock the region's nodes (in id order) and place on what the lock shows:
-      // concurrent requests serialise here and can never overcommit a node.
-      await lockOwner(tx, actor.id);
-      await assertQuota(tx, actor.id, {
+      // Place on an unlocked read of the region, then reserve on just the nodes chosen (row locks in
+      // id order, each re-checking that it still fits; a node that filled up meanwhile retries the
+      // whole attempt on fresh numbers). The quota comes first (over quota is QUOTA_EXCEEDED whatever
+      // the nodes have free) and its totals again after the writes, on the counters (race-safe).
+      const quota = await loadQuota(tx, actor.id);
+      assertLayerQuota(
+        quota,
+        input.layers.map((l) => ({ name: l.name, count: l.count, dynamicCloudlets: l.dynamicCloudlets })),
+      );
+      const demand = {
         newEnvironments: 1,
         addedReservedCloudlets: input.layers.reduce((s, l) => s + l.count * l.reservedCloudlets, 0),
         addedDiskGib: input.layers.reduce((s, l) => s + l.count * l.diskGib, 0),
-        layers: input.layers.map((l) => ({ name: l.name, count: l.count, dynamicCloudlets: l.dynamicCloudlets })),
-      });
-      const rows = await lockRegionNodes(tx, input.regionId);
+      };
+      await assertUsageQuota(tx, actor.id, quota, demand, { written: false });
+      const rows = await readRegionNodes(tx, input.regionId);
       const result = placeEnvironment({ request: placementRequest(input, requestId), nodes: rows.map(toSnapshot) });
       if (!result.ok) throw noCapacityError(result);
       const byId = new Map(rows.map((r) => [r.id, r]));
-      for (const delta of result.deltas) await commitDelta(tx, delta, byId.get(delta.nodeId)!.version);
+      await commitDeltas(tx, result.deltas);
       const env = await tx.environment.create({
         data: {
           name: input.name,
@@ -145,6 +150,7 @@ export async function createEnvironment(options: {
           containerIds.push(c.id);
         }
       }
+      await assertUsageQuota(tx, actor.id, quota, demand, { written: true });
       const op = await recordAuditedOperation(
         tx,
         {

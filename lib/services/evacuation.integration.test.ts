@@ -64,7 +64,7 @@ describe("evacuation", () => {
     expect(tight.complete).toBe(false);
     expect(tight.startLabel).toBeNull();
     expect(tight.blocked[0].nodeReasons.join(" ")).toMatch(
-      /evac-b: needs 128 MiB RAM, 0 MiB allocatable of 128 MiB at 1:1/,
+      /evac-b: needs 128 MiB RAM, 0 MiB allocatable of [\d.]+ [MG]iB at 1:1/,
     );
     await expect(evacuateNode({ actor: admin, nodeId: nodeA.id })).rejects.toMatchObject({ code: "NO_CAPACITY" });
     expect(await db.container.count({ where: { hardwareNodeId: nodeA.id } })).toBe(2);

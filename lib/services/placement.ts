@@ -65,18 +65,32 @@ export function toSnapshot(n: NodeWithRatios): HardwareNodeSnapshot {
 /** Interactive transactions that place containers may queue behind each other's node locks. */
 export const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 
-/** Locks every node of a region for the rest of the transaction and returns their current rows. */
-export async function lockRegionNodes(tx: Tx, regionId: string): Promise<NodeWithRatios[]> {
-  await tx.$queryRaw`SELECT id FROM "HardwareNode" WHERE "regionId" = ${regionId} ORDER BY id FOR UPDATE`;
+/**
+ * The region's nodes as the scheduler sees them, read without locks: placement decides on this
+ * snapshot and commitDeltas re-checks, under each touched node's row lock, that it still fits.
+ * Ordered by id, the order commitDeltas locks in.
+ */
+export async function readRegionNodes(tx: Tx, regionId: string): Promise<NodeWithRatios[]> {
   return tx.hardwareNode.findMany({ where: { regionId }, orderBy: { id: "asc" }, include: NODE_WITH_RATIOS });
+  // (The scheduler's tie-breaking depends on this order; the lock order is commitDeltas' byte order.)
+}
+
+/** Locks every node of a region for the rest of the transaction (evacuation plans the whole region). */
+export async function lockRegionNodes(tx: Tx, regionId: string): Promise<NodeWithRatios[]> {
+  await tx.$queryRaw`SELECT id FROM "HardwareNode" WHERE "regionId" = ${regionId} ORDER BY id COLLATE "C" FOR UPDATE`;
+  return readRegionNodes(tx, regionId);
 }
 
 /**
- * Adds a delta to a node's reserved totals iff the node is unchanged since `version` and every
- * increase still fits under the allocatable amount (physical × the region's ratio, rounded down as
- * the scheduler does). Decreases always apply, so shrinking on an over-allocated node works.
+ * Adds a delta to a node's reserved totals iff every increase still fits: under the allocatable
+ * amount (physical × the region's ratio, rounded down as the scheduler does), the slots, and the
+ * dynamic-limit ceiling, on a node that is still ACTIVE — and, when `version` is given, iff the node
+ * is unchanged since it was read. Decreases always apply, so shrinking an over-allocated node works.
+ * The UPDATE takes the node's row lock: only the nodes a placement touches are ever locked.
  */
-export async function commitDelta(tx: Tx, delta: ReservedDelta, version: number): Promise<void> {
+export async function commitDelta(tx: Tx, delta: ReservedDelta, version?: number): Promise<void> {
+  const grows =
+    delta.ramMib > 0 || delta.cpuMhz > 0 || delta.diskGib > 0 || delta.containers > 0 || delta.limitCloudlets > 0;
   const count = await tx.$executeRaw`
     UPDATE "HardwareNode" n SET
       "reservedRamMib" = n."reservedRamMib" + ${delta.ramMib},
@@ -87,12 +101,25 @@ export async function commitDelta(tx: Tx, delta: ReservedDelta, version: number)
       "version" = n."version" + 1,
       "updatedAt" = now()
     FROM "Region" r
-    WHERE n."id" = ${delta.nodeId} AND r."id" = n."regionId" AND n."version" = ${version}
+    WHERE n."id" = ${delta.nodeId} AND r."id" = n."regionId"
+      AND (${version ?? null}::int IS NULL OR n."version" = ${version ?? null}::int)
+      AND (NOT ${grows} OR n."status" = 'ACTIVE')
       AND (${delta.ramMib} <= 0 OR n."reservedRamMib" + ${delta.ramMib} <= floor(n."ramMib" * r."ramAllocationRatio"))
       AND (${delta.cpuMhz} <= 0 OR n."reservedCpuMhz" + ${delta.cpuMhz} <= floor(n."cpuMhz" * r."cpuAllocationRatio"))
       AND (${delta.diskGib} <= 0 OR n."reservedDiskGib" + ${delta.diskGib} <= floor(n."diskGib" * r."diskAllocationRatio"))
-      AND (${delta.containers} <= 0 OR n."reservedContainers" + ${delta.containers} <= n."maxContainers")`;
+      AND (${delta.containers} <= 0 OR n."reservedContainers" + ${delta.containers} <= n."maxContainers")
+      AND (${delta.limitCloudlets} <= 0
+        OR (n."reservedLimitCloudlets" + ${delta.limitCloudlets}) * ${CLOUDLET_RAM_MIB} <= n."ramMib" * n."overcommitRatio")`;
   if (count !== 1) throw new ReservationConflict(delta.nodeId);
+}
+
+/**
+ * Commits a placement's deltas in node-id order, the one lock order of every placing transaction
+ * (evacuation's region lock uses it too), so two placements touching the same nodes never deadlock.
+ */
+export async function commitDeltas(tx: Tx, deltas: readonly ReservedDelta[]): Promise<void> {
+  const ordered = [...deltas].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
+  for (const delta of ordered) await commitDelta(tx, delta);
 }
 
 /** Releases one container's reservation (unconditional: releasing never overcommits). */
@@ -133,13 +160,22 @@ export async function allocateIps(
   return out;
 }
 
+/** Retries per cause since the process started (benchmarks report them; nothing else reads them). */
+export const retryStats = { reservationConflicts: 0, uniqueViolations: 0, writeConflicts: 0 };
+
 /** Runs `attempt` until no node changed underneath it (optimistic concurrency), with jittered backoff. */
 export async function withReservationRetry<T>(attempt: () => Promise<T>, tries = 12): Promise<T> {
   for (let i = 0; ; i++) {
     try {
       return await attempt();
     } catch (error) {
-      const retryable = error instanceof ReservationConflict || isUniqueViolation(error) || isWriteConflict(error);
+      const conflict = error instanceof ReservationConflict;
+      const unique = !conflict && isUniqueViolation(error);
+      const write = !conflict && !unique && isWriteConflict(error);
+      if (conflict) retryStats.reservationConflicts++;
+      else if (unique) retryStats.uniqueViolations++;
+      else if (write) retryStats.writeConflicts++;
+      const retryable = conflict || unique || write;
       if (!retryable || i >= tries - 1) {
         if (retryable) throw new AppError("CONFLICT", "The cluster is busy; please try again.");
         throw error;

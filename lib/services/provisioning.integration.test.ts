@@ -150,7 +150,7 @@ describe("provisioning real containers", () => {
           {
             node: "prov-1",
             reasons: expect.arrayContaining([
-              expect.stringMatching(/prov-1: needs 4096 MiB RAM, \d+ MiB allocatable of [\d.]+ [GM]iB at 1:1/),
+              expect.stringMatching(/prov-1: needs 4096 MiB RAM, \d+ MiB allocatable of [\d.]+ [MG]iB at 1:1/),
             ]),
           },
         ],

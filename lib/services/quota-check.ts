@@ -1,31 +1,32 @@
-// Quota rules, checked inside the placing transaction with the owner's row locked, so two
-// concurrent requests of one user cannot both slip under a limit.
+// Quota rules of a placing transaction. Per-layer limits are checked before anything is written;
+// totals twice: before placement on the counters as they are plus the request (so a request over
+// quota is QUOTA_EXCEEDED whatever the nodes have free), and after the writes on QuotaUsage, the
+// counters row triggers keep in the same transaction (migrations quota_usage_counters and
+// quota_usage_disk). The trigger's UPDATE holds that one row until commit, so two concurrent
+// placements of one user are checked one after the other against committed totals, and nothing else
+// of the user (their row, other users) is locked.
 import { AppError } from "@/lib/errors";
 import type { Db } from "@/lib/db/client";
 
 type Tx = Db.Prisma.TransactionClient;
-export type QuotaDemand = {
-  newEnvironments: number;
-  addedReservedCloudlets: number;
-  /** GiB of disk the request adds (containers × disk per container). */
-  addedDiskGib: number;
-  layers: { name: string; count: number; dynamicCloudlets: number }[];
-};
+type QuotaRow = NonNullable<Awaited<ReturnType<Tx["quota"]["findUnique"]>>>;
 
-/**
- * Lock order for every placing transaction: the owner's user row first, then the layer (if any),
- * then the region's nodes (lockRegionNodes). One order everywhere means no deadlocks.
- */
-export async function lockOwner(tx: Tx, userId: string): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
+export type LayerDemand = { name: string; count: number; dynamicCloudlets: number };
+export type UsageDemand = { newEnvironments: number; addedReservedCloudlets: number; addedDiskGib: number };
+
+function refuse(problems: string[]): never {
+  throw new AppError("QUOTA_EXCEEDED", `Over your quota: ${problems.join("; ")}.`, { details: { problems } });
 }
 
-export async function assertQuota(tx: Tx, userId: string, demand: QuotaDemand): Promise<void> {
-  await lockOwner(tx, userId);
-  const quota = await tx.quota.findUnique({ where: { userId } });
+export async function loadQuota(tx: Tx, userId: string): Promise<QuotaRow | null> {
+  return tx.quota.findUnique({ where: { userId } });
+}
+
+/** Per-container and per-layer limits: they depend on the request only. */
+export function assertLayerQuota(quota: QuotaRow | null, layers: LayerDemand[]): void {
   if (!quota) return;
   const problems: string[] = [];
-  for (const layer of demand.layers) {
+  for (const layer of layers) {
     if (layer.dynamicCloudlets > quota.maxCloudletsPerContainer)
       problems.push(
         `layer "${layer.name}": at most ${quota.maxCloudletsPerContainer} cloudlets per container (asked ${layer.dynamicCloudlets})`,
@@ -35,29 +36,35 @@ export async function assertQuota(tx: Tx, userId: string, demand: QuotaDemand): 
         `layer "${layer.name}": at most ${quota.maxContainersPerLayer} containers per layer (asked ${layer.count})`,
       );
   }
-  if (demand.newEnvironments > 0) {
-    const count = await tx.environment.count({ where: { ownerId: userId } });
-    if (count + demand.newEnvironments > quota.maxEnvironments)
-      problems.push(`at most ${quota.maxEnvironments} environments (you have ${count})`);
-  }
-  if (demand.addedReservedCloudlets > 0) {
-    const used = await tx.container.aggregate({
-      where: { environment: { ownerId: userId }, desiredState: { not: "DELETED" } },
-      _sum: { reservedCloudlets: true },
-    });
-    const total = (used._sum.reservedCloudlets ?? 0) + demand.addedReservedCloudlets;
-    if (total > quota.maxReservedCloudlets)
-      problems.push(`at most ${quota.maxReservedCloudlets} reserved cloudlets in total (this would make ${total})`);
-  }
-  if (demand.addedDiskGib > 0) {
-    const used = await tx.container.aggregate({
-      where: { environment: { ownerId: userId }, desiredState: { not: "DELETED" } },
-      _sum: { diskGib: true },
-    });
-    const total = (used._sum.diskGib ?? 0) + demand.addedDiskGib;
-    if (total > quota.maxDiskGib)
-      problems.push(`at most ${quota.maxDiskGib} GiB of disk in total (this would make ${total} GiB)`);
-  }
-  if (problems.length)
-    throw new AppError("QUOTA_EXCEEDED", `Over your quota: ${problems.join("; ")}.`, { details: { problems } });
+  if (problems.length) refuse(problems);
+}
+
+/**
+ * Totals against the quota. `written: false` (before placement): the counters do not hold the
+ * request yet, so it is added. `written: true` (after the writes): the counters already include it,
+ * and this read waits for any concurrent placement of the same user. Only what grows is checked: a
+ * user over a lowered quota may still shrink, stop and delete.
+ */
+export async function assertUsageQuota(
+  tx: Tx,
+  userId: string,
+  quota: QuotaRow | null,
+  demand: UsageDemand,
+  options: { written: boolean },
+): Promise<void> {
+  const grows = demand.newEnvironments > 0 || demand.addedReservedCloudlets > 0 || demand.addedDiskGib > 0;
+  if (!quota || !grows) return;
+  const usage = await tx.quotaUsage.findUnique({ where: { userId } });
+  const pending = options.written ? 0 : 1;
+  const environments = (usage?.environments ?? 0) + pending * demand.newEnvironments;
+  const reserved = (usage?.reservedCloudlets ?? 0) + pending * demand.addedReservedCloudlets;
+  const disk = (usage?.diskGib ?? 0) + pending * demand.addedDiskGib;
+  const problems: string[] = [];
+  if (demand.newEnvironments > 0 && environments > quota.maxEnvironments)
+    problems.push(`at most ${quota.maxEnvironments} environments (you have ${environments - demand.newEnvironments})`);
+  if (demand.addedReservedCloudlets > 0 && reserved > quota.maxReservedCloudlets)
+    problems.push(`at most ${quota.maxReservedCloudlets} reserved cloudlets in total (this would make ${reserved})`);
+  if (demand.addedDiskGib > 0 && disk > quota.maxDiskGib)
+    problems.push(`at most ${quota.maxDiskGib} GiB of disk in total (this would make ${disk} GiB)`);
+  if (problems.length) refuse(problems);
 }

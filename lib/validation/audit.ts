@@ -50,6 +50,8 @@ export const AUDIT_ACTIONS = {
   "node.decommission": "node",
   "node.refresh-facts": "node",
   "node.evacuate": "node",
+  "node.template.rebuild": "node",
+  "node.template.delete": "node",
   "node.offline": "node",
   "node.online": "node",
   "region.create": "region",

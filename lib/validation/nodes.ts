@@ -1,3 +1,4 @@
+import { STACKS } from "@/lib/stacks/catalog";
 import { z } from "zod";
 import { ZNodeSubnet } from "./regions";
 
@@ -221,6 +222,14 @@ export type UpdateNodeInput = z.infer<typeof ZUpdateNodeInput>;
 export const ZSetNodeStatusInput = z.object({ nodeId: ZNodeId, status: z.enum(["ACTIVE", "MAINTENANCE"]) });
 export const ZDecommissionNodeInput = z.object({ nodeId: ZNodeId, confirmName: z.string().trim().max(64) });
 export const ZNodeIdInput = z.object({ nodeId: ZNodeId });
+
+/** Stacks with a per-node Debian template: the only names a template action accepts. */
+export const TEMPLATE_STACK_IDS = STACKS.filter((s) => s.debianTemplate).map((s) => s.id) as [string, ...string[]];
+export const ZNodeTemplateInput = z.object({
+  nodeId: ZNodeId,
+  stackId: z.enum(TEMPLATE_STACK_IDS, { error: "Pick a stack that has a template." }),
+});
+export type NodeTemplateInput = z.infer<typeof ZNodeTemplateInput>;
 
 export function defaultLxcPath(name: string): string {
   return `/var/lib/hostplane/lxc/${name}`;

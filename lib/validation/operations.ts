@@ -48,8 +48,19 @@ export const OPERATION_INPUTS = {
   }),
   /** A node's evacuation; finishes when its last MIGRATE operation has. `moves` is their count. */
   EVACUATE: z.object({ moves: count }),
-  /** A stack template built on a node (recorded for admins; not run by the executor). */
-  TEMPLATE: z.object({ stackId: z.string().min(1), buildMs: z.number().min(0).optional() }),
+  /**
+   * A stack template on a node: built on first use (recorded while the executor waits for it), or
+   * built in the background / rebuilt / deleted by the worker's template queue (lib/worker/template-builds).
+   */
+  TEMPLATE: z.object({
+    stackId: z.string().min(1),
+    buildMs: z.number().min(0).optional(),
+    action: z.enum(["build", "rebuild", "delete"]).optional(),
+    trigger: z.enum(["first-use", "background", "admin"]).optional(),
+    /** First 8 hex digits of the recipe hash: the template's recipe version. */
+    recipeHash: z.string().optional(),
+    sizeMib: z.number().min(0).optional(),
+  }),
 } satisfies Record<string, z.ZodType<Record<string, unknown>>>;
 
 export type OperationKind = keyof typeof OPERATION_INPUTS;

@@ -3,7 +3,7 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { db } from "@/lib/db/client";
+import { db, runOnWorkerPool } from "@/lib/db/client";
 import "./stack-integration";
 import { isEnvironmentUnlocked } from "./env-lock";
 import { processEnvironment, RetryLater } from "./executor";
@@ -12,6 +12,7 @@ import { pruneMetrics, sampleMetricsOnce } from "./metrics";
 import { failOrphanedJob, getBoss, listStaleActiveJobs, RECONCILE_QUEUE } from "@/lib/queue";
 import { logIgnored } from "@/lib/log";
 import { redispatchOpenOperations, resyncOnce } from "./resync";
+import { runTemplateQueueOnce, warmTemplatesOnce } from "./template-builds";
 import { config } from "@/lib/config";
 
 // A live worker takes the environment lock within milliseconds of starting a job.
@@ -24,12 +25,19 @@ export type WorkerOptions = {
   orphanGraceMs?: number;
   recoveryIntervalMs?: number;
   healthIntervalMs?: number;
+  /** Build lxc nodes' stack templates in the background (default HOSTPLANE_TEMPLATE_WARM). */
+  warmTemplates?: boolean;
   log?: (line: string) => void;
 };
 
 export type RunningWorker = { id: string; stop: () => Promise<void> };
 
+/** Every job and loop of the worker runs on the worker's own connection pool (lib/db/client.ts). */
 export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
+  return runOnWorkerPool(() => startWorkerOnPool(options));
+}
+
+async function startWorkerOnPool(options: WorkerOptions): Promise<RunningWorker> {
   const id = randomUUID();
   const log = options.log ?? ((line: string) => console.log(`[hostplane:worker] ${line}`));
   const concurrency = options.concurrency ?? config.HOSTPLANE_WORKER_CONCURRENCY;
@@ -47,7 +55,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
         { batchSize: 1, pollingIntervalSeconds: 0.5 },
         async ([job]) => {
           try {
-            await processEnvironment(job.data.environmentId);
+            await runOnWorkerPool(() => processEnvironment(job.data.environmentId));
           } catch (error) {
             if (!(error instanceof RetryLater))
               log(`environment ${job.data.environmentId}: ${(error as Error).message}`);
@@ -87,7 +95,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
       setInterval(() => {
         if (running || stopped) return;
         running = true;
-        fn()
+        runOnWorkerPool(fn)
           .catch((error) => log(`${name}: ${(error as Error).message}`))
           .finally(() => (running = false));
       }, ms),
@@ -99,6 +107,24 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   every(metricsMs, "metrics", () => sampleMetricsOnce());
   every(options.healthIntervalMs ?? config.HOSTPLANE_HEALTH_INTERVAL_MS, "health", () => healthCheckOnce());
   every(10 * 60_000, "prune", () => pruneMetrics());
+  // Template operations (background builds, admins' rebuilds and deletions) run one at a time per worker.
+  every(3_000, "templates", async () => {
+    while (!stopped && (await runTemplateQueueOnce())) {
+      // drain what is queued, one after the other
+    }
+  });
+  if (options.warmTemplates ?? config.HOSTPLANE_TEMPLATE_WARM) {
+    every(60_000, "template warm-up", () => warmTemplatesOnce());
+    loops.push(
+      setTimeout(
+        () =>
+          void runOnWorkerPool(() => warmTemplatesOnce()).catch((e) =>
+            log(`template warm-up: ${(e as Error).message}`),
+          ),
+        2_000,
+      ),
+    );
+  }
   void recover().catch((error) => log(`recovery: ${(error as Error).message}`));
 
   log(`started ${id} (concurrency ${concurrency}, resync every ${resyncMs / 1000} s)`);

@@ -1,5 +1,6 @@
-// Makes the stack catalog real on lxc nodes: Debian stack templates (built on first use, as a
-// visible TEMPLATE operation), per-container configuration with generated credentials, and the
+// Makes the stack catalog real on lxc nodes: Debian stack templates (built in the background by
+// template-builds.ts, or on first use as a visible TEMPLATE operation; a creation during a build waits
+// for it on the node's lock), per-container configuration with generated credentials, and the
 // balancer's upstream list regenerated whenever the app layer's healthy running set changes.
 import { db } from "@/lib/db/client";
 import { logIgnored } from "@/lib/log";
@@ -7,6 +8,7 @@ import { containerNameFor } from "@/lib/orchestrator/engines";
 import {
   configureStackContainer,
   ensureStackTemplate,
+  stackTemplateSizeMib,
   writeBalancerUpstreams,
 } from "@/lib/orchestrator/engines/lxc/templates";
 import { getStack } from "@/lib/stacks/catalog";
@@ -14,6 +16,7 @@ import { engineAndRunnerFor } from "@/lib/services/node-engine";
 import { connectionString, readCredentials, serviceEnv } from "@/lib/stacks/credentials";
 import { operationRow } from "@/lib/validation/operations";
 import { registerStackHook } from "./stack-hooks";
+import { hash8 } from "./template-builds";
 import { setTemplateResolver, TemplateUnavailableError } from "./templates";
 
 setTemplateResolver(async ({ stackId, node }) => {
@@ -39,7 +42,7 @@ setTemplateResolver(async ({ stackId, node }) => {
         if (p.phase === "lock") return;
         op ??= await db.operation.create({
           data: {
-            ...operationRow("TEMPLATE", { stackId }),
+            ...operationRow("TEMPLATE", { stackId, action: "build", trigger: "first-use", recipeHash: hash8(stackId) }),
             status: "RUNNING",
             startedAt: new Date(),
             hardwareNodeId: node.id,
@@ -70,7 +73,14 @@ setTemplateResolver(async ({ stackId, node }) => {
         data: {
           status: "SUCCEEDED",
           finishedAt: new Date(),
-          input: operationRow("TEMPLATE", { stackId, buildMs: result.durationMs }).input,
+          input: operationRow("TEMPLATE", {
+            stackId,
+            action: "build",
+            trigger: "first-use",
+            recipeHash: hash8(stackId),
+            buildMs: result.durationMs,
+            sizeMib: (await stackTemplateSizeMib({ engineNode: engine.node, runner, stackId })) ?? undefined,
+          }).input,
         },
       })
       .catch(logIgnored("closing the template build operation"));

@@ -116,7 +116,8 @@ async function releaseContainer(containerId: string): Promise<string> {
   return db.$transaction(async (tx) => {
     const c = await tx.container.findUnique({ where: { id: containerId } });
     if (!c) return "already released";
-    await tx.container.delete({ where: { id: c.id } });
+    // Node row first, then the container (and through its trigger the owner's quota counters): the
+    // lock order of the placing transactions, so a release never deadlocks with a placement.
     if (c.hardwareNodeId)
       await releaseReservation(tx, {
         nodeId: c.hardwareNodeId,
@@ -124,6 +125,8 @@ async function releaseContainer(containerId: string): Promise<string> {
         dynamicCloudlets: c.dynamicCloudlets,
         diskGib: c.diskGib,
       });
+    const gone = await tx.container.deleteMany({ where: { id: c.id } });
+    if (gone.count === 0) throw new Error(`container ${c.id} was released concurrently`);
     return `released ${containerNameFor(c.id)} (${c.reservedCloudlets} cloudlets)`;
   });
 }

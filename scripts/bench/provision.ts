@@ -1,10 +1,18 @@
 // `npm run bench:provision`: (1) an environment of 5 busybox LXC containers from the service call
 // to all RUNNING, p50/p95 over 10 runs, with the control-plane share (total minus engine time);
-// (2) 20 mutations/s for 60 s against the sim engine: p99 time to accept a mutation.
+// (2) 20 mutations/s for 60 s against the sim engine (3 users, 50 nodes): p99 time to accept a
+// mutation, errors, deadlocks, the worker's backlog at the end and operations converged per second;
+// (3) a ramp to 100 mutations/s: p99 per rate and the rate at which it crosses 100 ms.
+// BENCH_PARTS=lxc,churn,ramp selects parts (all by default).
 import { percentile, round, startScratchDatabase } from "../lib/bench-db";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const CHURN_SECONDS = Number(process.env.BENCH_CHURN_SECONDS ?? 60);
+const RAMP_SECONDS = Number(process.env.BENCH_RAMP_SECONDS ?? 15);
+const RAMP_RATES = [20, 40, 60, 80, 100];
+const PARTS = new Set((process.env.BENCH_PARTS ?? "lxc,churn,ramp").split(",").map((p) => p.trim()));
+const TARGET_P99_MS = 100;
+const TARGET_BACKLOG = 20;
 const LXC = { lxcPath: "/var/lib/hostplane-bench/lxc", bridge: "hp-bench", subnet: "10.213.243.0/24" };
 const ENGINE_STEPS = new Set(["create", "configure", "start", "stop", "restart", "set-limits", "destroy", "migrate"]);
 
@@ -20,6 +28,15 @@ function unionMs(intervals: [number, number][]): number {
   return total;
 }
 
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
 async function main() {
   const scratch = await startScratchDatabase("bench-provision");
   const { db, disconnectDb } = await import("../../lib/db/client");
@@ -27,12 +44,14 @@ async function main() {
   const { createEnvironment } = await import("../../lib/services/environments");
   const { deleteEnvironment, scaleLayer, setEnvironmentRunning } = await import("../../lib/services/environment-ops");
   const { startWorker } = await import("../../lib/worker");
+  const { retryStats } = await import("../../lib/services/placement");
   const { stopBoss } = await import("../../lib/queue");
   cleanLxcNode(LXC);
   const worker = await startWorker({
     concurrency: 4,
     resyncIntervalMs: 3_600_000,
     metricsIntervalMs: 3_600_000,
+    warmTemplates: false,
     log: () => {},
   });
   const actor = await makeUser();
@@ -46,10 +65,10 @@ async function main() {
   };
   try {
     const region = await makeRegion();
-    await makeLxcNode({ regionId: region.id, name: "bench-1", lxc: LXC });
+    if (PARTS.has("lxc")) await makeLxcNode({ regionId: region.id, name: "bench-1", lxc: LXC });
     const totals: number[] = [];
     const controlPlane: number[] = [];
-    for (let i = 0; i < RUNS + 1; i++) {
+    for (let i = 0; PARTS.has("lxc") && i < RUNS + 1; i++) {
       const t0 = performance.now();
       const { environmentId, operationId } = await createEnvironment({
         actor,
@@ -84,8 +103,29 @@ async function main() {
       await waitOp((await deleteEnvironment({ actor, environmentId, confirmName: `bench-${i}` })).operationId);
     }
 
+    let environment5: Record<string, unknown> | null = null;
+    if (PARTS.has("lxc"))
+      environment5 = {
+        figure: "5 busybox LXC containers, createEnvironment() call → operation SUCCEEDED (all RUNNING)",
+        runs: totals.length,
+        p50Ms: round(percentile(totals, 50)),
+        p95Ms: round(percentile(totals, 95)),
+        targetP95Ms: 5000,
+        controlPlaneP50Ms: round(percentile(controlPlane, 50)),
+        controlPlaneP95Ms: round(percentile(controlPlane, 95)),
+        targetControlPlaneMs: 500,
+        anchor: "Kubernetes pod start SLO p99 ≤ 5 s",
+        conditions: {
+          engine: "lxc busybox on this machine",
+          worker: "in-process, 4 pollers, 0.5 s queue polling",
+          steps: "create, configure, start: each phase runs for all containers in parallel",
+          controlPlane: "total minus the wall time covered by engine steps",
+        },
+      };
+
+    // Churn on the sim engine: 50 nodes, 3 users, a mix of creations, scaling and stop/start.
     const simRegion = await makeRegion();
-    for (let i = 0; i < 20; i++)
+    for (let i = 0; i < 50; i++)
       await makeSimNode({
         regionId: simRegion.id,
         ramMib: 64 * 1024,
@@ -93,121 +133,208 @@ async function main() {
         maxContainers: 500,
         subnetIndex: i,
       });
-    const accept: number[] = [];
-    const envs: { id: string; layerId: string; name: string; count: number; running: boolean; busy: boolean }[] = [];
-    let errors = 0;
-    const errorCodes: Record<string, number> = {};
-    const started = performance.now();
-    let n = 0;
-    const inflight: Promise<void>[] = [];
-    while (performance.now() - started < CHURN_SECONDS * 1000) {
-      const due = started + n * 50; // 20 per second
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const k = n++;
-      inflight.push(
-        (async () => {
-          const t0 = performance.now();
-          try {
-            // One mutation per environment in flight: a second one would race the first's intent.
-            const pick = envs.length
-              ? (envs
-                  .slice(k % envs.length)
-                  .concat(envs)
-                  .find((e) => !e.busy) ?? null)
-              : null;
-            if (pick) pick.busy = true;
-            if (!pick || k % 4 === 0) {
-              const name = `churn-${k}`;
-              const r = await createEnvironment({
-                actor,
-                input: {
-                  name,
-                  regionId: simRegion.id,
-                  layers: [
-                    {
-                      name: "app",
-                      stack: "busybox",
-                      count: 2,
-                      reservedCloudlets: 1,
-                      dynamicCloudlets: 2,
-                      diskGib: 1,
-                      ha: false,
-                    },
-                  ],
-                },
-              });
-              const layer = await db.layer.findFirstOrThrow({ where: { environmentId: r.environmentId } });
-              accept.push(performance.now() - t0);
-              envs.push({ id: r.environmentId, layerId: layer.id, name, count: 2, running: true, busy: false });
-              if (pick) pick.busy = false;
-            } else if (k % 4 === 1) {
-              pick.count = pick.count === 2 ? 3 : 2;
-              await scaleLayer({
-                actor,
-                input: { environmentId: pick.id, layerId: pick.layerId, count: pick.count },
-              }).finally(() => (pick.busy = false));
-              accept.push(performance.now() - t0);
-            } else {
-              pick.running = !pick.running;
-              await setEnvironmentRunning({ actor, environmentId: pick.id, running: pick.running }).finally(
-                () => (pick.busy = false),
-              );
-              accept.push(performance.now() - t0);
-            }
-          } catch (error) {
-            errors++;
-            const code = (error as { code?: string }).code ?? (error as Error).message.slice(0, 60);
-            errorCodes[code] = (errorCodes[code] ?? 0) + 1;
-          }
-        })(),
-      );
-    }
-    await Promise.all(inflight);
-    const backlog = await db.operation.count({ where: { status: { in: ["PENDING", "RUNNING"] } } });
+    const users = [actor, await makeUser(), await makeUser()];
+    type Env = {
+      id: string;
+      layerId: string;
+      name: string;
+      count: number;
+      running: boolean;
+      busy: boolean;
+      owner: number;
+    };
+    const envs: Env[] = [];
+    let created = 0;
+    const deadlocks = async () => {
+      await new Promise((r) => setTimeout(r, 1500)); // statistics reach pg_stat_database within a second
+      await db.$executeRaw`SELECT pg_stat_clear_snapshot()`;
+      const [row] = await db.$queryRaw<{ n: bigint }[]>`
+        SELECT deadlocks AS n FROM pg_stat_database WHERE datname = current_database()`;
+      return Number(row?.n ?? 0);
+    };
+    const backlog = () =>
+      db.operation.count({
+        where: { status: { in: ["PENDING", "RUNNING"] }, environment: { regionId: simRegion.id } },
+      });
 
-    console.log(
-      JSON.stringify(
-        {
-          benchmark: "provision",
-          environment5: {
-            figure: "5 busybox LXC containers, createEnvironment() call → operation SUCCEEDED (all RUNNING)",
-            runs: totals.length,
-            p50Ms: round(percentile(totals, 50)),
-            p95Ms: round(percentile(totals, 95)),
-            targetP95Ms: 5000,
-            controlPlaneP50Ms: round(percentile(controlPlane, 50)),
-            controlPlaneP95Ms: round(percentile(controlPlane, 95)),
-            targetControlPlaneMs: 500,
-            anchor: "Kubernetes pod start SLO p99 ≤ 5 s",
-            conditions: {
-              engine: "lxc busybox on this machine",
-              worker: "in-process, 4 pollers, 0.5 s queue polling",
-              steps: "create, configure, start: each phase runs for all containers in parallel",
-              controlPlane: "total minus the wall time covered by engine steps",
-            },
-          },
-          mutationsUnderChurn: {
-            figure: "time to accept a mutation (service call returns with its operation id) at 20 mutations/s",
-            seconds: CHURN_SECONDS,
-            mutations: accept.length,
-            errors,
-            errorCodes,
-            p50Ms: round(percentile(accept, 50), 2),
-            p99Ms: round(percentile(accept, 99), 2),
-            targetP99Ms: 100,
-            backlogAtEnd: backlog,
-            conditions: {
-              engine: "sim (simulated), 20 nodes",
-              mix: "25 % create (2 containers), 25 % scale ±1, 50 % stop/start",
-              worker: "in-process, converging concurrently",
-            },
-          },
+    /** `rate` mutations per second for `seconds`; each mutation's time to accept (service call returns). */
+    async function churn(rate: number, seconds: number) {
+      const accept: number[] = [];
+      const errorCodes: Record<string, number> = {};
+      let errors = 0;
+      const interval = 1000 / rate;
+      const started = performance.now();
+      let n = 0;
+      const inflight: Promise<void>[] = [];
+      while (performance.now() - started < seconds * 1000) {
+        const due = started + n * interval;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const k = n++;
+        inflight.push(
+          (async () => {
+            const t0 = performance.now();
+            let pick: Env | null = null;
+            try {
+              // One mutation per environment in flight: a second one would race the first's intent.
+              pick = envs.length
+                ? (envs
+                    .slice(k % envs.length)
+                    .concat(envs)
+                    .find((e) => !e.busy) ?? null)
+                : null;
+              if (pick) pick.busy = true;
+              if (!pick || k % 4 === 0) {
+                if (pick) pick.busy = false;
+                pick = null;
+                const owner = created % users.length;
+                const name = `churn-${created++}`;
+                const r = await createEnvironment({
+                  actor: users[owner],
+                  input: {
+                    name,
+                    regionId: simRegion.id,
+                    layers: [
+                      {
+                        name: "app",
+                        stack: "busybox",
+                        count: 2,
+                        reservedCloudlets: 1,
+                        dynamicCloudlets: 2,
+                        diskGib: 1,
+                        ha: false,
+                      },
+                    ],
+                  },
+                });
+                accept.push(performance.now() - t0);
+                const layer = await db.layer.findFirstOrThrow({ where: { environmentId: r.environmentId } });
+                envs.push({
+                  id: r.environmentId,
+                  layerId: layer.id,
+                  name,
+                  count: 2,
+                  running: true,
+                  busy: false,
+                  owner,
+                });
+              } else if (k % 4 === 1) {
+                pick.count = pick.count === 2 ? 3 : 2;
+                await scaleLayer({
+                  actor: users[pick.owner],
+                  input: { environmentId: pick.id, layerId: pick.layerId, count: pick.count },
+                });
+                accept.push(performance.now() - t0);
+              } else {
+                pick.running = !pick.running;
+                await setEnvironmentRunning({
+                  actor: users[pick.owner],
+                  environmentId: pick.id,
+                  running: pick.running,
+                });
+                accept.push(performance.now() - t0);
+              }
+            } catch (error) {
+              errors++;
+              const code = (error as { code?: string }).code ?? (error as Error).message.slice(0, 60);
+              errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+            } finally {
+              if (pick) pick.busy = false;
+            }
+          })(),
+        );
+      }
+      await Promise.all(inflight);
+      const wallSeconds = (performance.now() - started) / 1000;
+      return { accept, errors, errorCodes, wallSeconds };
+    }
+
+    const converged = (since: Date, until: Date) =>
+      db.operation.count({
+        where: { status: "SUCCEEDED", finishedAt: { gte: since, lte: until }, environment: { regionId: simRegion.id } },
+      });
+    const mix = "25 % create (2 containers), 25 % scale ±1, 50 % stop/start";
+
+    let mutationsUnderChurn: Record<string, unknown> | null = null;
+    if (PARTS.has("churn")) {
+      const deadlocksBefore = await deadlocks();
+      const retriesBefore = { ...retryStats };
+      const since = new Date();
+      const r = await churn(20, CHURN_SECONDS);
+      const until = new Date();
+      const backlogAtEnd = await backlog();
+      const convergedInWindow = await converged(since, until);
+      const drainStart = performance.now();
+      await waitUntil(async () => (await backlog()) === 0, 120_000);
+      const drainMs = performance.now() - drainStart;
+      const deadlockCount = (await deadlocks()) - deadlocksBefore;
+      const p99 = percentile(r.accept, 99);
+      mutationsUnderChurn = {
+        figure: "time to accept a mutation (service call returns with its operation id) at 20 mutations/s",
+        seconds: CHURN_SECONDS,
+        mutations: r.accept.length,
+        errors: r.errors,
+        errorCodes: r.errorCodes,
+        deadlocks: deadlockCount,
+        retries: {
+          reservationConflicts: retryStats.reservationConflicts - retriesBefore.reservationConflicts,
+          uniqueViolations: retryStats.uniqueViolations - retriesBefore.uniqueViolations,
+          writeConflicts: retryStats.writeConflicts - retriesBefore.writeConflicts,
         },
-        null,
-        2,
-      ),
-    );
+        p50Ms: round(percentile(r.accept, 50), 2),
+        p95Ms: round(percentile(r.accept, 95), 2),
+        p99Ms: round(p99, 2),
+        targetP99Ms: TARGET_P99_MS,
+        backlogAtEnd,
+        targetBacklogAtEnd: TARGET_BACKLOG,
+        operationsConvergedPerSecond: round(convergedInWindow / r.wallSeconds, 2),
+        drainAfterEndMs: round(drainMs),
+        pass: p99 <= TARGET_P99_MS && r.errors === 0 && deadlockCount === 0 && backlogAtEnd <= TARGET_BACKLOG,
+        conditions: {
+          engine: "sim (simulated), 50 nodes, one region",
+          users: users.length,
+          mix,
+          worker: "in-process on its own connection pool, 4 pollers, converging concurrently",
+          locking: "only the nodes a placement touches; quota totals from counters",
+        },
+      };
+    }
+
+    let ramp: Record<string, unknown> | null = null;
+    if (PARTS.has("ramp")) {
+      const levels: {
+        rate: number;
+        achievedPerSecond: number;
+        mutations: number;
+        errors: number;
+        p50Ms: number;
+        p99Ms: number;
+        backlogAtEnd: number;
+      }[] = [];
+      for (const rate of RAMP_RATES) {
+        await waitUntil(async () => (await backlog()) <= TARGET_BACKLOG, 60_000);
+        const r = await churn(rate, RAMP_SECONDS);
+        levels.push({
+          rate,
+          achievedPerSecond: round(r.accept.length / r.wallSeconds, 1),
+          mutations: r.accept.length,
+          errors: r.errors,
+          p50Ms: round(percentile(r.accept, 50), 2),
+          p99Ms: round(percentile(r.accept, 99), 2),
+          backlogAtEnd: await backlog(),
+        });
+      }
+      const crossing = levels.find((l) => l.p99Ms > TARGET_P99_MS);
+      ramp = {
+        figure: `accept p99 at rising mutation rates, ${RAMP_SECONDS} s per rate, same mix and cluster`,
+        levels,
+        at100PerSecond: levels.find((l) => l.rate === 100) ?? null,
+        p99Crosses100MsAtRate: crossing?.rate ?? null,
+        note: crossing ? undefined : `p99 stayed ≤ ${TARGET_P99_MS} ms up to ${RAMP_RATES.at(-1)} mutations/s`,
+      };
+    }
+
+    console.log(JSON.stringify({ benchmark: "provision", environment5, mutationsUnderChurn, ramp }, null, 2));
   } finally {
     await worker.stop();
     await stopBoss();

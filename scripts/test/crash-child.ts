@@ -10,6 +10,7 @@ async function main() {
     resyncIntervalMs: 3_600_000,
     metricsIntervalMs: 3_600_000,
     recoveryIntervalMs: 1_000,
+    warmTemplates: false,
     log: () => {},
   });
   if (submit?.kind === "create") {

@@ -16,6 +16,8 @@ export default async function setup() {
   // The tests' ingress directory: empty (no Caddy, so route syncs are no-ops) unless a test starts its own
   // Caddy there. Never the panel's .data/caddy, whose Caddy would otherwise receive the test database's routes.
   process.env.HOSTPLANE_INGRESS_DIR = path.join(dir, "caddy");
+  // Tests build the templates they need themselves; a background build would load the machine.
+  process.env.HOSTPLANE_TEMPLATE_WARM ??= "off";
   return async () => {
     await db.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -278,3 +278,57 @@ export async function pruneStackTemplates(options: {
   }
   return removed;
 }
+
+/** Disk use of a stack template on the node in MiB (`du -sm`), null when it is not there. */
+export async function stackTemplateSizeMib(options: {
+  engineNode: EngineNodeConfig;
+  runner: CommandRunner;
+  stackId: string;
+}): Promise<number | null> {
+  const { commands, settings } = contextFor(options as EnsureStackTemplateOptions);
+  const dir = containerDir({ lxcPath: settings.lxcPath, name: stackTemplateName(options.stackId) });
+  const du = await commands.run(["du", "-sm", "--", dir], { timeoutMs: 5 * 60_000 });
+  if (du.code !== 0) return null;
+  const mib = Number(du.stdout.trim().split(/\s+/)[0]);
+  return Number.isFinite(mib) ? mib : null;
+}
+
+export class TemplateInUseError extends Error {}
+
+/**
+ * Removes the current stack template of a node, under the same node lock builds take, unless a
+ * container's overlay still uses it as its lower directory (removing it would break that container).
+ * Returns false when there was nothing to remove.
+ */
+export async function removeStackTemplate(options: {
+  engineNode: EngineNodeConfig;
+  runner: CommandRunner;
+  stackId: string;
+}): Promise<boolean> {
+  const context = contextFor(options as EnsureStackTemplateOptions);
+  const { commands, settings } = context;
+  const templateName = stackTemplateName(options.stackId);
+  const dir = containerDir({ lxcPath: settings.lxcPath, name: templateName });
+  return withNodeLock({
+    commands,
+    dir: `${settings.lxcPath}/.hpt-lock-${templateName}`,
+    body: async () => {
+      if ((await commands.run(["test", "-d", dir])).code !== 0) return false;
+      const listing = await commands.run(["ls", "-1", "--", settings.lxcPath]);
+      const configs = listing.stdout
+        .split("\n")
+        .filter((entry) => entry.startsWith("hp-"))
+        .map((name) => `${containerDir({ lxcPath: settings.lxcPath, name })}/config`);
+      if (configs.length > 0) {
+        const users = await commands.run(["grep", "-lsF", "--", `${dir}/rootfs:`, ...configs]);
+        const count = users.stdout.trim() === "" ? 0 : users.stdout.trim().split("\n").length;
+        if (count > 0)
+          throw new TemplateInUseError(
+            `${templateName} is the base of ${count} container(s) on ${options.engineNode.name}`,
+          );
+      }
+      await commands.check(["rm", "-rf", "--", dir], { timeoutMs: 5 * 60_000 });
+      return true;
+    },
+  });
+}

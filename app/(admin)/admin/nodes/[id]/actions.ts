@@ -9,4 +9,6 @@ export const {
   updateNodeAction,
   planEvacuationAction,
   evacuateNodeAction,
+  rebuildNodeTemplateAction,
+  deleteNodeTemplateAction,
 } = serverActions(nodes);

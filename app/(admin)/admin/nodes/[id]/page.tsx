@@ -18,7 +18,8 @@ import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageAdmin } from "@/lib/auth/session";
 import { listNodeContainers } from "@/lib/db/containers";
-import { getNode, listNodeOperations } from "@/lib/db/nodes";
+import { getNode, listNodeOperations, listNodeTemplates } from "@/lib/db/nodes";
+import { NodeTemplates } from "@/components/admin/node-templates";
 import { LiveRefresh } from "@/components/live/live-feed";
 
 export const metadata: Metadata = { title: "Hardware node" };
@@ -29,9 +30,10 @@ export default async function NodePage({ params }: { params: Promise<{ id: strin
   const { id } = await params;
   const node = await getNode({ actor, nodeId: id });
   if (!node) notFound();
-  const [containers, operations] = await Promise.all([
+  const [containers, operations, templates] = await Promise.all([
     listNodeContainers({ actor, nodeId: id }),
     listNodeOperations({ actor, nodeId: id }),
+    listNodeTemplates({ actor, nodeId: id }),
   ]);
   return (
     <>
@@ -128,6 +130,11 @@ export default async function NodePage({ params }: { params: Promise<{ id: strin
           overcommitRatio: node.overcommitRatio,
         }}
       />
+      {templates.length > 0 && (
+        <Card title="Stack templates" className="mb-6">
+          <NodeTemplates nodeId={node.id} templates={templates} />
+        </Card>
+      )}
       <section aria-labelledby="containers-h" className="mb-6">
         <h2 id="containers-h" className="mb-2 text-lg font-semibold">
           Containers on this node ({containers.length})
