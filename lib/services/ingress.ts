@@ -19,6 +19,9 @@ import {
   readCaddyConfig,
 } from "@/lib/orchestrator/ingress/caddy-admin";
 import { environmentHost, hostUrl } from "@/lib/orchestrator/ingress/names";
+import { nodeRoutesFor, type NodeRoute } from "@/lib/orchestrator/ingress/node-routes";
+import { LocalRunner } from "@/lib/orchestrator/transport";
+import { runnerFor } from "./node-engine";
 import type { Actor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { logIgnored } from "@/lib/log";
@@ -305,4 +308,33 @@ function listStoredCertificates(storageDir: string): { name: string; notAfter: D
     }
   }
   return out;
+}
+
+/**
+ * The ingress host's routes to remote lxc nodes' container subnets (via each node's address), and IP
+ * forwarding on those nodes: desired state, re-applied by every resync (`ip route replace` and `sysctl -w`
+ * are idempotent). A node that fails is reported; the others proceed.
+ */
+export async function syncNodeRoutes(): Promise<{ applied: NodeRoute[]; failed: { node: string; reason: string }[] }> {
+  if (!config.HOSTPLANE_INGRESS) return { applied: [], failed: [] };
+  const nodes = await db.hardwareNode.findMany({
+    where: { engine: "LXC", transport: "SSH", status: { not: "OFFLINE" } },
+  });
+  const { routes, skipped } = nodeRoutesFor(nodes);
+  const failed = [...skipped];
+  const applied: NodeRoute[] = [];
+  const local = new LocalRunner();
+  for (const route of routes) {
+    const node = nodes.find((n) => n.name === route.node)!;
+    try {
+      const forward = await runnerFor(node).run(["sysctl", "-w", "net.ipv4.ip_forward=1"], { timeoutMs: 20_000 });
+      if (forward.code !== 0) throw new Error(`sysctl on the node: ${forward.stderr.trim().slice(0, 200)}`);
+      const added = await local.run(["ip", "route", "replace", route.subnet, "via", route.via], { timeoutMs: 10_000 });
+      if (added.code !== 0) throw new Error(`ip route: ${added.stderr.trim().slice(0, 200)}`);
+      applied.push(route);
+    } catch (error) {
+      failed.push({ node: route.node, reason: (error as Error).message });
+    }
+  }
+  return { applied, failed };
 }

@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = {
   "container.migrate": "node",
   "container.convert": "container",
   "node.network-policy": "node",
+  "node.ingress-route": "node",
   "operation.retry": "environment",
   "operation.failed": "operation",
   "node.enrol": "node",

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildCaddyConfig, type IngressSettings, type IngressSite } from "./caddy-config";
 import { environmentHost, handleBaseFor, hostUrl, HANDLE_PATTERN } from "./names";
 import { entryLayerOf, ingressSiteFor, type IngressEnvironmentRow } from "./sites";
+import { nodeRoutesFor, type RoutableNode } from "./node-routes";
 
 const settings: IngressSettings = {
   adminSocket: "/run/hp/admin.sock",
@@ -169,5 +170,33 @@ describe("ingressSiteFor", () => {
     expect(ingressSiteFor(row([app], { desiredState: "STOPPED" }), "localhost")!.state).toBe("stopped");
     expect(ingressSiteFor(row([app]), "localhost")!.state).toBe("unavailable");
     expect(ingressSiteFor(row([app], { desiredState: "DELETED" }), "localhost")).toBeNull();
+  });
+});
+
+describe("nodeRoutesFor", () => {
+  const node = (name: string, extra: Partial<RoutableNode> = {}): RoutableNode => ({
+    name,
+    engine: "LXC",
+    transport: "SSH",
+    sshHost: "192.168.10.21",
+    subnet: "10.213.5.0/24",
+    ...extra,
+  });
+
+  it("routes each remote lxc node's container subnet via its address", () => {
+    expect(nodeRoutesFor([node("hn-2")]).routes).toEqual([
+      { node: "hn-2", subnet: "10.213.5.0/24", via: "192.168.10.21" },
+    ]);
+  });
+
+  it("leaves out local, loopback and non-lxc nodes and reports host names it cannot route", () => {
+    const { routes, skipped } = nodeRoutesFor([
+      node("local", { transport: "LOCAL", sshHost: null }),
+      node("loop", { sshHost: "127.0.0.1" }),
+      node("vz", { engine: "VIRTUOZZO" }),
+      node("named", { sshHost: "hn-4.example.net" }),
+    ]);
+    expect(routes).toEqual([]);
+    expect(skipped).toEqual([{ node: "named", reason: 'SSH host "hn-4.example.net" is not an IPv4 address' }]);
   });
 });
