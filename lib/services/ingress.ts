@@ -33,7 +33,9 @@ import { ingressSitesFor, type IngressEnvironmentRow } from "@/lib/orchestrator/
 const INGRESS_LOCK = 7_265_112;
 
 export function ingressDir(): string {
-  return path.resolve(config.HOSTPLANE_INGRESS_DIR ?? path.join(config.HOSTPLANE_DATA_DIR ?? ".data", "caddy"));
+  return (
+    config.HOSTPLANE_INGRESS_DIR ?? path.join(config.HOSTPLANE_DATA_DIR ?? path.join(process.cwd(), ".data"), "caddy")
+  );
 }
 
 export function ingressSettings(): IngressSettings {
@@ -98,7 +100,7 @@ export type IngressSyncResult =
 export async function syncIngress(): Promise<IngressSyncResult> {
   if (!config.HOSTPLANE_INGRESS) return { status: "off", reason: "the ingress is switched off" };
   const settings = ingressSettings();
-  if (!existsSync(settings.adminSocket))
+  if (!existsSync(/*turbopackIgnore: true*/ settings.adminSocket))
     return { status: "unavailable", reason: `no ingress runs here (${settings.adminSocket} is missing)` };
   const t0 = performance.now();
   try {
@@ -294,14 +296,17 @@ export async function getIngressOverview(actor: Actor): Promise<IngressOverview>
 /** Caddy keeps each certificate as <storage>/certificates/<issuer>/<name>/<name>.crt. */
 function listStoredCertificates(storageDir: string): { name: string; notAfter: Date }[] {
   const root = path.join(storageDir, "certificates");
-  if (!existsSync(root)) return [];
+  if (!existsSync(/*turbopackIgnore: true*/ root)) return [];
   const out: { name: string; notAfter: Date }[] = [];
-  for (const issuer of readdirSync(root)) {
-    for (const name of readdirSync(path.join(root, issuer))) {
+  for (const issuer of readdirSync(/*turbopackIgnore: true*/ root)) {
+    for (const name of readdirSync(/*turbopackIgnore: true*/ path.join(root, issuer))) {
       const file = path.join(root, issuer, name, `${name}.crt`);
-      if (!existsSync(file)) continue;
+      if (!existsSync(/*turbopackIgnore: true*/ file)) continue;
       try {
-        out.push({ name, notAfter: new Date(new X509Certificate(readFileSync(file)).validTo) });
+        out.push({
+          name,
+          notAfter: new Date(new X509Certificate(readFileSync(/*turbopackIgnore: true*/ file)).validTo),
+        });
       } catch {
         // An unreadable file is Caddy's business; it renews or reissues it.
       }
