@@ -71,6 +71,14 @@ const MATRIX: Record<string, { scope: Scope; args: (c: Ctx) => unknown[]; allowe
     scope: "owner",
     args: (c) => [{ environmentId: c.envA, enabled: true }],
   },
+  "app/(dashboard)/environments/[id]/actions.ts#addCustomDomainAction": {
+    scope: "owner",
+    args: (c) => [{ environmentId: c.envA, domain: "matrix-a.example.test" }],
+  },
+  "app/(dashboard)/environments/[id]/actions.ts#removeCustomDomainAction": {
+    scope: "owner",
+    args: (c) => [{ environmentId: c.envA, domainId: "domain-of-a" }],
+  },
   "app/(admin)/admin/users/actions.ts#setUserStatusAction": {
     scope: "admin",
     args: (c) => [{ userId: c.victimId, status: "SUSPENDED" }],

@@ -4,6 +4,7 @@ import { isEnvironmentNameTaken } from "@/lib/db/environments";
 import * as ops from "@/lib/services/environment-ops";
 import * as environments from "@/lib/services/environments";
 import * as ingress from "@/lib/services/ingress";
+import * as domains from "@/lib/services/custom-domains";
 import {
   ZCheckNameInput,
   ZCreateEnvironmentRequest,
@@ -13,6 +14,8 @@ import {
   ZResizeLayerInput,
   ZRetryOperationInput,
   ZScaleLayerInput,
+  ZAddCustomDomainInput,
+  ZRemoveCustomDomainInput,
   ZSetHttpsRedirectInput,
   ZSetRunningInput,
 } from "@/lib/validation/environments";
@@ -127,5 +130,22 @@ export const setHttpsRedirect = defineAction({
   auth: "user",
   input: ZSetHttpsRedirectInput,
   run: spreadInput(ingress.setHttpsRedirect),
+  revalidate: environmentPages,
+});
+
+/** Binds a domain (optionally with its own certificate) to the environment; unique platform-wide. */
+export const addCustomDomain = defineAction({
+  name: "environment.domain.add",
+  auth: "user",
+  input: ZAddCustomDomainInput,
+  run: ({ actor, input, ip }) => domains.addCustomDomain({ actor, input, ip }),
+  revalidate: environmentPages,
+});
+
+export const removeCustomDomain = defineAction({
+  name: "environment.domain.remove",
+  auth: "user",
+  input: ZRemoveCustomDomainInput,
+  run: spreadInput(domains.removeCustomDomain),
   revalidate: environmentPages,
 });

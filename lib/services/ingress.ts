@@ -11,7 +11,13 @@ import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
-import { buildCaddyConfig, type CaddyConfig, type IngressSettings } from "@/lib/orchestrator/ingress/caddy-config";
+import {
+  buildCaddyConfig,
+  type CaddyConfig,
+  type IngressCertificate,
+  type IngressSettings,
+} from "@/lib/orchestrator/ingress/caddy-config";
+import { openSecret } from "@/lib/crypto/secret-box";
 import {
   IngressUnavailableError,
   loadCaddyConfig,
@@ -51,7 +57,9 @@ export function ingressSettings(): IngressSettings {
 
 type Db = Pick<typeof db, "environment">;
 
-export async function loadIngressRows(client: Db = db): Promise<IngressEnvironmentRow[]> {
+export async function loadIngressRows(
+  client: Db = db,
+): Promise<(IngressEnvironmentRow & { certificates: IngressCertificate[] })[]> {
   const rows = await client.environment.findMany({
     where: { desiredState: { not: "DELETED" } },
     select: {
@@ -60,6 +68,7 @@ export async function loadIngressRows(client: Db = db): Promise<IngressEnvironme
       desiredState: true,
       httpsRedirect: true,
       owner: { select: { handle: true } },
+      customDomains: { select: { domain: true, certificatePem: true, keyEncrypted: true } },
       layers: {
         where: { role: { in: ["BALANCER", "APP", "STATIC"] } },
         select: {
@@ -80,14 +89,20 @@ export async function loadIngressRows(client: Db = db): Promise<IngressEnvironme
     desiredState: r.desiredState,
     httpsRedirect: r.httpsRedirect,
     ownerHandle: r.owner.handle,
-    customDomains: [],
+    customDomains: r.customDomains.map((d) => d.domain).sort(),
+    certificates: r.customDomains
+      .filter((d) => d.certificatePem && d.keyEncrypted)
+      .map((d) => ({ domain: d.domain, certificatePem: d.certificatePem!, keyPem: openSecret(d.keyEncrypted!) })),
     layers: r.layers,
   }));
 }
 
 export async function desiredCaddyConfig(client: Db = db): Promise<CaddyConfig> {
-  const sites = ingressSitesFor(await loadIngressRows(client), config.HOSTPLANE_DOMAIN);
-  return buildCaddyConfig({ settings: ingressSettings(), sites });
+  const rows = await loadIngressRows(client);
+  const sites = ingressSitesFor(rows, config.HOSTPLANE_DOMAIN);
+  // A stopped or deleted environment's own certificates go with its routes only when it is deleted.
+  const certificates = rows.filter((r) => r.desiredState !== "DELETED").flatMap((r) => r.certificates);
+  return buildCaddyConfig({ settings: ingressSettings(), sites, certificates });
 }
 
 export type IngressSyncResult =

@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = {
   "environment.restart": "environment",
   "environment.delete": "environment",
   "environment.https-redirect": "environment",
+  "environment.domain.add": "environment",
+  "environment.domain.remove": "environment",
   "layer.scale": "environment",
   "layer.resize": "environment",
   "container.start": "environment",

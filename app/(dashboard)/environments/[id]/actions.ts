@@ -10,4 +10,6 @@ export const {
   deleteEnvironmentAction,
   retryOperationAction,
   setHttpsRedirectAction,
+  addCustomDomainAction,
+  removeCustomDomainAction,
 } = serverActions(environments);

@@ -7,6 +7,8 @@ import { getEnvironmentEndpoints } from "@/lib/db/environment-endpoints";
 import { getEnvironmentDetail } from "@/lib/db/environments";
 import { AddressesCard } from "@/components/environments/addresses-card";
 import { getEnvironmentAddresses } from "@/lib/services/ingress";
+import { DomainsCard } from "@/components/environments/domains-card";
+import { listCustomDomains } from "@/lib/services/custom-domains";
 
 export const metadata: Metadata = { title: "Environment" };
 
@@ -14,10 +16,11 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
   const { id } = await params;
   const user = await requirePageUser();
   // Ownership is in the query: another user's environment is a 404, like a missing one.
-  const [env, endpoints, addresses] = await Promise.all([
+  const [env, endpoints, addresses, domains] = await Promise.all([
     getEnvironmentDetail(user, id),
     getEnvironmentEndpoints(user, id),
     getEnvironmentAddresses(user, id),
+    listCustomDomains(user, id),
   ]);
   if (!env) notFound();
   return (
@@ -27,6 +30,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
       endpoints={
         <>
           {addresses && <AddressesCard environmentId={env.id} {...addresses} canEdit />}
+          {domains && <DomainsCard environmentId={env.id} domains={domains} />}
           {endpoints && <EndpointsCard endpoints={endpoints} />}
         </>
       }
