@@ -5,6 +5,8 @@ import * as ops from "@/lib/services/environment-ops";
 import * as environments from "@/lib/services/environments";
 import * as ingress from "@/lib/services/ingress";
 import * as domains from "@/lib/services/custom-domains";
+import * as tcpEndpoints from "@/lib/services/tcp-endpoints";
+import { ZAddTcpEndpointInput, ZRemoveTcpEndpointInput } from "@/lib/validation/endpoints";
 import {
   ZCheckNameInput,
   ZCreateEnvironmentRequest,
@@ -147,5 +149,22 @@ export const removeCustomDomain = defineAction({
   auth: "user",
   input: ZRemoveCustomDomainInput,
   run: spreadInput(domains.removeCustomDomain),
+  revalidate: environmentPages,
+});
+
+/** Publishes a container port on a node port of the admin-set range (DNAT on the container's node). */
+export const addTcpEndpoint = defineAction({
+  name: "environment.endpoint.add",
+  auth: "user",
+  input: ZAddTcpEndpointInput,
+  run: ({ actor, input, ip }) => tcpEndpoints.addTcpEndpoint({ actor, input, ip }),
+  revalidate: environmentPages,
+});
+
+export const removeTcpEndpoint = defineAction({
+  name: "environment.endpoint.remove",
+  auth: "user",
+  input: ZRemoveTcpEndpointInput,
+  run: spreadInput(tcpEndpoints.removeTcpEndpoint),
   revalidate: environmentPages,
 });

@@ -10,6 +10,7 @@ import { dispatch } from "@/lib/services/operations";
 import { operationRow, type OperationKind } from "@/lib/validation/operations";
 import { syncNetworkPolicies } from "./network-policy";
 import { syncIngress, syncNodeRoutes } from "@/lib/services/ingress";
+import { syncTcpEndpoints } from "@/lib/services/tcp-endpoints";
 
 const firstSeenOrphans = new Map<string, number>();
 const reportedRouteFailures = new Map<string, string>();
@@ -89,6 +90,10 @@ export async function resyncOnce(options: { orphanGraceMs: number; now?: number 
     });
   }
   for (const route of routes.applied) reportedRouteFailures.delete(route.node);
+  // Published TCP ports (DNAT per node) are desired state too: removed with their containers, moved with them.
+  const endpoints = await syncTcpEndpoints();
+  for (const failure of endpoints.failed)
+    console.error(`[hostplane] endpoint rules on ${failure.node}: ${failure.error}`);
   return tally;
 }
 

@@ -3,6 +3,7 @@ import { buildCaddyConfig, type IngressSettings, type IngressSite } from "./cadd
 import { environmentHost, handleBaseFor, hostUrl, HANDLE_PATTERN } from "./names";
 import { entryLayerOf, ingressSiteFor, type IngressEnvironmentRow } from "./sites";
 import { nodeRoutesFor, type RoutableNode } from "./node-routes";
+import { renderEndpointsTable } from "./endpoints-nft";
 
 const settings: IngressSettings = {
   adminSocket: "/run/hp/admin.sock",
@@ -198,5 +199,35 @@ describe("nodeRoutesFor", () => {
     ]);
     expect(routes).toEqual([]);
     expect(skipped).toEqual([{ node: "named", reason: 'SSH host "hn-4.example.net" is not an IPv4 address' }]);
+  });
+});
+
+describe("renderEndpointsTable", () => {
+  it("DNATs each node port to its container, from outside and from the node itself, in one replaced table", () => {
+    const text = renderEndpointsTable({
+      bridge: "hp-br0",
+      ports: [
+        { nodePort: 30002, ip: "10.213.1.7", port: 6379 },
+        { nodePort: 30001, ip: "10.213.1.5", port: 5432 },
+      ],
+    });
+    expect(text.split("\n").slice(0, 3)).toEqual([
+      "add table ip hostplane_ep_hp_br0",
+      "delete table ip hostplane_ep_hp_br0",
+      "table ip hostplane_ep_hp_br0 {",
+    ]);
+    const rules = text.split("\n").filter((l) => l.includes("dnat"));
+    expect(rules).toHaveLength(4);
+    expect(rules[0]!.trim()).toBe("fib daddr type local tcp dport 30001 dnat to 10.213.1.5:5432");
+  });
+
+  it("refuses what is not an address, a port or a bridge name", () => {
+    expect(() => renderEndpointsTable({ bridge: "hp;x", ports: [] })).toThrow();
+    expect(() =>
+      renderEndpointsTable({ bridge: "hp-br0", ports: [{ nodePort: 70000, ip: "10.0.0.1", port: 1 }] }),
+    ).toThrow();
+    expect(() =>
+      renderEndpointsTable({ bridge: "hp-br0", ports: [{ nodePort: 1, ip: "x; drop", port: 1 }] }),
+    ).toThrow();
   });
 });

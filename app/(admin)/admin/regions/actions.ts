@@ -8,4 +8,6 @@ export const {
   setRegionSubnetPoolAction,
   setDefaultRegionAction,
   setRegionStatusAction,
+  setTcpEndpointRangeAction,
+  setRegionTcpEndpointsAction,
 } = serverActions(regions);

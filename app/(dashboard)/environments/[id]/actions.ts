@@ -12,4 +12,6 @@ export const {
   setHttpsRedirectAction,
   addCustomDomainAction,
   removeCustomDomainAction,
+  addTcpEndpointAction,
+  removeTcpEndpointAction,
 } = serverActions(environments);
