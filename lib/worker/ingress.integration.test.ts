@@ -23,6 +23,7 @@ import { ingressSettings, syncIngress } from "@/lib/services/ingress";
 import { resyncOnce } from "./resync";
 import { addCustomDomain, removeCustomDomain } from "@/lib/services/custom-domains";
 import { isAppError } from "@/lib/errors";
+import { addTcpEndpoint, listTcpEndpoints, setRegionTcpEndpoints } from "@/lib/services/tcp-endpoints";
 
 const LXC = { lxcPath: "/var/lib/hostplane-test/ingress", bridge: "hp-tin", subnet: "10.213.243.0/24" };
 const HTTP_PORT = 18780;
@@ -293,5 +294,51 @@ describe("ingress", () => {
     await waitOp(
       (await deleteEnvironment({ actor, environmentId: env.environmentId, confirmName: "dom" })).operationId,
     );
+  }, 900_000);
+
+  it("a TCP endpoint publishes PostgreSQL on a node port: psql runs SELECT 1 with the generated credentials", async () => {
+    const env = await createEnvironment({
+      actor,
+      input: { name: "db", regionId, layers: [layer("sql", "postgresql", 1)] },
+    });
+    await waitOp(env.operationId);
+    const sql = await db.container.findFirstOrThrow({ where: { environmentId: env.environmentId } });
+
+    // A node port outside the admin-set range: a field error, nothing stored.
+    const outside = await addTcpEndpoint({
+      actor,
+      input: { environmentId: env.environmentId, containerId: sql.id, containerPort: 5432, nodePort: 80 },
+    }).catch((e: unknown) => e);
+    expect(isAppError(outside) && outside.fieldErrors?.nodePort).toBeTruthy();
+    expect(await db.tcpEndpoint.count({ where: { environmentId: env.environmentId } })).toBe(0);
+
+    const published = await addTcpEndpoint({
+      actor,
+      input: { environmentId: env.environmentId, containerId: sql.id, containerPort: 5432 },
+    });
+    expect(published.nodePort).toBeGreaterThanOrEqual(30000);
+    const listed = (await listTcpEndpoints(actor, env.environmentId))!.endpoints[0]!;
+    expect(listed.hostPort).toBe(`10.213.243.1:${published.nodePort}`);
+    expect(listed.connection).toMatch(new RegExp(`^postgresql://.+@10\\.213\\.243\\.1:${published.nodePort}/`));
+    const psql = () =>
+      execFileSync("psql", [listed.connection!, "-tAc", "SELECT 1"], {
+        encoding: "utf8",
+        timeout: 15_000,
+        env: { ...process.env, PGCONNECT_TIMEOUT: "5" },
+        stdio: ["ignore", "pipe", "pipe"],
+      }).trim();
+    expect(await waitFor("psql through the endpoint", async () => psql() === "1", 120_000, 1000)).toBe(true);
+
+    // Switched off in the region: the rule goes; on again: it is back.
+    const admin = await makeUser({ role: "ADMIN" });
+    await setRegionTcpEndpoints({ actor: admin, input: { regionId, enabled: false } });
+    expect(() => psql()).toThrow();
+    await setRegionTcpEndpoints({ actor: admin, input: { regionId, enabled: true } });
+    expect(psql()).toBe("1");
+
+    // Deleted with the environment, and the node's endpoint table with it.
+    await waitOp((await deleteEnvironment({ actor, environmentId: env.environmentId, confirmName: "db" })).operationId);
+    expect(await db.tcpEndpoint.count({ where: { nodePort: published.nodePort } })).toBe(0);
+    expect(() => execFileSync("nft", ["list", "table", "ip", "hostplane_ep_hp_tin"], { stdio: "ignore" })).toThrow();
   }, 900_000);
 });
