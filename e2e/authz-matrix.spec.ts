@@ -76,6 +76,30 @@ const MATRIX: Record<string, { scope: Scope; args: (c: Ctx) => unknown[]; allowe
     scope: "owner",
     args: (c) => [{ environmentId: c.envA, enabled: true }],
   },
+  "app/(dashboard)/environments/[id]/actions.ts#addCustomDomainAction": {
+    scope: "owner",
+    args: (c) => [{ environmentId: c.envA, domain: "matrix-a.example.test" }],
+  },
+  "app/(dashboard)/environments/[id]/actions.ts#removeCustomDomainAction": {
+    scope: "owner",
+    args: (c) => [{ environmentId: c.envA, domainId: "domain-of-a" }],
+  },
+  "app/(dashboard)/environments/[id]/actions.ts#addTcpEndpointAction": {
+    scope: "owner",
+    args: (c) => [{ environmentId: c.envA, containerId: "container-of-a", containerPort: 5432 }],
+  },
+  "app/(dashboard)/environments/[id]/actions.ts#removeTcpEndpointAction": {
+    scope: "owner",
+    args: (c) => [{ environmentId: c.envA, endpointId: "endpoint-of-a" }],
+  },
+  "app/(admin)/admin/regions/actions.ts#setTcpEndpointRangeAction": {
+    scope: "admin",
+    args: () => [{ from: 31000, to: 31999 }],
+  },
+  "app/(admin)/admin/regions/actions.ts#setRegionTcpEndpointsAction": {
+    scope: "admin",
+    args: (c) => [{ regionId: c.regionId, enabled: false }],
+  },
   "app/(admin)/admin/users/actions.ts#setUserStatusAction": {
     scope: "admin",
     args: (c) => [{ userId: c.victimId, status: "SUSPENDED" }],

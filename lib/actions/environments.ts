@@ -4,6 +4,9 @@ import { isEnvironmentNameTaken } from "@/lib/db/environments";
 import * as ops from "@/lib/services/environment-ops";
 import * as environments from "@/lib/services/environments";
 import * as ingress from "@/lib/services/ingress";
+import * as domains from "@/lib/services/custom-domains";
+import * as tcpEndpoints from "@/lib/services/tcp-endpoints";
+import { ZAddTcpEndpointInput, ZRemoveTcpEndpointInput } from "@/lib/validation/endpoints";
 import {
   ZCheckNameInput,
   ZCreateEnvironmentRequest,
@@ -13,6 +16,8 @@ import {
   ZResizeLayerInput,
   ZRetryOperationInput,
   ZScaleLayerInput,
+  ZAddCustomDomainInput,
+  ZRemoveCustomDomainInput,
   ZSetHttpsRedirectInput,
   ZSetRunningInput,
 } from "@/lib/validation/environments";
@@ -127,5 +132,39 @@ export const setHttpsRedirect = defineAction({
   auth: "user",
   input: ZSetHttpsRedirectInput,
   run: spreadInput(ingress.setHttpsRedirect),
+  revalidate: environmentPages,
+});
+
+/** Binds a domain (optionally with its own certificate) to the environment; unique platform-wide. */
+export const addCustomDomain = defineAction({
+  name: "environment.domain.add",
+  auth: "user",
+  input: ZAddCustomDomainInput,
+  run: ({ actor, input, ip }) => domains.addCustomDomain({ actor, input, ip }),
+  revalidate: environmentPages,
+});
+
+export const removeCustomDomain = defineAction({
+  name: "environment.domain.remove",
+  auth: "user",
+  input: ZRemoveCustomDomainInput,
+  run: spreadInput(domains.removeCustomDomain),
+  revalidate: environmentPages,
+});
+
+/** Publishes a container port on a node port of the admin-set range (DNAT on the container's node). */
+export const addTcpEndpoint = defineAction({
+  name: "environment.endpoint.add",
+  auth: "user",
+  input: ZAddTcpEndpointInput,
+  run: ({ actor, input, ip }) => tcpEndpoints.addTcpEndpoint({ actor, input, ip }),
+  revalidate: environmentPages,
+});
+
+export const removeTcpEndpoint = defineAction({
+  name: "environment.endpoint.remove",
+  auth: "user",
+  input: ZRemoveTcpEndpointInput,
+  run: spreadInput(tcpEndpoints.removeTcpEndpoint),
   revalidate: environmentPages,
 });

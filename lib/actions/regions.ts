@@ -9,6 +9,8 @@ import {
   ZSetRegionSubnetPoolInput,
 } from "@/lib/validation/regions";
 import { defineAction } from "./define";
+import * as tcpEndpoints from "@/lib/services/tcp-endpoints";
+import { ZSetRegionTcpEndpointsInput, ZTcpEndpointRange } from "@/lib/validation/endpoints";
 
 const revalidate = ["/admin/regions", "/admin"];
 
@@ -58,4 +60,22 @@ export const setRegionAllocationRatios = defineAction({
   input: ZSetRegionRatiosInput,
   run: regions.setRegionAllocationRatios,
   revalidate: [...revalidate, "/admin/nodes", "/environments/new"],
+});
+
+/** The node ports TCP endpoints are allocated from (cluster-wide). */
+export const setTcpEndpointRange = defineAction({
+  name: "ingress.tcp-range",
+  auth: "admin",
+  input: ZTcpEndpointRange,
+  run: tcpEndpoints.setTcpEndpointRange,
+  revalidate,
+});
+
+/** TCP endpoints on or off in one region. */
+export const setRegionTcpEndpoints = defineAction({
+  name: "region.tcp-endpoints",
+  auth: "admin",
+  input: ZSetRegionTcpEndpointsInput,
+  run: tcpEndpoints.setRegionTcpEndpoints,
+  revalidate,
 });

@@ -11,7 +11,13 @@ import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
-import { buildCaddyConfig, type CaddyConfig, type IngressSettings } from "@/lib/orchestrator/ingress/caddy-config";
+import {
+  buildCaddyConfig,
+  type CaddyConfig,
+  type IngressCertificate,
+  type IngressSettings,
+} from "@/lib/orchestrator/ingress/caddy-config";
+import { openSecret } from "@/lib/crypto/secret-box";
 import {
   IngressUnavailableError,
   loadCaddyConfig,
@@ -19,6 +25,9 @@ import {
   readCaddyConfig,
 } from "@/lib/orchestrator/ingress/caddy-admin";
 import { environmentHost, hostUrl } from "@/lib/orchestrator/ingress/names";
+import { nodeRoutesFor, type NodeRoute } from "@/lib/orchestrator/ingress/node-routes";
+import { LocalRunner } from "@/lib/orchestrator/transport";
+import { runnerFor } from "./node-engine";
 import type { Actor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { logIgnored } from "@/lib/log";
@@ -30,7 +39,9 @@ import { ingressSitesFor, type IngressEnvironmentRow } from "@/lib/orchestrator/
 const INGRESS_LOCK = 7_265_112;
 
 export function ingressDir(): string {
-  return path.resolve(config.HOSTPLANE_INGRESS_DIR ?? path.join(config.HOSTPLANE_DATA_DIR ?? ".data", "caddy"));
+  return (
+    config.HOSTPLANE_INGRESS_DIR ?? path.join(config.HOSTPLANE_DATA_DIR ?? path.join(process.cwd(), ".data"), "caddy")
+  );
 }
 
 export function ingressSettings(): IngressSettings {
@@ -46,7 +57,9 @@ export function ingressSettings(): IngressSettings {
 
 type Db = Pick<typeof db, "environment">;
 
-export async function loadIngressRows(client: Db = db): Promise<IngressEnvironmentRow[]> {
+export async function loadIngressRows(
+  client: Db = db,
+): Promise<(IngressEnvironmentRow & { certificates: IngressCertificate[] })[]> {
   const rows = await client.environment.findMany({
     where: { desiredState: { not: "DELETED" } },
     select: {
@@ -55,6 +68,7 @@ export async function loadIngressRows(client: Db = db): Promise<IngressEnvironme
       desiredState: true,
       httpsRedirect: true,
       owner: { select: { handle: true } },
+      customDomains: { select: { domain: true, certificatePem: true, keyEncrypted: true } },
       layers: {
         where: { role: { in: ["BALANCER", "APP", "STATIC"] } },
         select: {
@@ -75,14 +89,20 @@ export async function loadIngressRows(client: Db = db): Promise<IngressEnvironme
     desiredState: r.desiredState,
     httpsRedirect: r.httpsRedirect,
     ownerHandle: r.owner.handle,
-    customDomains: [],
+    customDomains: r.customDomains.map((d) => d.domain).sort(),
+    certificates: r.customDomains
+      .filter((d) => d.certificatePem && d.keyEncrypted)
+      .map((d) => ({ domain: d.domain, certificatePem: d.certificatePem!, keyPem: openSecret(d.keyEncrypted!) })),
     layers: r.layers,
   }));
 }
 
 export async function desiredCaddyConfig(client: Db = db): Promise<CaddyConfig> {
-  const sites = ingressSitesFor(await loadIngressRows(client), config.HOSTPLANE_DOMAIN);
-  return buildCaddyConfig({ settings: ingressSettings(), sites });
+  const rows = await loadIngressRows(client);
+  const sites = ingressSitesFor(rows, config.HOSTPLANE_DOMAIN);
+  // A stopped or deleted environment's own certificates go with its routes only when it is deleted.
+  const certificates = rows.filter((r) => r.desiredState !== "DELETED").flatMap((r) => r.certificates);
+  return buildCaddyConfig({ settings: ingressSettings(), sites, certificates });
 }
 
 export type IngressSyncResult =
@@ -95,7 +115,7 @@ export type IngressSyncResult =
 export async function syncIngress(): Promise<IngressSyncResult> {
   if (!config.HOSTPLANE_INGRESS) return { status: "off", reason: "the ingress is switched off" };
   const settings = ingressSettings();
-  if (!existsSync(settings.adminSocket))
+  if (!existsSync(/*turbopackIgnore: true*/ settings.adminSocket))
     return { status: "unavailable", reason: `no ingress runs here (${settings.adminSocket} is missing)` };
   const t0 = performance.now();
   try {
@@ -291,18 +311,50 @@ export async function getIngressOverview(actor: Actor): Promise<IngressOverview>
 /** Caddy keeps each certificate as <storage>/certificates/<issuer>/<name>/<name>.crt. */
 function listStoredCertificates(storageDir: string): { name: string; notAfter: Date }[] {
   const root = path.join(storageDir, "certificates");
-  if (!existsSync(root)) return [];
+  if (!existsSync(/*turbopackIgnore: true*/ root)) return [];
   const out: { name: string; notAfter: Date }[] = [];
-  for (const issuer of readdirSync(root)) {
-    for (const name of readdirSync(path.join(root, issuer))) {
+  for (const issuer of readdirSync(/*turbopackIgnore: true*/ root)) {
+    for (const name of readdirSync(/*turbopackIgnore: true*/ path.join(root, issuer))) {
       const file = path.join(root, issuer, name, `${name}.crt`);
-      if (!existsSync(file)) continue;
+      if (!existsSync(/*turbopackIgnore: true*/ file)) continue;
       try {
-        out.push({ name, notAfter: new Date(new X509Certificate(readFileSync(file)).validTo) });
+        out.push({
+          name,
+          notAfter: new Date(new X509Certificate(readFileSync(/*turbopackIgnore: true*/ file)).validTo),
+        });
       } catch {
         // An unreadable file is Caddy's business; it renews or reissues it.
       }
     }
   }
   return out;
+}
+
+/**
+ * The ingress host's routes to remote lxc nodes' container subnets (via each node's address), and IP
+ * forwarding on those nodes: desired state, re-applied by every resync (`ip route replace` and `sysctl -w`
+ * are idempotent). A node that fails is reported; the others proceed.
+ */
+export async function syncNodeRoutes(): Promise<{ applied: NodeRoute[]; failed: { node: string; reason: string }[] }> {
+  if (!config.HOSTPLANE_INGRESS) return { applied: [], failed: [] };
+  const nodes = await db.hardwareNode.findMany({
+    where: { engine: "LXC", transport: "SSH", status: { not: "OFFLINE" } },
+  });
+  const { routes, skipped } = nodeRoutesFor(nodes);
+  const failed = [...skipped];
+  const applied: NodeRoute[] = [];
+  const local = new LocalRunner();
+  for (const route of routes) {
+    const node = nodes.find((n) => n.name === route.node)!;
+    try {
+      const forward = await runnerFor(node).run(["sysctl", "-w", "net.ipv4.ip_forward=1"], { timeoutMs: 20_000 });
+      if (forward.code !== 0) throw new Error(`sysctl on the node: ${forward.stderr.trim().slice(0, 200)}`);
+      const added = await local.run(["ip", "route", "replace", route.subnet, "via", route.via], { timeoutMs: 10_000 });
+      if (added.code !== 0) throw new Error(`ip route: ${added.stderr.trim().slice(0, 200)}`);
+      applied.push(route);
+    } catch (error) {
+      failed.push({ node: route.node, reason: (error as Error).message });
+    }
+  }
+  return { applied, failed };
 }

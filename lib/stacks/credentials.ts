@@ -39,8 +39,8 @@ export function serviceEnv(stackId: string, creds: StackCredentials | null): Rec
 }
 
 /** Connection string of one service container, as shown to the owner and given to app containers. */
-export function connectionString(stackId: string, creds: StackCredentials, ip: string): string {
+export function connectionString(stackId: string, creds: StackCredentials, ip: string, port?: number): string {
   if (stackId === "postgresql")
-    return `postgresql://${creds.user}:${encodeURIComponent(creds.password)}@${ip}:5432/${creds.database}`;
-  return `redis://:${encodeURIComponent(creds.password)}@${ip}:6379`;
+    return `postgresql://${creds.user}:${encodeURIComponent(creds.password)}@${ip}:${port ?? 5432}/${creds.database}`;
+  return `redis://:${encodeURIComponent(creds.password)}@${ip}:${port ?? 6379}`;
 }

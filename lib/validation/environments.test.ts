@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { zodFieldErrors } from "./errors";
-import { ZCreateEnvironmentInput, ZCreateEnvironmentRequest, ZSetRunningInput } from "./environments";
+import {
+  ZCreateEnvironmentInput,
+  ZCreateEnvironmentRequest,
+  ZCustomDomainName,
+  ZSetRunningInput,
+} from "./environments";
 import { ZEnrolNodeInput } from "./nodes";
 import { ZSetSignupInput } from "./quotas";
 
@@ -73,5 +78,27 @@ describe("strict booleans in action inputs", () => {
     for (const confirmFingerprint of ["false", "1", "true"]) {
       expect(fieldsOf(ZEnrolNodeInput.safeParse({ ...base, confirmFingerprint }))).toHaveProperty("confirmFingerprint");
     }
+  });
+});
+
+describe("ZCustomDomainName", () => {
+  it("accepts full domain names, lower-cased, without the trailing dot", () => {
+    expect(ZCustomDomainName.parse(" Shop.Example.COM. ")).toBe("shop.example.com");
+    expect(ZCustomDomainName.parse("a-b.c-d.example")).toBe("a-b.c-d.example");
+  });
+
+  it.each([
+    ["*.example.com", "Wildcard"],
+    ["10.0.0.1", "not an IP address"],
+    ["2001:db8::1", "not an IP address"],
+    ["localhost", "full domain"],
+    ["-shop.example.com", "full domain"],
+    ["shop..example.com", "full domain"],
+    [`${"a".repeat(64)}.example.com`, "full domain"],
+    [`${"abcdefghij.".repeat(25)}com`, "253"],
+  ])("refuses %s", (value, message) => {
+    const result = ZCustomDomainName.safeParse(value);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toContain(message);
   });
 });

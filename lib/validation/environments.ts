@@ -108,3 +108,48 @@ export const ZLifecycleTarget = z.object({
   containerId: z.string().min(1).max(64).optional(),
 });
 export type LifecycleTarget = z.infer<typeof ZLifecycleTarget>;
+
+/**
+ * A custom domain: a full host name (no wildcard, no IP address, at most 253 characters, labels of
+ * letters, digits and inner hyphens), lower-cased. Names under the platform domain are checked by the service.
+ */
+export const ZCustomDomainName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((v) => v.replace(/\.$/, ""))
+  .pipe(
+    z
+      .string()
+      .min(1, "Enter a domain.")
+      .max(253, "A domain has at most 253 characters.")
+      .refine((v) => !v.includes("*"), "Wildcard domains cannot be bound; add each name.")
+      .refine((v) => !/^\d{1,3}(\.\d{1,3}){3}$/.test(v) && !v.includes(":"), "Enter a domain name, not an IP address.")
+      .refine(
+        (v) => v.split(".").length >= 2 && v.split(".").every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l)),
+        "Use a full domain such as shop.example.com (letters, digits and hyphens, labels up to 63 characters).",
+      )
+      .refine((v) => !/\.[0-9]+$/.test(v), "The last label of a domain cannot be all digits."),
+  );
+
+export const ZAddCustomDomainInput = z
+  .object({
+    environmentId: ZEnvironmentId,
+    domain: ZCustomDomainName,
+    certificatePem: z.string().max(64_000).optional().default(""),
+    keyPem: z.string().max(16_000).optional().default(""),
+  })
+  .superRefine((v, ctx) => {
+    if (Boolean(v.certificatePem.trim()) !== Boolean(v.keyPem.trim()))
+      ctx.addIssue({
+        code: "custom",
+        path: [v.certificatePem.trim() ? "keyPem" : "certificatePem"],
+        message: "A certificate needs its key, and a key its certificate (or leave both empty for an issued one).",
+      });
+  });
+export type AddCustomDomainInput = z.output<typeof ZAddCustomDomainInput>;
+
+export const ZRemoveCustomDomainInput = z.object({
+  environmentId: ZEnvironmentId,
+  domainId: z.string().min(1).max(64),
+});

@@ -4,7 +4,7 @@
 // Caddy restarted empty are repaired, HTTPS is verified against the internal CA.
 import { execFileSync } from "node:child_process";
 import http from "node:http";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +21,9 @@ import { cleanLxcNode, makeLxcNode, makeRegion, makeUser, waitFor } from "../../
 import { startIngress, type RunningIngress } from "../../scripts/lib/ingress";
 import { ingressSettings, syncIngress } from "@/lib/services/ingress";
 import { resyncOnce } from "./resync";
+import { addCustomDomain, removeCustomDomain } from "@/lib/services/custom-domains";
+import { isAppError } from "@/lib/errors";
+import { addTcpEndpoint, listTcpEndpoints, setRegionTcpEndpoints } from "@/lib/services/tcp-endpoints";
 
 const LXC = { lxcPath: "/var/lib/hostplane-test/ingress", bridge: "hp-tin", subnet: "10.213.243.0/24" };
 const HTTP_PORT = 18780;
@@ -201,4 +204,141 @@ describe("ingress", () => {
     );
     expect(await viaIngress(frontHost)).toMatch(/^404 /);
   }, 1_200_000);
+
+  it("serves a custom domain with its own certificate over HTTPS; another tenant cannot take it", async () => {
+    const env = await createEnvironment({
+      actor,
+      input: { name: "dom", regionId, layers: [layer("cp", "nodejs", 1)] },
+    });
+    await waitOp(env.operationId);
+    const app = await db.container.findFirstOrThrow({ where: { environmentId: env.environmentId } });
+    const hello = `hello from ${containerNameFor(app.id)}`;
+    const domain = `shop-${handle}.example.test`;
+    const key = path.join(tmp, "own.key");
+    const crt = path.join(tmp, "own.crt");
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        crt,
+        "-days",
+        "3",
+        "-subj",
+        `/CN=${domain}`,
+        "-addext",
+        `subjectAltName=DNS:${domain}`,
+      ],
+      { stdio: "ignore" },
+    );
+    const own = { certificatePem: readFileSync(crt, "utf8"), keyPem: readFileSync(key, "utf8") };
+    const other = await makeUser();
+
+    // A key that is not the certificate's: a field error, nothing stored.
+    const otherKey = path.join(tmp, "other.key");
+    execFileSync("openssl", [
+      "genpkey",
+      "-algorithm",
+      "EC",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-out",
+      otherKey,
+    ]);
+    const mismatch = await addCustomDomain({
+      actor,
+      input: {
+        environmentId: env.environmentId,
+        domain,
+        certificatePem: own.certificatePem,
+        keyPem: readFileSync(otherKey, "utf8"),
+      },
+    }).catch((e: unknown) => e);
+    expect(isAppError(mismatch) && mismatch.fieldErrors?.keyPem).toBeTruthy();
+    expect(await db.customDomain.count({ where: { domain } })).toBe(0);
+
+    const bound = await addCustomDomain({ actor, input: { environmentId: env.environmentId, domain, ...own } });
+    expect(bound.domain).toBe(domain);
+    const sealed = await db.customDomain.findUniqueOrThrow({ where: { domain } });
+    expect(sealed.keyEncrypted).not.toContain("PRIVATE KEY");
+
+    // HTTPS with the owner's certificate, verified against it; plain HTTP by Host header too.
+    const https = execFileSync(
+      "curl",
+      ["-sS", "--cacert", crt, "--resolve", `${domain}:${HTTPS_PORT}:127.0.0.1`, `https://${domain}:${HTTPS_PORT}/`],
+      { encoding: "utf8", timeout: 30_000 },
+    );
+    expect(https.trim()).toBe(hello);
+    expect(await viaIngress(domain)).toBe(`200 ${hello}`);
+
+    // Another tenant (their own environment) cannot take the domain.
+    const theirs = await db.environment.create({ data: { name: "theirs", ownerId: other.id, regionId } });
+    const taken = await addCustomDomain({
+      actor: other,
+      input: { environmentId: theirs.id, domain, certificatePem: "", keyPem: "" },
+    }).catch((e: unknown) => e);
+    expect(isAppError(taken) && taken.fieldErrors?.domain?.[0]).toContain("already bound");
+    expect(await db.customDomain.count({ where: { domain } })).toBe(1);
+    await db.environment.delete({ where: { id: theirs.id } });
+
+    await removeCustomDomain({ actor, environmentId: env.environmentId, domainId: bound.id });
+    expect(await viaIngress(domain)).toMatch(/^404 /);
+    await waitOp(
+      (await deleteEnvironment({ actor, environmentId: env.environmentId, confirmName: "dom" })).operationId,
+    );
+  }, 900_000);
+
+  it("a TCP endpoint publishes PostgreSQL on a node port: psql runs SELECT 1 with the generated credentials", async () => {
+    const env = await createEnvironment({
+      actor,
+      input: { name: "db", regionId, layers: [layer("sql", "postgresql", 1)] },
+    });
+    await waitOp(env.operationId);
+    const sql = await db.container.findFirstOrThrow({ where: { environmentId: env.environmentId } });
+
+    // A node port outside the admin-set range: a field error, nothing stored.
+    const outside = await addTcpEndpoint({
+      actor,
+      input: { environmentId: env.environmentId, containerId: sql.id, containerPort: 5432, nodePort: 80 },
+    }).catch((e: unknown) => e);
+    expect(isAppError(outside) && outside.fieldErrors?.nodePort).toBeTruthy();
+    expect(await db.tcpEndpoint.count({ where: { environmentId: env.environmentId } })).toBe(0);
+
+    const published = await addTcpEndpoint({
+      actor,
+      input: { environmentId: env.environmentId, containerId: sql.id, containerPort: 5432 },
+    });
+    expect(published.nodePort).toBeGreaterThanOrEqual(30000);
+    const listed = (await listTcpEndpoints(actor, env.environmentId))!.endpoints[0]!;
+    expect(listed.hostPort).toBe(`10.213.243.1:${published.nodePort}`);
+    expect(listed.connection).toMatch(new RegExp(`^postgresql://.+@10\\.213\\.243\\.1:${published.nodePort}/`));
+    const psql = () =>
+      execFileSync("psql", [listed.connection!, "-tAc", "SELECT 1"], {
+        encoding: "utf8",
+        timeout: 15_000,
+        env: { ...process.env, PGCONNECT_TIMEOUT: "5" },
+        stdio: ["ignore", "pipe", "pipe"],
+      }).trim();
+    expect(await waitFor("psql through the endpoint", async () => psql() === "1", 120_000, 1000)).toBe(true);
+
+    // Switched off in the region: the rule goes; on again: it is back.
+    const admin = await makeUser({ role: "ADMIN" });
+    await setRegionTcpEndpoints({ actor: admin, input: { regionId, enabled: false } });
+    expect(() => psql()).toThrow();
+    await setRegionTcpEndpoints({ actor: admin, input: { regionId, enabled: true } });
+    expect(psql()).toBe("1");
+
+    // Deleted with the environment, and the node's endpoint table with it.
+    await waitOp((await deleteEnvironment({ actor, environmentId: env.environmentId, confirmName: "db" })).operationId);
+    expect(await db.tcpEndpoint.count({ where: { nodePort: published.nodePort } })).toBe(0);
+    expect(() => execFileSync("nft", ["list", "table", "ip", "hostplane_ep_hp_tin"], { stdio: "ignore" })).toThrow();
+  }, 900_000);
 });

@@ -9,9 +9,11 @@ import { engineFor } from "@/lib/services/node-engine";
 import { dispatch } from "@/lib/services/operations";
 import { operationRow, type OperationKind } from "@/lib/validation/operations";
 import { syncNetworkPolicies } from "./network-policy";
-import { syncIngress } from "@/lib/services/ingress";
+import { syncIngress, syncNodeRoutes } from "@/lib/services/ingress";
+import { syncTcpEndpoints } from "@/lib/services/tcp-endpoints";
 
 const firstSeenOrphans = new Map<string, number>();
+const reportedRouteFailures = new Map<string, string>();
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -73,6 +75,25 @@ export async function resyncOnce(options: { orphanGraceMs: number; now?: number 
   await applyNetworkPolicies(reachable, tally);
   // Routes are desired state like the firewall: whatever Caddy runs is compared and replaced on drift.
   tally.ingressRepaired = (await syncIngress()).status === "applied";
+  // The ingress reaches containers on remote lxc nodes through a route per node (see node-routes.ts).
+  const routes = await syncNodeRoutes();
+  for (const failure of routes.failed) {
+    // Audited when it first happens or changes, not every pass.
+    if (reportedRouteFailures.get(failure.node) === failure.reason) continue;
+    reportedRouteFailures.set(failure.node, failure.reason);
+    await recordAudit({
+      action: "node.ingress-route",
+      targetType: "node",
+      targetId: failure.node,
+      result: "FAILURE",
+      detail: failure,
+    });
+  }
+  for (const route of routes.applied) reportedRouteFailures.delete(route.node);
+  // Published TCP ports (DNAT per node) are desired state too: removed with their containers, moved with them.
+  const endpoints = await syncTcpEndpoints();
+  for (const failure of endpoints.failed)
+    console.error(`[hostplane] endpoint rules on ${failure.node}: ${failure.error}`);
   return tally;
 }
 

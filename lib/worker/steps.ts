@@ -8,6 +8,8 @@ import { resolveTemplate } from "./templates";
 import { runStackHook } from "./stack-hooks";
 import { syncNetworkPolicies } from "./network-policy";
 import { withIngressSync } from "@/lib/services/ingress";
+import { logIgnored } from "@/lib/log";
+import { syncTcpEndpoints } from "@/lib/services/tcp-endpoints";
 
 export class StepRetryLater extends Error {}
 
@@ -108,7 +110,12 @@ async function migrateContainerStep(containerId: string, toNodeId: string | null
       lastObservedAt: new Date(),
     },
   });
-  return `migrated ${name} (${c.ip}) from ${source.name} to ${target.name}`;
+  // Its published ports move with it (node ports are unique platform-wide, so the same port is free there).
+  const endpoints = await syncTcpEndpoints().catch((error: Error) => ({
+    failed: [{ node: "", error: error.message }],
+  }));
+  const note = endpoints.failed.length ? `; endpoint rules not applied: ${endpoints.failed[0]!.error}` : "";
+  return withIngressSync(`migrated ${name} (${c.ip}) from ${source.name} to ${target.name}${note}`);
 }
 
 /** Deletes the row and gives its capacity back, atomically; a second run finds nothing to do. */
@@ -183,6 +190,8 @@ async function executeEnvironmentStep(ctx: Ctx): Promise<string> {
       ]);
       // The step is already recorded as done with the deletion: a crash before this line leaves the
       // route to the next resync, which removes it.
+      // Its endpoints went with its rows (cascade): their DNAT rules go now, not at the next resync.
+      await syncTcpEndpoints().catch(logIgnored("removing endpoint rules of a deleted environment (resync retries)"));
       return withIngressSync(message);
     }
     default:

@@ -20,7 +20,7 @@ export function caddyAdminRequest(options: {
   body?: string;
   timeoutMs?: number;
 }): Promise<AdminResponse> {
-  if (!existsSync(options.socket))
+  if (!existsSync(/*turbopackIgnore: true*/ options.socket))
     return Promise.reject(new IngressUnavailableError(`the ingress admin socket ${options.socket} does not exist`));
   return new Promise((resolve, reject) => {
     const request = http.request(

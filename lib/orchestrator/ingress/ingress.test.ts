@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { buildCaddyConfig, type IngressSettings, type IngressSite } from "./caddy-config";
 import { environmentHost, handleBaseFor, hostUrl, HANDLE_PATTERN } from "./names";
 import { entryLayerOf, ingressSiteFor, type IngressEnvironmentRow } from "./sites";
+import { nodeRoutesFor, type RoutableNode } from "./node-routes";
+import { renderEndpointsTable } from "./endpoints-nft";
 
 const settings: IngressSettings = {
   adminSocket: "/run/hp/admin.sock",
@@ -169,5 +171,63 @@ describe("ingressSiteFor", () => {
     expect(ingressSiteFor(row([app], { desiredState: "STOPPED" }), "localhost")!.state).toBe("stopped");
     expect(ingressSiteFor(row([app]), "localhost")!.state).toBe("unavailable");
     expect(ingressSiteFor(row([app], { desiredState: "DELETED" }), "localhost")).toBeNull();
+  });
+});
+
+describe("nodeRoutesFor", () => {
+  const node = (name: string, extra: Partial<RoutableNode> = {}): RoutableNode => ({
+    name,
+    engine: "LXC",
+    transport: "SSH",
+    sshHost: "192.168.10.21",
+    subnet: "10.213.5.0/24",
+    ...extra,
+  });
+
+  it("routes each remote lxc node's container subnet via its address", () => {
+    expect(nodeRoutesFor([node("hn-2")]).routes).toEqual([
+      { node: "hn-2", subnet: "10.213.5.0/24", via: "192.168.10.21" },
+    ]);
+  });
+
+  it("leaves out local, loopback and non-lxc nodes and reports host names it cannot route", () => {
+    const { routes, skipped } = nodeRoutesFor([
+      node("local", { transport: "LOCAL", sshHost: null }),
+      node("loop", { sshHost: "127.0.0.1" }),
+      node("vz", { engine: "VIRTUOZZO" }),
+      node("named", { sshHost: "hn-4.example.net" }),
+    ]);
+    expect(routes).toEqual([]);
+    expect(skipped).toEqual([{ node: "named", reason: 'SSH host "hn-4.example.net" is not an IPv4 address' }]);
+  });
+});
+
+describe("renderEndpointsTable", () => {
+  it("DNATs each node port to its container, from outside and from the node itself, in one replaced table", () => {
+    const text = renderEndpointsTable({
+      bridge: "hp-br0",
+      ports: [
+        { nodePort: 30002, ip: "10.213.1.7", port: 6379 },
+        { nodePort: 30001, ip: "10.213.1.5", port: 5432 },
+      ],
+    });
+    expect(text.split("\n").slice(0, 3)).toEqual([
+      "add table ip hostplane_ep_hp_br0",
+      "delete table ip hostplane_ep_hp_br0",
+      "table ip hostplane_ep_hp_br0 {",
+    ]);
+    const rules = text.split("\n").filter((l) => l.includes("dnat"));
+    expect(rules).toHaveLength(4);
+    expect(rules[0]!.trim()).toBe("fib daddr type local tcp dport 30001 dnat to 10.213.1.5:5432");
+  });
+
+  it("refuses what is not an address, a port or a bridge name", () => {
+    expect(() => renderEndpointsTable({ bridge: "hp;x", ports: [] })).toThrow();
+    expect(() =>
+      renderEndpointsTable({ bridge: "hp-br0", ports: [{ nodePort: 70000, ip: "10.0.0.1", port: 1 }] }),
+    ).toThrow();
+    expect(() =>
+      renderEndpointsTable({ bridge: "hp-br0", ports: [{ nodePort: 1, ip: "x; drop", port: 1 }] }),
+    ).toThrow();
   });
 });

@@ -9,4 +9,6 @@ export const {
   setDefaultRegionAction,
   setRegionStatusAction,
   setRegionAllocationRatiosAction,
+  setTcpEndpointRangeAction,
+  setRegionTcpEndpointsAction,
 } = serverActions(regions);

@@ -8,13 +8,15 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageAdmin } from "@/lib/auth/session";
 import { listRegions } from "@/lib/db/regions";
 import { LiveRefresh } from "@/components/live/live-feed";
+import { TcpEndpointSettings } from "@/components/admin/tcp-endpoints-settings";
+import { getTcpEndpointSettings } from "@/lib/services/tcp-endpoints";
 
 export const metadata: Metadata = { title: "Regions" };
 export const dynamic = "force-dynamic";
 
 export default async function RegionsPage() {
   const actor = await requirePageAdmin();
-  const regions = await listRegions({ actor });
+  const [regions, tcp] = await Promise.all([listRegions({ actor }), getTcpEndpointSettings(actor)]);
   return (
     <>
       <LiveRefresh tables={["Region", "HardwareNode"]} />
@@ -22,6 +24,7 @@ export default async function RegionsPage() {
         title="Regions"
         description="Host groups; an environment lives in one region. A region in maintenance accepts no new environments."
       />
+      <TcpEndpointSettings range={tcp.range} regions={tcp.regions} />
       <div className="mb-6 flex flex-col gap-4">
         {regions.map((r) => (
           <Card

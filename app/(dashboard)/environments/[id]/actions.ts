@@ -10,4 +10,8 @@ export const {
   deleteEnvironmentAction,
   retryOperationAction,
   setHttpsRedirectAction,
+  addCustomDomainAction,
+  removeCustomDomainAction,
+  addTcpEndpointAction,
+  removeTcpEndpointAction,
 } = serverActions(environments);

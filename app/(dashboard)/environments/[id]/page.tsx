@@ -7,6 +7,10 @@ import { getEnvironmentEndpoints } from "@/lib/db/environment-endpoints";
 import { getEnvironmentDetail } from "@/lib/db/environments";
 import { AddressesCard } from "@/components/environments/addresses-card";
 import { getEnvironmentAddresses } from "@/lib/services/ingress";
+import { DomainsCard } from "@/components/environments/domains-card";
+import { listCustomDomains } from "@/lib/services/custom-domains";
+import { TcpEndpointsCard } from "@/components/environments/tcp-endpoints-card";
+import { listTcpEndpoints } from "@/lib/services/tcp-endpoints";
 
 export const metadata: Metadata = { title: "Environment" };
 
@@ -14,10 +18,12 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
   const { id } = await params;
   const user = await requirePageUser();
   // Ownership is in the query: another user's environment is a 404, like a missing one.
-  const [env, endpoints, addresses] = await Promise.all([
+  const [env, endpoints, addresses, domains, tcp] = await Promise.all([
     getEnvironmentDetail(user, id),
     getEnvironmentEndpoints(user, id),
     getEnvironmentAddresses(user, id),
+    listCustomDomains(user, id),
+    listTcpEndpoints(user, id),
   ]);
   if (!env) notFound();
   return (
@@ -27,6 +33,8 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
       endpoints={
         <>
           {addresses && <AddressesCard environmentId={env.id} {...addresses} canEdit />}
+          {domains && <DomainsCard environmentId={env.id} domains={domains} />}
+          {tcp && <TcpEndpointsCard environmentId={env.id} {...tcp} />}
           {endpoints && <EndpointsCard endpoints={endpoints} />}
         </>
       }
