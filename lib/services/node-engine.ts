@@ -1,5 +1,5 @@
 // Turns a HardwareNode row into the engine that drives it. Engines are cached per node (and its
-// row version), so SSH connection sharing and the sim engine's in-memory state persist.
+// configuration), so SSH connection sharing and the sim engine's in-memory state persist.
 import path from "node:path";
 import { createEngine, type ContainerEngine, type EngineNodeConfig } from "@/lib/orchestrator/engines";
 import { LocalRunner, SshRunner, type CommandRunner } from "@/lib/orchestrator/transport";
@@ -70,17 +70,40 @@ export function runnerFor(node: NodeEngineRow): CommandRunner {
   });
 }
 
-const cache = new Map<string, { version: number | undefined; engine: ContainerEngine; runner: CommandRunner }>();
+const cache = new Map<string, { key: string; engine: ContainerEngine; runner: CommandRunner }>();
+
+/**
+ * What the engine and its runner are built from. Not the row's version: that changes with every
+ * reservation, and a new engine per reservation would drop SSH connection sharing and the sim
+ * engine's in-memory containers.
+ */
+function configKey(node: NodeEngineRow): string {
+  return JSON.stringify([
+    node.name,
+    node.engine,
+    node.transport,
+    node.sshHost,
+    node.sshPort,
+    node.sshUser,
+    node.sshKeyEncrypted,
+    node.hostKey,
+    node.lxcPath,
+    node.bridge,
+    node.subnet,
+    node.mhzPerCore ?? null,
+  ]);
+}
 
 export function engineFor(node: NodeEngineRow): ContainerEngine {
   return engineAndRunnerFor(node).engine;
 }
 
 export function engineAndRunnerFor(node: NodeEngineRow): { engine: ContainerEngine; runner: CommandRunner } {
+  const key = configKey(node);
   const hit = cache.get(node.id);
-  if (hit && hit.version === node.version) return hit;
+  if (hit && hit.key === key) return hit;
   const runner = runnerFor(node);
-  const entry = { version: node.version, engine: createEngine(engineConfigFor(node), runner), runner };
+  const entry = { key, engine: createEngine(engineConfigFor(node), runner), runner };
   cache.set(node.id, entry);
   return entry;
 }

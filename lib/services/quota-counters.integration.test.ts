@@ -25,6 +25,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Integration files share the database and the queue: leave no job for the next file's worker.
+  await waitFor(
+    "this file's operations to finish",
+    async () => (await db.operation.count({ where: { status: { in: ["PENDING", "RUNNING"] } } })) === 0,
+  );
   await worker?.stop();
   await stopBoss();
   await disconnectDb();
@@ -78,6 +83,7 @@ describe("quota usage counters", () => {
         maxContainers: 200,
         subnetIndex: subnet++,
       });
+    const started = new Date();
     const users: Actor[] = await Promise.all([0, 1, 2].map(() => makeUser()));
     let seq = 0;
     await fc.assert(
@@ -151,6 +157,13 @@ describe("quota usage counters", () => {
             : null,
         );
         for (const u of users) expect(await counterOf(u.id)).toEqual(await aggregateOf(u.id));
+        // The worker really converged: nothing it ran failed (files run one at a time, so every
+        // operation created since this test started is this test's).
+        const failed = await db.operation.findMany({
+          where: { status: "FAILED", createdAt: { gte: started } },
+          select: { kind: true, errorDetail: true },
+        });
+        expect(failed).toEqual([]);
       }),
       { numRuns: 1, seed: 15 },
     );

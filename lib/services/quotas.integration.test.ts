@@ -116,10 +116,10 @@ describe("quotas and account settings", () => {
       diskGib: 10,
       ...over,
     });
-    const ask = (name: string, over: object) =>
+    const ask = (name: string, over: object, ...more: object[]) =>
       createEnvironment({
         actor: developer,
-        input: ZCreateEnvironmentInput.parse({ name, regionId: region.id, layers: [layer(over)] }),
+        input: ZCreateEnvironmentInput.parse({ name, regionId: region.id, layers: [layer(over), ...more.map(layer)] }),
       });
     const before = await db.environment.count();
     // Over the per-user disk (30 GiB) and fitting no node: the quota answers, naming the disk.
@@ -129,10 +129,14 @@ describe("quotas and account settings", () => {
     });
     // Over the reserved cloudlets (12) too: still QUOTA_EXCEEDED, not NO_CAPACITY.
     await expect(
-      ask("big-cpu", { count: 3, reservedCloudlets: 5, dynamicCloudlets: 5, diskGib: 1 }),
+      ask(
+        "big-cpu",
+        { count: 3, reservedCloudlets: 4, dynamicCloudlets: 4, diskGib: 1 },
+        { name: "db", count: 1, reservedCloudlets: 2, dynamicCloudlets: 2, diskGib: 1 },
+      ),
     ).rejects.toMatchObject({
       code: "QUOTA_EXCEEDED",
-      message: expect.stringContaining("at most 12 reserved cloudlets in total (this would make 15)"),
+      message: expect.stringContaining("at most 12 reserved cloudlets in total (this would make 14)"),
     });
     // Within quota: now capacity is what refuses.
     await expect(ask("fits-quota", { diskGib: 10 })).rejects.toMatchObject({ code: "NO_CAPACITY" });

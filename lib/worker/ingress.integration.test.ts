@@ -198,11 +198,12 @@ describe("ingress", () => {
     await waitOp(
       (await deleteEnvironment({ actor, environmentId: app.environmentId, confirmName: "shop" })).operationId,
     );
-    expect(await viaIngress(shop)).toMatch(/^404 /);
+    // The routes are pushed right after the deletion commits (and the operation with it): wait for them.
+    await waitFor("the deleted environment answers 404", async () => /^404 /.test(await viaIngress(shop)));
     await waitOp(
       (await deleteEnvironment({ actor, environmentId: front.environmentId, confirmName: "front" })).operationId,
     );
-    expect(await viaIngress(frontHost)).toMatch(/^404 /);
+    await waitFor("the deleted front answers 404", async () => /^404 /.test(await viaIngress(frontHost)));
   }, 1_200_000);
 
   it("serves a custom domain with its own certificate over HTTPS; another tenant cannot take it", async () => {
@@ -271,12 +272,15 @@ describe("ingress", () => {
     expect(sealed.keyEncrypted).not.toContain("PRIVATE KEY");
 
     // HTTPS with the owner's certificate, verified against it; plain HTTP by Host header too.
-    const https = execFileSync(
-      "curl",
-      ["-sS", "--cacert", crt, "--resolve", `${domain}:${HTTPS_PORT}:127.0.0.1`, `https://${domain}:${HTTPS_PORT}/`],
-      { encoding: "utf8", timeout: 30_000 },
-    );
-    expect(https.trim()).toBe(hello);
+    // (The app may still be starting: until it answers, the ingress serves its styled 502 page.)
+    const curlHttps = () =>
+      execFileSync(
+        "curl",
+        ["-sS", "--cacert", crt, "--resolve", `${domain}:${HTTPS_PORT}:127.0.0.1`, `https://${domain}:${HTTPS_PORT}/`],
+        { encoding: "utf8", timeout: 30_000 },
+      ).trim();
+    await waitFor("the custom domain answers over HTTPS", async () => curlHttps() === hello);
+    expect(curlHttps()).toBe(hello);
     expect(await viaIngress(domain)).toBe(`200 ${hello}`);
 
     // Another tenant (their own environment) cannot take the domain.

@@ -85,7 +85,13 @@ export async function makeSimNode(options: {
       regionId: options.regionId,
       engine: "SIM",
       transport: "LOCAL",
-      subnet: `10.${200 + Math.floor(options.subnetIndex / 256)}.${options.subnetIndex % 256}.0/24`,
+      // Below 200: a /24 of Hostplane's own 10.213.0.0/16, so the sim engine accepts its addresses when a
+      // worker creates containers there (10.213.200+ is left to the tests' real LXC bridges). Higher
+      // indices (placement-only benchmarks with thousands of nodes) get addresses no engine is asked to use.
+      subnet:
+        options.subnetIndex < 200
+          ? `10.213.${options.subnetIndex}.0/24`
+          : `10.${200 + Math.floor(options.subnetIndex / 256)}.${options.subnetIndex % 256}.0/24`,
       ramMib: options.ramMib,
       cpuMhz: options.cpuMhz,
       diskGib: options.diskGib ?? 1000,
