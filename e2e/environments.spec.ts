@@ -67,13 +67,14 @@ function memoryLimitOf(name: string, lxcPath: string): number {
 
 async function shownContainers(page: Page) {
   const cards = page.locator('[data-testid^="container-hp-"]');
-  const out: { name: string; ip: string; layer: string }[] = [];
+  const out: { name: string; displayName: string; ip: string; layer: string }[] = [];
   for (const layer of ["bl", "cp"]) {
     const layerCards = page.getByTestId(`layer-row-${layer}`).locator('[data-testid^="container-hp-"]');
     for (let i = 0; i < (await layerCards.count()); i++) {
       const card = layerCards.nth(i);
       out.push({
         name: (await card.getAttribute("data-testid"))!.slice("container-".length),
+        displayName: (await card.getByRole("button", { name: /^Details of / }).innerText()).trim(),
         ip: (await card.getByTestId("container-ip").innerText()).trim(),
         layer,
       });
@@ -178,8 +179,11 @@ test("create, watch, scale, resize, stop, start and delete an environment with r
   await page.getByRole("tab", { name: "Topology" }).click();
 
   // Container drawer.
-  await page.getByRole("button", { name: `Details of ${shown[0].name}` }).click();
+  // People's names on the cards (bl-1, cp-1, cp-2), the engine's name in the drawer.
+  expect(shown.map((c) => c.displayName).sort()).toEqual(["bl-1", "cp-1", "cp-2"]);
+  await page.getByRole("button", { name: `Details of ${shown[0].displayName}` }).click();
   await expect(page.getByTestId("container-drawer")).toContainText(shown[0].ip);
+  await expect(page.getByTestId("container-drawer")).toContainText(shown[0].name);
   await expect(page.getByTestId("container-drawer")).toContainText("Recent events");
   await page.keyboard.press("Escape");
   await expect(page.getByTestId("container-drawer")).toHaveCount(0);

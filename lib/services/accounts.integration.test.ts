@@ -1,8 +1,15 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db/client";
-import { resolveSessionUser } from "@/lib/auth/resolve-session";
+import { resolveSession, resolveSessionUser } from "@/lib/auth/resolve-session";
 import { THROTTLE_IP_LIMIT } from "@/lib/auth/throttle";
-import { authenticate, changePassword, createUser, setUserStatus } from "./users";
+import {
+  authenticate,
+  changePassword,
+  createUser,
+  replaceTemporaryPassword,
+  resetPassword,
+  setUserStatus,
+} from "./users";
 import { ensureFirstAdmin } from "./bootstrap";
 
 const password = "granite-otter-41";
@@ -134,6 +141,60 @@ describe("accounts against a real PostgreSQL", () => {
     await changePassword({ userId: user.id, currentPassword: password, newPassword: "quartz-meadow-77" });
     expect(await resolveSessionUser({ uid: user.id, sv: reactivated.sessionVersion })).toBeNull();
     expect(await db.auditEvent.count({ where: { action: "user.suspend", targetId: user.id } })).toBe(1);
+  });
+
+  it("an admin's reset: the temporary password signs in once, that session may only replace it, sessions end", async () => {
+    const admin = await createUser({ email: email(), name: "Admin", password, role: "ADMIN" });
+    const user = await createUser({ email: email(), name: "Grace", password });
+    const before = await authenticate({ email: user.email, password, ip: "10.9.0.1" });
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).lastSignInAt).not.toBeNull();
+    await expect(resetPassword({ actor: admin, userId: admin.id })).rejects.toMatchObject({ code: "CONFLICT" });
+    const reset = await resetPassword({ actor: admin, userId: user.id, ip: "10.9.0.9" });
+    expect(reset.temporaryPassword).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+    expect(reset.expiresAt.getTime() - Date.now()).toBeGreaterThan(23 * 3600_000);
+    // Stored as a hash only; the old session and the old password are gone.
+    const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(row.passwordHash).not.toContain(reset.temporaryPassword);
+    expect(await resolveSessionUser({ uid: user.id, sv: before.sessionVersion })).toBeNull();
+    await expect(authenticate({ email: user.email, password, ip: "10.9.0.1" })).rejects.toMatchObject({
+      code: "UNAUTHENTICATED",
+    });
+    expect(await db.auditEvent.count({ where: { action: "user.password.reset", targetId: user.id } })).toBe(1);
+
+    // Once: two parallel sign-ins with it, exactly one gets in.
+    const attempts = await Promise.allSettled([
+      authenticate({ email: user.email, password: reset.temporaryPassword, ip: "10.9.0.2" }),
+      authenticate({ email: user.email, password: reset.temporaryPassword, ip: "10.9.0.3" }),
+    ]);
+    const signedIn = attempts.filter((a) => a.status === "fulfilled");
+    expect(signedIn).toHaveLength(1);
+    const session = (signedIn[0] as PromiseFulfilledResult<{ sessionVersion: number }>).value;
+    const claims = { uid: user.id, sv: session.sessionVersion };
+    expect(await resolveSessionUser(claims)).toBeNull(); // no session for anything else
+    expect(await resolveSession(claims)).toMatchObject({ mustChangePassword: true, user: { id: user.id } });
+
+    await expect(replaceTemporaryPassword({ userId: user.id, newPassword: "password1" })).rejects.toMatchObject({
+      code: "VALIDATION",
+    });
+    await replaceTemporaryPassword({ userId: user.id, newPassword: "harbour-lantern-77" });
+    expect(await resolveSessionUser(claims)).toMatchObject({ id: user.id }); // the same session goes on
+    await expect(replaceTemporaryPassword({ userId: user.id, newPassword: "other-lantern-78" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+    await expect(
+      authenticate({ email: user.email, password: reset.temporaryPassword, ip: "10.9.0.4" }),
+    ).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    await authenticate({ email: user.email, password: "harbour-lantern-77", ip: "10.9.0.4" });
+  });
+
+  it("a temporary password past its expiry does not sign in", async () => {
+    const admin = await createUser({ email: email(), name: "Admin", password, role: "ADMIN" });
+    const user = await createUser({ email: email(), name: "Linus", password });
+    const reset = await resetPassword({ actor: admin, userId: user.id });
+    await db.user.update({ where: { id: user.id }, data: { temporaryPasswordExpiresAt: new Date(Date.now() - 1000) } });
+    await expect(
+      authenticate({ email: user.email, password: reset.temporaryPassword, ip: "10.9.1.1" }),
+    ).rejects.toMatchObject({ code: "UNAUTHENTICATED", message: expect.stringContaining("expired") });
   });
 
   it("creates the first admin once, with a generated password when none is given", async () => {
