@@ -1,5 +1,6 @@
-// Turns a HardwareNode row into the engine that drives it. Engines are cached per node (and its
-// row version), so SSH connection sharing and the sim engine's in-memory state persist.
+// Turns a HardwareNode row into the engine that drives it. Engines are cached per node and the
+// columns that define its engine and transport (not the row version, which every reservation
+// bumps), so SSH connection sharing and the sim engine's in-memory state persist.
 import path from "node:path";
 import { createEngine, type ContainerEngine, type EngineNodeConfig } from "@/lib/orchestrator/engines";
 import { LocalRunner, SshRunner, type CommandRunner } from "@/lib/orchestrator/transport";
@@ -70,17 +71,36 @@ export function runnerFor(node: NodeEngineRow): CommandRunner {
   });
 }
 
-const cache = new Map<string, { version: number | undefined; engine: ContainerEngine; runner: CommandRunner }>();
+const cache = new Map<string, { fingerprint: string; engine: ContainerEngine; runner: CommandRunner }>();
+
+/** What the engine and runner are made of: a change to any of these makes a new engine. */
+function fingerprintOf(node: NodeEngineRow): string {
+  return JSON.stringify([
+    node.name,
+    node.engine,
+    node.transport,
+    node.sshHost,
+    node.sshPort,
+    node.sshUser,
+    node.sshKeyEncrypted,
+    node.hostKey,
+    node.lxcPath,
+    node.bridge,
+    node.subnet,
+    node.mhzPerCore ?? null,
+  ]);
+}
 
 export function engineFor(node: NodeEngineRow): ContainerEngine {
   return engineAndRunnerFor(node).engine;
 }
 
 export function engineAndRunnerFor(node: NodeEngineRow): { engine: ContainerEngine; runner: CommandRunner } {
+  const fingerprint = fingerprintOf(node);
   const hit = cache.get(node.id);
-  if (hit && hit.version === node.version) return hit;
+  if (hit && hit.fingerprint === fingerprint) return hit;
   const runner = runnerFor(node);
-  const entry = { version: node.version, engine: createEngine(engineConfigFor(node), runner), runner };
+  const entry = { fingerprint, engine: createEngine(engineConfigFor(node), runner), runner };
   cache.set(node.id, entry);
   return entry;
 }

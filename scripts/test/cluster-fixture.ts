@@ -78,6 +78,11 @@ export async function makeSimNode(options: {
   diskGib?: number;
   maxContainers?: number;
   subnetIndex: number;
+  /**
+   * The node's /24. The default (10.200+.x.0/24) is fine for placement-only tests; a worker's sim
+   * engine refuses container addresses outside 10.213.0.0/16, so tests that converge pass one inside it.
+   */
+  subnet?: string;
 }) {
   return db.hardwareNode.create({
     data: {
@@ -85,7 +90,7 @@ export async function makeSimNode(options: {
       regionId: options.regionId,
       engine: "SIM",
       transport: "LOCAL",
-      subnet: `10.${200 + Math.floor(options.subnetIndex / 256)}.${options.subnetIndex % 256}.0/24`,
+      subnet: options.subnet ?? `10.${200 + Math.floor(options.subnetIndex / 256)}.${options.subnetIndex % 256}.0/24`,
       ramMib: options.ramMib,
       cpuMhz: options.cpuMhz,
       diskGib: options.diskGib ?? 1000,
