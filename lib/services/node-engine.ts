@@ -1,5 +1,6 @@
-// Turns a HardwareNode row into the engine that drives it. Engines are cached per node (and its
-// configuration), so SSH connection sharing and the sim engine's in-memory state persist.
+// Turns a HardwareNode row into the engine that drives it. Engines are cached per node and the
+// columns that define its engine and transport (not the row version, which every reservation
+// bumps), so SSH connection sharing and the sim engine's in-memory state persist.
 import path from "node:path";
 import { createEngine, type ContainerEngine, type EngineNodeConfig } from "@/lib/orchestrator/engines";
 import { LocalRunner, SshRunner, type CommandRunner } from "@/lib/orchestrator/transport";
@@ -70,14 +71,10 @@ export function runnerFor(node: NodeEngineRow): CommandRunner {
   });
 }
 
-const cache = new Map<string, { key: string; engine: ContainerEngine; runner: CommandRunner }>();
+const cache = new Map<string, { fingerprint: string; engine: ContainerEngine; runner: CommandRunner }>();
 
-/**
- * What the engine and its runner are built from. Not the row's version: that changes with every
- * reservation, and a new engine per reservation would drop SSH connection sharing and the sim
- * engine's in-memory containers.
- */
-function configKey(node: NodeEngineRow): string {
+/** What the engine and runner are made of: a change to any of these makes a new engine. */
+function fingerprintOf(node: NodeEngineRow): string {
   return JSON.stringify([
     node.name,
     node.engine,
@@ -99,11 +96,11 @@ export function engineFor(node: NodeEngineRow): ContainerEngine {
 }
 
 export function engineAndRunnerFor(node: NodeEngineRow): { engine: ContainerEngine; runner: CommandRunner } {
-  const key = configKey(node);
+  const fingerprint = fingerprintOf(node);
   const hit = cache.get(node.id);
-  if (hit && hit.key === key) return hit;
+  if (hit && hit.fingerprint === fingerprint) return hit;
   const runner = runnerFor(node);
-  const entry = { key, engine: createEngine(engineConfigFor(node), runner), runner };
+  const entry = { fingerprint, engine: createEngine(engineConfigFor(node), runner), runner };
   cache.set(node.id, entry);
   return entry;
 }

@@ -132,6 +132,8 @@ async function main() {
         cpuMhz: 200_000,
         maxContainers: 500,
         subnetIndex: i,
+        // Inside 10.213.0.0/16: the sim engine refuses container addresses outside it.
+        subnet: `10.213.${100 + i}.0/24`,
       });
     const users = [actor, await makeUser(), await makeUser()];
     type Env = {

@@ -78,6 +78,11 @@ export async function makeSimNode(options: {
   diskGib?: number;
   maxContainers?: number;
   subnetIndex: number;
+  /**
+   * The node's /24. The default (10.200+.x.0/24) is fine for placement-only tests; a worker's sim
+   * engine refuses container addresses outside 10.213.0.0/16, so tests that converge pass one inside it.
+   */
+  subnet?: string;
 }) {
   return db.hardwareNode.create({
     data: {
@@ -85,13 +90,7 @@ export async function makeSimNode(options: {
       regionId: options.regionId,
       engine: "SIM",
       transport: "LOCAL",
-      // Below 200: a /24 of Hostplane's own 10.213.0.0/16, so the sim engine accepts its addresses when a
-      // worker creates containers there (10.213.200+ is left to the tests' real LXC bridges). Higher
-      // indices (placement-only benchmarks with thousands of nodes) get addresses no engine is asked to use.
-      subnet:
-        options.subnetIndex < 200
-          ? `10.213.${options.subnetIndex}.0/24`
-          : `10.${200 + Math.floor(options.subnetIndex / 256)}.${options.subnetIndex % 256}.0/24`,
+      subnet: options.subnet ?? `10.${200 + Math.floor(options.subnetIndex / 256)}.${options.subnetIndex % 256}.0/24`,
       ramMib: options.ramMib,
       cpuMhz: options.cpuMhz,
       diskGib: options.diskGib ?? 1000,
