@@ -3,7 +3,7 @@
 // so the proxy never holds a route the database does not, and an empty restarted Caddy is one load
 // away from correct. Caddy's own defaults (its welcome page, empty 200s, redirects it invents,
 // trust-store installation) are all switched off here.
-import { NOT_FOUND_PAGE, STOPPED_PAGE, UNAVAILABLE_PAGE } from "./pages";
+import { BAD_GATEWAY_PAGE, NOT_FOUND_PAGE, STOPPED_PAGE, UNAVAILABLE_PAGE } from "./pages";
 
 export type IngressSiteState = "running" | "stopped" | "unavailable";
 
@@ -74,7 +74,7 @@ function siteRoute(site: IngressSite, handler: unknown) {
 const notFoundRoute = { handle: [staticPage(404, NOT_FOUND_PAGE)], terminal: true };
 
 /** A failing upstream (every container refused) answers the styled page, not Caddy's empty 502. */
-const errorRoutes = { routes: [{ handle: [staticPage(502, UNAVAILABLE_PAGE)], terminal: true }] };
+const errorRoutes = { routes: [{ handle: [staticPage(502, BAD_GATEWAY_PAGE)], terminal: true }] };
 
 export function buildCaddyConfig(options: {
   settings: IngressSettings;
