@@ -43,6 +43,10 @@ test("the environment answers at <env>-<handle>.localhost through the ingress, t
         const response = await visitor.goto(url);
         const text = (await visitor.locator("body").textContent())?.trim() ?? "";
         if (response?.status() === 200 && /^hello from hp-/.test(text)) seen.add(text);
+        // A navigation also fetches /favicon.ico, so with two app servers in round robin every page load
+        // could land on the same one: one more request from the page shifts the rotation.
+        const fetched = await visitor.evaluate(() => fetch("/", { cache: "no-store" }).then((r) => r.text()));
+        if (/^hello from hp-/.test(fetched.trim())) seen.add(fetched.trim());
         return seen.size;
       },
       { timeout: 60_000, intervals: [300] },

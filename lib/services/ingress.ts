@@ -31,6 +31,7 @@ import { runnerFor } from "./node-engine";
 import type { Actor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { logIgnored } from "@/lib/log";
+import { failpoint } from "@/lib/queue/failpoint";
 import { recordAudit } from "./audit";
 import { getOwnedEnvironment } from "./environment-ops";
 import { ingressSitesFor, type IngressEnvironmentRow } from "@/lib/orchestrator/ingress/sites";
@@ -149,6 +150,8 @@ function countRoutes(config: CaddyConfig): number {
  * not be pushed. The routes are never a reason to fail an operation: resync retries them.
  */
 export async function withIngressSync(message: string): Promise<string> {
+  // Crash tests kill the worker here: the step's work is done, its route push is not.
+  failpoint("routes");
   let note: string | null;
   try {
     const result = await syncIngress();

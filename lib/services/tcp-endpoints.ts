@@ -244,11 +244,19 @@ export async function listTcpEndpoints(viewer: Pick<Actor, "id" | "role">, envir
   return { enabled: env.region.tcpEndpoints, endpoints, containers };
 }
 
+/** Nodes this process gave a non-empty table: they are checked again when their last endpoint goes. */
+const published = new Set<string>();
+
 /**
- * Applies every lxc node's DNAT table: the endpoints of containers placed on it, in regions where
- * endpoints are on. One apply at a time across workers (advisory lock); a failing node is reported.
+ * Applies the lxc nodes' DNAT tables: the endpoints of containers placed on each, in regions where
+ * endpoints are on. Nodes with endpoints are always applied; a node without is checked (and a table of
+ * ours removed) when this process published there or when it is in `sweep` (resync passes the nodes
+ * that answered), so a change never waits on every node of the cluster. One apply at a time across
+ * workers (advisory lock); a failing node is reported.
  */
-export async function syncTcpEndpoints(): Promise<{ applied: string[]; failed: { node: string; error: string }[] }> {
+export async function syncTcpEndpoints(
+  options: { sweep?: string[] } = {},
+): Promise<{ applied: string[]; failed: { node: string; error: string }[] }> {
   return db.$transaction(
     async (tx) => {
       await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${APPLY_LOCK}::bigint)`;
@@ -260,6 +268,8 @@ export async function syncTcpEndpoints(): Promise<{ applied: string[]; failed: {
       const result = { applied: [] as string[], failed: [] as { node: string; error: string }[] };
       for (const node of nodes) {
         if (!node.bridge) continue;
+        const portsHere = endpoints.filter((e) => e.container.hardwareNodeId === node.id).length;
+        if (portsHere === 0 && !published.has(node.id) && !options.sweep?.includes(node.id)) continue;
         const ports = endpoints
           .filter((e) => e.container.hardwareNodeId === node.id)
           .map((e) => ({ nodePort: e.nodePort, ip: e.container.ip!, port: e.containerPort }));
@@ -269,15 +279,20 @@ export async function syncTcpEndpoints(): Promise<{ applied: string[]; failed: {
             // No endpoints here: the node has no table of ours (one left from earlier endpoints goes).
             const table = endpointsTableName(node.bridge);
             const listed = await runner.run(["nft", "list", "table", "ip", table], { timeoutMs: 20_000 });
-            if (listed.code !== 0) continue;
+            if (listed.code !== 0) {
+              published.delete(node.id);
+              continue;
+            }
             const removed = await runner.run(["nft", "delete", "table", "ip", table], { timeoutMs: 20_000 });
             if (removed.code !== 0) throw new Error(removed.stderr.trim().slice(0, 300));
+            published.delete(node.id);
           } else {
             const applied = await runner.run(["nft", "-f", "-"], {
               input: renderEndpointsTable({ bridge: node.bridge, ports }),
               timeoutMs: 20_000,
             });
             if (applied.code !== 0) throw new Error(applied.stderr.trim().slice(0, 300));
+            published.add(node.id);
           }
           result.applied.push(node.name);
         } catch (error) {

@@ -21,6 +21,7 @@ import { cleanLxcNode, makeLxcNode, makeRegion, makeUser, waitFor } from "../../
 import { startIngress, type RunningIngress } from "../../scripts/lib/ingress";
 import { ingressSettings, syncIngress } from "@/lib/services/ingress";
 import { resyncOnce } from "./resync";
+import { crashAt, startChild } from "../../scripts/test/crash-harness";
 import { addCustomDomain, removeCustomDomain } from "@/lib/services/custom-domains";
 import { isAppError } from "@/lib/errors";
 import { addTcpEndpoint, listTcpEndpoints, setRegionTcpEndpoints } from "@/lib/services/tcp-endpoints";
@@ -28,7 +29,7 @@ import { addTcpEndpoint, listTcpEndpoints, setRegionTcpEndpoints } from "@/lib/s
 const LXC = { lxcPath: "/var/lib/hostplane-test/ingress", bridge: "hp-tin", subnet: "10.213.243.0/24" };
 const HTTP_PORT = 18780;
 const HTTPS_PORT = 18743;
-let worker: RunningWorker;
+let worker: RunningWorker | null = null;
 let ingress: RunningIngress;
 let regionId: string;
 let actor: Actor;
@@ -344,5 +345,42 @@ describe("ingress", () => {
     await waitOp((await deleteEnvironment({ actor, environmentId: env.environmentId, confirmName: "db" })).operationId);
     expect(await db.tcpEndpoint.count({ where: { nodePort: published.nodePort } })).toBe(0);
     expect(() => execFileSync("nft", ["list", "table", "ip", "hostplane_ep_hp_tin"], { stdio: "ignore" })).toThrow();
+  }, 900_000);
+
+  it("a worker killed after starting a scaled-out container, before pushing its route: after restart the route is there", async () => {
+    const env = await createEnvironment({
+      actor,
+      input: { name: "kill", regionId, layers: [layer("cp", "nodejs", 1)] },
+    });
+    await waitOp(env.operationId);
+    // From here on only worker processes of this test run operations.
+    await worker?.stop();
+    worker = null;
+    const cp = await db.layer.findFirstOrThrow({ where: { environmentId: env.environmentId } });
+    const { operationId } = await scaleLayer({
+      actor,
+      input: { environmentId: env.environmentId, layerId: cp.id, count: 2 },
+    });
+    const crashed = await crashAt("routes");
+    expect(crashed?.signal).toBe("SIGKILL");
+    const fresh = await db.container.findFirstOrThrow({ where: { layerId: cp.id, ordinal: 1 } });
+    expect(fresh.observedState).toBe("RUNNING");
+    const host = `kill-${handle}.localhost`;
+    const hello = `200 hello from ${containerNameFor(fresh.id)}`;
+    expect(await answers(host, 4)).not.toContain(hello);
+
+    const { child, exited } = startChild({});
+    try {
+      await waitOp(operationId);
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+    }
+    await waitFor(
+      "the new container in the rotation",
+      async () => (await answers(host, 4)).includes(hello),
+      30_000,
+      300,
+    );
   }, 900_000);
 });

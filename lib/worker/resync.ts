@@ -91,7 +91,7 @@ export async function resyncOnce(options: { orphanGraceMs: number; now?: number 
   }
   for (const route of routes.applied) reportedRouteFailures.delete(route.node);
   // Published TCP ports (DNAT per node) are desired state too: removed with their containers, moved with them.
-  const endpoints = await syncTcpEndpoints();
+  const endpoints = await syncTcpEndpoints({ sweep: reachable });
   for (const failure of endpoints.failed)
     console.error(`[hostplane] endpoint rules on ${failure.node}: ${failure.error}`);
   return tally;

@@ -83,7 +83,8 @@ async function executeContainerStep(ctx: Ctx & { containerId: string }): Promise
     case "destroy":
       await engine.destroy(name);
       await mark("DELETING");
-      return `destroyed ${name} on ${c.hardwareNode.name}`;
+      // A deleted environment's name answers 404 from its first destroyed container on, not after the last.
+      return withIngressSync(`destroyed ${name} on ${c.hardwareNode.name}`);
     default:
       throw new Error(`step ${ctx.kind} does not act on a container`);
   }

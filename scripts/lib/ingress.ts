@@ -80,6 +80,10 @@ export async function startIngress(options: {
         XDG_CONFIG_HOME: dir,
       },
       stdio: ["ignore", out, out],
+      // Its own process group: a Ctrl-C or a SIGTERM to the panel's group does not stop Caddy behind the
+      // supervisor's back (which would restart it mid-shutdown); stop() ends it. A panel killed with -9
+      // leaves it running, and the next start ends it through the pid file.
+      detached: true,
     });
     closeSync(out);
     child = proc;

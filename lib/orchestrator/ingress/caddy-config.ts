@@ -3,7 +3,7 @@
 // so the proxy never holds a route the database does not, and an empty restarted Caddy is one load
 // away from correct. Caddy's own defaults (its welcome page, empty 200s, redirects it invents,
 // trust-store installation) are all switched off here.
-import { NOT_FOUND_PAGE, STOPPED_PAGE, UNAVAILABLE_PAGE } from "./pages";
+import { BAD_GATEWAY_PAGE, NOT_FOUND_PAGE, STOPPED_PAGE, UNAVAILABLE_PAGE } from "./pages";
 
 export type IngressSiteState = "running" | "stopped" | "unavailable";
 
@@ -51,8 +51,10 @@ function proxyTo(upstreams: string[]) {
     handler: "reverse_proxy",
     upstreams: upstreams.map((dial) => ({ dial })),
     load_balancing: { selection_policy: { policy: "round_robin" }, try_duration: "2s", try_interval: "100ms" },
-    // A container that refuses connections is skipped for 10 s (health checks change the upstreams later).
-    health_checks: { passive: { fail_duration: "10s", max_fails: 1 } },
+    // A container that refuses a connection is skipped for 1 s and the request retried on another (within
+    // try_duration). Short on purpose: a container joins the rotation as soon as it runs, usually a moment
+    // before its service listens; a 10 s penalty measured as 10 s scale-out-to-traffic (bench:ingress).
+    health_checks: { passive: { fail_duration: "1s", max_fails: 1 } },
     transport: {
       protocol: "http",
       dial_timeout: "2s",
@@ -74,7 +76,7 @@ function siteRoute(site: IngressSite, handler: unknown) {
 const notFoundRoute = { handle: [staticPage(404, NOT_FOUND_PAGE)], terminal: true };
 
 /** A failing upstream (every container refused) answers the styled page, not Caddy's empty 502. */
-const errorRoutes = { routes: [{ handle: [staticPage(502, UNAVAILABLE_PAGE)], terminal: true }] };
+const errorRoutes = { routes: [{ handle: [staticPage(502, BAD_GATEWAY_PAGE)], terminal: true }] };
 
 export function buildCaddyConfig(options: {
   settings: IngressSettings;

@@ -40,12 +40,18 @@ export const STOPPED_PAGE = page({
   message: "Its owner has stopped it. It answers again as soon as it is started from the Hostplane panel.",
 });
 
+const unavailable = (status: number) =>
+  page({
+    status,
+    title: "This environment is not answering yet",
+    message: "Its containers are starting or being repaired. Try again in a few seconds.",
+  });
+
 /** A running environment whose entry layer has no running container yet (creating, scaling from zero, repairing). */
-export const UNAVAILABLE_PAGE = page({
-  status: 503,
-  title: "This environment is not answering yet",
-  message: "Its containers are starting or being repaired. Try again in a few seconds.",
-});
+export const UNAVAILABLE_PAGE = unavailable(503);
+
+/** Every entry container refused the connection (Caddy's own 502 would be an empty page). */
+export const BAD_GATEWAY_PAGE = unavailable(502);
 
 /** A host name no environment or custom domain is bound to. */
 export const NOT_FOUND_PAGE = page({
