@@ -119,6 +119,13 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  // The extra nodes' engines go below (lxcpaths, bridges): take them out of placement first, so later
+  // specs put their environments on the panel's own node, not on a node whose bridge is gone.
+  await database((c) =>
+    c.query(`UPDATE "HardwareNode" SET status = 'MAINTENANCE' WHERE name = ANY($1::text[])`, [
+      EXTRA_NODES.map((n) => n.name),
+    ]),
+  );
   // Only our own test nodes' leftovers: containers in their lxcpaths, their bridges.
   for (const n of EXTRA_NODES) {
     destroyManagedContainers(n.lxcPath);

@@ -121,7 +121,7 @@ test("the evacuation plan of an impossible evacuation names environments, layers
   const groups = plan.getByTestId("evacuation-blocked");
   await expect(groups).toHaveCount(2);
   // RAM for the shop's web layer (2 containers), labels for the blog's db layer (1 container).
-  const web = groups.filter({ hasText: "not enough free RAM" });
+  const web = groups.filter({ hasText: "not enough allocatable RAM" });
   await expect(web).toContainText("Cannot move 2 containers");
   await expect(web.getByRole("listitem").filter({ hasText: `${seed.shop} · layer web · web-1` })).toHaveCount(1);
   await expect(web.getByRole("listitem").filter({ hasText: `${seed.shop} · layer web · web-2` })).toHaveCount(1);

@@ -36,7 +36,7 @@ export function verdictAt(options: {
 export interface RejectionReport {
   rejections: NodeRejection[];
   message: string;
-  /** Why, without naming what failed ("2 nodes checked: 1 being evacuated, 1 not enough free RAM"): groups equal failures. */
+  /** Why, without naming what failed ("2 nodes checked: 1 being evacuated, 1 not enough allocatable RAM"): groups equal failures. */
   reason: string;
 }
 
