@@ -31,7 +31,7 @@ test("the environment answers at <env>-<handle>.localhost through the ingress, t
 
   const url = (await page.getByTestId("environment-url").textContent())!.trim();
   expect(url).toMatch(new RegExp(`^http://${name}-[a-z][a-z0-9]*\\.localhost:${E2E_INGRESS.http}/$`));
-  await page.reload();
+  await page.reload({ timeout: 60_000 });
   await expect(page.getByTestId("environment-reachability")).toContainText("200", { timeout: 30_000 });
 
   // Chromium resolves *.localhost to loopback by itself: no DNS, no host rules.
@@ -40,22 +40,32 @@ test("the environment answers at <env>-<handle>.localhost through the ingress, t
   await expect
     .poll(
       async () => {
-        const response = await visitor.goto(url);
-        const text = (await visitor.locator("body").textContent())?.trim() ?? "";
-        if (response?.status() === 200 && /^hello from hp-/.test(text)) seen.add(text);
+        // Each try is bounded: a navigation or fetch that stalls is one failed try, not a hung test.
+        const response = await visitor.goto(url, { timeout: 10_000 }).catch(() => null);
+        if (!response) return seen.size;
+        const text =
+          (
+            await visitor
+              .locator("body")
+              .textContent({ timeout: 5_000 })
+              .catch(() => "")
+          )?.trim() ?? "";
+        if (response.status() === 200 && /^hello from hp-/.test(text)) seen.add(text);
         // A navigation also fetches /favicon.ico, so with two app servers in round robin every page load
         // could land on the same one: one more request from the page shifts the rotation.
-        const fetched = await visitor.evaluate(() => fetch("/", { cache: "no-store" }).then((r) => r.text()));
+        const fetched = await visitor
+          .evaluate(() => fetch("/", { cache: "no-store", signal: AbortSignal.timeout(5_000) }).then((r) => r.text()))
+          .catch(() => "");
         if (/^hello from hp-/.test(fetched.trim())) seen.add(fetched.trim());
         return seen.size;
       },
-      { timeout: 60_000, intervals: [300] },
+      { timeout: 90_000, intervals: [300] },
     )
     .toBe(2);
 
   await page.getByRole("button", { name: "Stop", exact: true }).click();
   await expect(page.getByTestId("env-status")).toHaveText("Stopped", { timeout: 120_000 });
-  const stopped = await visitor.goto(url);
+  const stopped = await visitor.goto(url, { timeout: 30_000 });
   expect(stopped?.status()).toBe(503);
   await expect(visitor.getByRole("heading", { name: "This environment is stopped" })).toBeVisible();
 
@@ -63,6 +73,11 @@ test("the environment answers at <env>-<handle>.localhost through the ingress, t
   await page.getByRole("dialog").getByLabel(`Type ${name} to confirm`).fill(name);
   await page.getByRole("dialog").getByRole("button", { name: "Delete environment" }).click();
   await expect(page).toHaveURL(/\/environments$/, { timeout: 120_000 });
-  await expect.poll(async () => (await visitor.goto(url))?.status(), { timeout: 60_000, intervals: [500] }).toBe(404);
+  await expect
+    .poll(async () => (await visitor.goto(url, { timeout: 10_000 }).catch(() => null))?.status(), {
+      timeout: 60_000,
+      intervals: [500],
+    })
+    .toBe(404);
   await expect(visitor.getByRole("heading", { name: "No environment at this address" })).toBeVisible();
 });
