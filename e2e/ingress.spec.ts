@@ -31,8 +31,16 @@ test("the environment answers at <env>-<handle>.localhost through the ingress, t
 
   const url = (await page.getByTestId("environment-url").textContent())!.trim();
   expect(url).toMatch(new RegExp(`^http://${name}-[a-z][a-z0-9]*\\.localhost:${E2E_INGRESS.http}/$`));
-  await page.reload({ timeout: 60_000 });
-  await expect(page.getByTestId("environment-reachability")).toContainText("200", { timeout: 30_000 });
+  // Reachability is measured when the page renders: reload until the apps behind the balancer answer.
+  await expect
+    .poll(
+      async () => {
+        await page.reload({ timeout: 60_000 });
+        return page.getByTestId("environment-reachability").textContent({ timeout: 10_000 });
+      },
+      { timeout: 180_000, intervals: [2_000] },
+    )
+    .toContain("200");
 
   // Chromium resolves *.localhost to loopback by itself: no DNS, no host rules.
   const visitor = await (await browser.newContext()).newPage();

@@ -19,7 +19,7 @@ export function IngressCard(o: IngressCardProps) {
       title="Ingress"
       actions={
         o.issuer === "internal" ? (
-          <a href="/api/admin/ingress/ca" className="text-xs text-brand-600 underline" download>
+          <a href="/api/admin/ingress/ca" className="text-xs text-brand-600 underline dark:text-brand-100" download>
             Download the CA certificate
           </a>
         ) : null
