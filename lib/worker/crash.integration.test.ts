@@ -35,6 +35,12 @@ async function expectCrash(failpoint: string, submit?: object) {
 beforeAll(async () => {
   process.env.HOSTPLANE_SECRET ??= "integration-secret";
   cleanLxcNode(LXC);
+  // Files before this one ran without a worker and may have left operations open in the shared
+  // database. Our workers would run them, and a step's failpoint could fire on theirs instead.
+  await db.operation.updateMany({
+    where: { status: { in: ["PENDING", "RUNNING"] } },
+    data: { status: "CANCELLED", finishedAt: new Date(), error: "left open by an earlier test file" },
+  });
   regionId = (await makeRegion()).id;
   nodeId = (await makeLxcNode({ regionId, name: "crash-1", lxc: LXC })).id;
   actor = await makeUser();

@@ -5,6 +5,14 @@ import { startWorker } from "../../lib/worker";
 
 async function main() {
   const submit = process.env.CRASH_SUBMIT ? JSON.parse(process.env.CRASH_SUBMIT) : null;
+  // Submit before the worker starts: its startup redispatches open operations, and the "reserve"
+  // failpoint must fire on this request's hand-off, not on another environment's.
+  if (submit?.kind === "create") {
+    const { createEnvironment } = await import("../../lib/services/environments");
+    const { ZCreateEnvironmentInput } = await import("../../lib/validation/environments");
+    const actor = await db.user.findUniqueOrThrow({ where: { id: submit.actorId } });
+    await createEnvironment({ actor, input: ZCreateEnvironmentInput.parse(submit.input) });
+  }
   await startWorker({
     concurrency: 2,
     resyncIntervalMs: 3_600_000,
@@ -13,12 +21,6 @@ async function main() {
     warmTemplates: false,
     log: () => {},
   });
-  if (submit?.kind === "create") {
-    const { createEnvironment } = await import("../../lib/services/environments");
-    const { ZCreateEnvironmentInput } = await import("../../lib/validation/environments");
-    const actor = await db.user.findUniqueOrThrow({ where: { id: submit.actorId } });
-    await createEnvironment({ actor, input: ZCreateEnvironmentInput.parse(submit.input) });
-  }
   process.stdout.write("ready\n");
 }
 
