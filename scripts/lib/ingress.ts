@@ -17,6 +17,10 @@ function sleep(ms: number) {
 }
 
 /** A Caddy this directory's pid file names that is still running (left by a panel killed with -9). */
+export function stopLeftoverIngress(dir: string) {
+  stopLeftover(path.join(dir, "caddy.pid"), path.join(dir, "caddy.json"));
+}
+
 function stopLeftover(pidFile: string, configFile: string) {
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, "utf8").trim());
