@@ -20,7 +20,8 @@ const t0 = Date.now();
 checkNode();
 ensureNodeModules();
 ensurePrismaClient();
-// Real parts: LXC containers, an sshd on loopback, Debian's Chromium for Playwright, debootstrap for stacks.
+// Real parts: LXC containers, an sshd on loopback, Debian's Chromium for Playwright, debootstrap for stacks,
+// Caddy for the ingress.
 ensureDebianPackages(
   [
     "lxc",
@@ -33,6 +34,7 @@ ensureDebianPackages(
     "iproute2",
     "iputils-ping",
     "nftables",
+    "caddy",
   ],
   "the test suite",
 );
