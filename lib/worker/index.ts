@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { db, runOnWorkerPool } from "@/lib/db/client";
 import "./stack-integration";
-import { isEnvironmentUnlocked } from "./env-lock";
+import { closeLockPool, isEnvironmentUnlocked } from "./env-lock";
 import { processEnvironment, RetryLater } from "./executor";
 import { healthCheckOnce } from "./health";
 import { pruneMetrics, sampleMetricsOnce } from "./metrics";
@@ -137,6 +137,8 @@ async function startWorkerOnPool(options: WorkerOptions): Promise<RunningWorker>
       // and counts as a dead worker, which is what this one now is.
       for (const w of workIds) await boss.offWork({ id: w }).catch(logIgnored("stopping a queue consumer"));
       await recoveryClient.end().catch(logIgnored("closing the recovery connection"));
+      // Not awaited: a job still running keeps its connection (and lock) until it releases it.
+      void closeLockPool().catch(logIgnored("closing the lock connections"));
       await db.workerHeartbeat.delete({ where: { id } }).catch(logIgnored("removing the worker heartbeat"));
     },
   };
