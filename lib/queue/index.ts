@@ -40,10 +40,16 @@ export function getBoss(): Promise<PgBoss> {
   return globalForBoss.hostplaneBoss;
 }
 
+/** This process's queue consumers (the panel runs its worker in-process): woken on enqueue. */
+let localWorkers: string[] = [];
+export function setLocalWorkers(ids: string[]): void {
+  localWorkers = [...ids];
+}
+
 /** Asks a worker to converge this environment; a job already queued for it makes this a no-op. */
 export async function enqueueEnvironment(environmentId: string): Promise<void> {
   const boss = await getBoss();
-  await boss.send(
+  const id = await boss.send(
     RECONCILE_QUEUE,
     { environmentId },
     {
@@ -54,6 +60,9 @@ export async function enqueueEnvironment(environmentId: string): Promise<void> {
       expireInSeconds: JOB_EXPIRE_SECONDS,
     },
   );
+  // A new job: the pollers of this process look now instead of at their next interval (one finds it,
+  // the others find nothing and wait as before). Workers in other processes still poll.
+  if (id) for (const w of localWorkers) boss.notifyWorker(w);
 }
 
 export async function stopBoss(): Promise<void> {

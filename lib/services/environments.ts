@@ -98,6 +98,9 @@ export async function createEnvironment(options: {
       const result = placeEnvironment({ request: placementRequest(input, requestId), nodes: rows.map(toSnapshot) });
       if (!result.ok) throw noCapacityError(result);
       const byId = new Map(rows.map((r) => [r.id, r]));
+      const secrets = input.layers.map((l) => generateCredentials(l.stack, l.name));
+      // Lock order: the chosen nodes (id order), then the owner's usage counter (the environment's insert
+      // trigger). From here on other placements on these nodes wait for this commit: few round trips.
       await commitDeltas(tx, result.deltas);
       const env = await tx.environment.create({
         data: {
@@ -108,48 +111,46 @@ export async function createEnvironment(options: {
           desiredState: "RUNNING",
         },
       });
-      const layerIds = new Map<string, string>();
-      for (const [position, l] of input.layers.entries()) {
-        const layer = await tx.layer.create({
-          data: {
-            environmentId: env.id,
-            name: l.name,
-            role: l.role ?? getStack(l.stack)!.role,
-            stack: l.stack,
-            count: l.count,
-            reservedCloudlets: l.reservedCloudlets,
-            dynamicCloudlets: l.dynamicCloudlets,
-            diskGib: l.diskGib,
-            ha: l.ha,
-            position,
-            secretsEncrypted: generateCredentials(l.stack, l.name),
-          },
-        });
-        layerIds.set(l.name, layer.id);
-      }
+      const layers = await tx.layer.createManyAndReturn({
+        data: input.layers.map((l, position) => ({
+          environmentId: env.id,
+          name: l.name,
+          role: l.role ?? getStack(l.stack)!.role,
+          stack: l.stack,
+          count: l.count,
+          reservedCloudlets: l.reservedCloudlets,
+          dynamicCloudlets: l.dynamicCloudlets,
+          diskGib: l.diskGib,
+          ha: l.ha,
+          position,
+          secretsEncrypted: secrets[position],
+        })),
+        select: { id: true, name: true },
+      });
+      const layerIds = new Map(layers.map((l) => [l.name, l.id]));
       const perNode = new Map<string, typeof result.assignments>();
       for (const a of result.assignments) perNode.set(a.nodeId, [...(perNode.get(a.nodeId) ?? []), a]);
-      const containerIds: string[] = [];
+      const containerRows = [];
       for (const [nodeId, assignments] of perNode) {
         const ips = await allocateIps(tx, byId.get(nodeId)!, assignments.length);
         for (const [i, a] of assignments.entries()) {
           const l = input.layers.find((x) => x.name === a.layerId)!;
-          const c = await tx.container.create({
-            data: {
-              environmentId: env.id,
-              layerId: layerIds.get(a.layerId)!,
-              ordinal: a.ordinal,
-              hardwareNodeId: nodeId,
-              ip: ips[i],
-              reservedCloudlets: l.reservedCloudlets,
-              dynamicCloudlets: l.dynamicCloudlets,
-              diskGib: l.diskGib,
-              observedState: "PENDING",
-            },
+          containerRows.push({
+            environmentId: env.id,
+            layerId: layerIds.get(a.layerId)!,
+            ordinal: a.ordinal,
+            hardwareNodeId: nodeId,
+            ip: ips[i],
+            reservedCloudlets: l.reservedCloudlets,
+            dynamicCloudlets: l.dynamicCloudlets,
+            diskGib: l.diskGib,
+            observedState: "PENDING" as const,
           });
-          containerIds.push(c.id);
         }
       }
+      const containerIds = (await tx.container.createManyAndReturn({ data: containerRows, select: { id: true } })).map(
+        (c) => c.id,
+      );
       await assertUsageQuota(tx, actor.id, quota, demand, { written: true });
       const op = await recordAuditedOperation(
         tx,

@@ -9,7 +9,7 @@ import { closeLockPool, isEnvironmentUnlocked } from "./env-lock";
 import { processEnvironment, RetryLater } from "./executor";
 import { healthCheckOnce } from "./health";
 import { pruneMetrics, sampleMetricsOnce } from "./metrics";
-import { failOrphanedJob, getBoss, listStaleActiveJobs, RECONCILE_QUEUE } from "@/lib/queue";
+import { failOrphanedJob, getBoss, listStaleActiveJobs, RECONCILE_QUEUE, setLocalWorkers } from "@/lib/queue";
 import { logIgnored } from "@/lib/log";
 import { redispatchOpenOperations, resyncOnce } from "./resync";
 import { runTemplateQueueOnce, warmTemplatesOnce } from "./template-builds";
@@ -49,22 +49,26 @@ async function startWorkerOnPool(options: WorkerOptions): Promise<RunningWorker>
   const workIds: string[] = [];
 
   for (let i = 0; i < concurrency; i++) {
-    workIds.push(
-      await boss.work<{ environmentId: string }>(
-        RECONCILE_QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: 0.5 },
-        async ([job]) => {
-          try {
-            await runOnWorkerPool(() => processEnvironment(job.data.environmentId));
-          } catch (error) {
-            if (!(error instanceof RetryLater))
-              log(`environment ${job.data.environmentId}: ${(error as Error).message}`);
-            throw error;
-          }
-        },
-      ),
+    let workId = "";
+    workId = await boss.work<{ environmentId: string }>(
+      RECONCILE_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: 0.5 },
+      async ([job]) => {
+        try {
+          await runOnWorkerPool(() => processEnvironment(job.data.environmentId));
+        } catch (error) {
+          if (!(error instanceof RetryLater)) log(`environment ${job.data.environmentId}: ${(error as Error).message}`);
+          throw error;
+        } finally {
+          // pg-boss waits its polling interval after every job, found or not: a poller that just
+          // finished one asks for the next at once (under churn the interval was most of an operation's time).
+          boss.notifyWorker(workId);
+        }
+      },
     );
+    workIds.push(workId);
   }
+  setLocalWorkers(workIds);
 
   const beat = () =>
     db.workerHeartbeat
@@ -135,6 +139,7 @@ async function startWorkerOnPool(options: WorkerOptions): Promise<RunningWorker>
       loops.forEach(clearInterval);
       // Stopping: each step is tried whatever the previous one did. A heartbeat row left behind goes stale
       // and counts as a dead worker, which is what this one now is.
+      setLocalWorkers([]);
       for (const w of workIds) await boss.offWork({ id: w }).catch(logIgnored("stopping a queue consumer"));
       await recoveryClient.end().catch(logIgnored("closing the recovery connection"));
       // Not awaited: a job still running keeps its connection (and lock) until it releases it.

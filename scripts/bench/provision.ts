@@ -4,6 +4,9 @@
 // mutation, errors, deadlocks, the worker's backlog at the end and operations converged per second;
 // (3) a ramp to 100 mutations/s: p99 per rate and the rate at which it crosses 100 ms.
 // BENCH_PARTS=lxc,churn,ramp selects parts (all by default).
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { monitorEventLoopDelay, performance as perf } from "node:perf_hooks";
 import { percentile, round, startScratchDatabase } from "../lib/bench-db";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -37,6 +40,27 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
   return false;
 }
 
+/** `npm run worker` against the scratch database, with the benchmark's settings. */
+function startWorkerProcess() {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "worker.ts")], {
+    env: {
+      ...process.env,
+      HOSTPLANE_WORKER_CONCURRENCY: "4",
+      HOSTPLANE_RESYNC_INTERVAL_MS: "3600000",
+      HOSTPLANE_METRICS_INTERVAL_MS: "3600000",
+      HOSTPLANE_TEMPLATE_WARM: "off",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise((r) => child.once("exit", r));
+  return {
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
 async function main() {
   const scratch = await startScratchDatabase("bench-provision");
   const { db, disconnectDb } = await import("../../lib/db/client");
@@ -47,13 +71,18 @@ async function main() {
   const { retryStats } = await import("../../lib/services/placement");
   const { stopBoss } = await import("../../lib/queue");
   cleanLxcNode(LXC);
-  const worker = await startWorker({
-    concurrency: 4,
-    resyncIntervalMs: 3_600_000,
-    metricsIntervalMs: 3_600_000,
-    warmTemplates: false,
-    log: () => {},
-  });
+  // BENCH_WORKER=process: the worker in a process of its own (`npm run worker`, the scale-out layout), so
+  // this process only accepts; default: in-process, as `npm start` runs it inside the panel.
+  const workerInProcess = process.env.BENCH_WORKER !== "process";
+  const worker = workerInProcess
+    ? await startWorker({
+        concurrency: 4,
+        resyncIntervalMs: 3_600_000,
+        metricsIntervalMs: 3_600_000,
+        warmTemplates: false,
+        log: () => {},
+      })
+    : startWorkerProcess();
   const actor = await makeUser();
   const waitOp = async (id: string) => {
     for (;;) {
@@ -117,7 +146,7 @@ async function main() {
         anchor: "Kubernetes pod start SLO p99 ≤ 5 s",
         conditions: {
           engine: "lxc busybox on this machine",
-          worker: "in-process, 4 pollers, 0.5 s queue polling",
+          worker: workerInProcess ? "in-process, 4 pollers" : "a separate `npm run worker` process, 4 pollers",
           steps: "create, configure, start: each phase runs for all containers in parallel",
           controlPlane: "total minus the wall time covered by engine steps",
         },
@@ -162,7 +191,9 @@ async function main() {
     /** `rate` mutations per second for `seconds`; each mutation's time to accept (service call returns). */
     async function churn(rate: number, seconds: number) {
       const accept: number[] = [];
+      const byKind: Record<string, number[]> = { create: [], scale: [], stopStart: [] };
       const errorCodes: Record<string, number> = {};
+      const errorSamples: Record<string, string> = {};
       let errors = 0;
       const interval = 1000 / rate;
       const started = performance.now();
@@ -210,6 +241,7 @@ async function main() {
                   },
                 });
                 accept.push(performance.now() - t0);
+                byKind.create.push(performance.now() - t0);
                 const layer = await db.layer.findFirstOrThrow({ where: { environmentId: r.environmentId } });
                 envs.push({
                   id: r.environmentId,
@@ -227,6 +259,7 @@ async function main() {
                   input: { environmentId: pick.id, layerId: pick.layerId, count: pick.count },
                 });
                 accept.push(performance.now() - t0);
+                byKind.scale.push(performance.now() - t0);
               } else {
                 pick.running = !pick.running;
                 await setEnvironmentRunning({
@@ -235,11 +268,13 @@ async function main() {
                   running: pick.running,
                 });
                 accept.push(performance.now() - t0);
+                byKind.stopStart.push(performance.now() - t0);
               }
             } catch (error) {
               errors++;
               const code = (error as { code?: string }).code ?? (error as Error).message.slice(0, 60);
               errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+              errorSamples[code] ??= (error as Error).message.slice(0, 200);
             } finally {
               if (pick) pick.busy = false;
             }
@@ -248,7 +283,7 @@ async function main() {
       }
       await Promise.all(inflight);
       const wallSeconds = (performance.now() - started) / 1000;
-      return { accept, errors, errorCodes, wallSeconds };
+      return { accept, byKind, errors, errorCodes, errorSamples, wallSeconds };
     }
 
     const converged = (since: Date, until: Date) =>
@@ -262,7 +297,35 @@ async function main() {
       const deadlocksBefore = await deadlocks();
       const retriesBefore = { ...retryStats };
       const since = new Date();
+      const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      loopDelay.enable();
+      const eluBefore = perf.eventLoopUtilization();
+      const waits: Record<string, number> = {};
+      let sampling = !!process.env.BENCH_SAMPLE_WAITS;
+      const sampler = (async () => {
+        while (sampling) {
+          const rows = await db.$queryRaw<{ w: string; q: string }[]>`
+            SELECT coalesce(wait_event_type,'') || ':' || coalesce(wait_event,'') AS w, left(query, 70) AS q
+            FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`;
+          for (const row of rows) waits[`${row.w} ${row.q}`] = (waits[`${row.w} ${row.q}`] ?? 0) + 1;
+          await new Promise((res) => setTimeout(res, 20));
+        }
+      })();
       const r = await churn(20, CHURN_SECONDS);
+      sampling = false;
+      await sampler;
+      if (process.env.BENCH_SAMPLE_WAITS)
+        console.error(
+          JSON.stringify(
+            Object.entries(waits)
+              .sort((a, b) => b[1] - a[1])
+              .slice(0, 15),
+            null,
+            1,
+          ),
+        );
+      loopDelay.disable();
+      const elu = perf.eventLoopUtilization(eluBefore).utilization;
       const until = new Date();
       const backlogAtEnd = await backlog();
       const convergedInWindow = await converged(since, until);
@@ -271,12 +334,29 @@ async function main() {
       const drainMs = performance.now() - drainStart;
       const deadlockCount = (await deadlocks()) - deadlocksBefore;
       const p99 = percentile(r.accept, 99);
+      // Where an operation's time goes: waiting for a worker to pick it up, then running its steps.
+      const ops = await db.operation.findMany({
+        where: { createdAt: { gte: since, lte: until }, environment: { regionId: simRegion.id } },
+        select: { createdAt: true, startedAt: true, finishedAt: true },
+      });
+      const span = (pick: (o: (typeof ops)[number]) => number | null) => {
+        const v = ops.map(pick).filter((x): x is number => x !== null);
+        return { p50: round(percentile(v, 50)), p95: round(percentile(v, 95)), p99: round(percentile(v, 99)) };
+      };
+      const operationLatencyMs = {
+        createdToStarted: span((o) => (o.startedAt ? o.startedAt.getTime() - o.createdAt.getTime() : null)),
+        startedToFinished: span((o) =>
+          o.startedAt && o.finishedAt ? o.finishedAt.getTime() - o.startedAt.getTime() : null,
+        ),
+        createdToFinished: span((o) => (o.finishedAt ? o.finishedAt.getTime() - o.createdAt.getTime() : null)),
+      };
       mutationsUnderChurn = {
         figure: "time to accept a mutation (service call returns with its operation id) at 20 mutations/s",
         seconds: CHURN_SECONDS,
         mutations: r.accept.length,
         errors: r.errors,
         errorCodes: r.errorCodes,
+        errorSamples: r.errorSamples,
         deadlocks: deadlockCount,
         retries: {
           reservationConflicts: retryStats.reservationConflicts - retriesBefore.reservationConflicts,
@@ -287,16 +367,22 @@ async function main() {
         p95Ms: round(percentile(r.accept, 95), 2),
         p99Ms: round(p99, 2),
         targetP99Ms: TARGET_P99_MS,
+        eventLoopDelayMs: { p99: round(loopDelay.percentile(99) / 1e6), max: round(loopDelay.max / 1e6) },
+        eventLoopUtilization: round(elu, 2),
+        p99MsByKind: Object.fromEntries(Object.entries(r.byKind).map(([k, v]) => [k, round(percentile(v, 99), 2)])),
         backlogAtEnd,
         targetBacklogAtEnd: TARGET_BACKLOG,
         operationsConvergedPerSecond: round(convergedInWindow / r.wallSeconds, 2),
         drainAfterEndMs: round(drainMs),
+        operationLatencyMs,
         pass: p99 <= TARGET_P99_MS && r.errors === 0 && deadlockCount === 0 && backlogAtEnd <= TARGET_BACKLOG,
         conditions: {
           engine: "sim (simulated), 50 nodes, one region",
           users: users.length,
           mix,
-          worker: "in-process on its own connection pool, 4 pollers, converging concurrently",
+          worker: workerInProcess
+            ? "in-process on its own connection pool, 4 pollers, converging concurrently"
+            : "a separate `npm run worker` process, 4 pollers, converging concurrently",
           locking: "only the nodes a placement touches; quota totals from counters",
         },
       };

@@ -32,6 +32,7 @@ export async function makeUser(
           maxCloudletsPerContainer: 64,
           maxContainersPerLayer: 64,
           maxReservedCloudlets: 100_000,
+          maxDiskGib: 100_000,
           ...options.quota,
         },
       },
