@@ -395,6 +395,7 @@ async function main() {
         achievedPerSecond: number;
         mutations: number;
         errors: number;
+        errorCodes: Record<string, number>;
         p50Ms: number;
         p99Ms: number;
         backlogAtEnd: number;
@@ -407,6 +408,7 @@ async function main() {
           achievedPerSecond: round(r.accept.length / r.wallSeconds, 1),
           mutations: r.accept.length,
           errors: r.errors,
+          errorCodes: r.errorCodes,
           p50Ms: round(percentile(r.accept, 50), 2),
           p99Ms: round(percentile(r.accept, 99), 2),
           backlogAtEnd: await backlog(),
