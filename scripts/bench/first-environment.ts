@@ -10,7 +10,7 @@
  * port 3290, ingress off (its ports are not this figure's business). Everything is removed at the end.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -25,9 +25,10 @@ const OS_CACHE = "/var/cache/hostplane/debootstrap";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitHealthy(timeoutMs: number) {
+async function waitHealthy(timeoutMs: number, exited: () => boolean) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (exited()) throw new Error("the panel exited before it answered");
     const ok = await fetch(`http://localhost:${PORT}/api/health`, { signal: AbortSignal.timeout(2000) })
       .then((r) => r.ok)
       .catch(() => false);
@@ -51,6 +52,8 @@ async function main() {
   wipeNode();
   const osCacheBefore = existsSync(OS_CACHE) ? readdirSync(OS_CACHE).filter((f) => f.endsWith(".tar")) : [];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "hostplane-bench-first-"));
+  // The embedded server runs as the `postgres` user, which must reach its data directory.
+  chmodSync(dataDir, 0o755);
   const t0 = performance.now();
   const panel = spawn(process.execPath, [path.join("scripts", "start.mjs")], {
     env: {
@@ -75,7 +78,7 @@ async function main() {
   panel.stderr!.on("data", (d) => (panelLog += d));
   const panelExited = new Promise((r) => panel.once("exit", r));
   try {
-    await waitHealthy(600_000);
+    await waitHealthy(600_000, () => panel.exitCode !== null || panel.signalCode !== null);
     const readyMs = performance.now() - t0;
     const { port, password } = JSON.parse(readFileSync(path.join(dataDir, "postgres.json"), "utf8")) as {
       port: number;
@@ -95,7 +98,7 @@ async function main() {
         select: { status: true, input: true, startedAt: true, finishedAt: true },
       });
       const templatesAtRequest = templateOps.map((o) => ({
-        stack: (o.input as { stack?: string } | null)?.stack ?? "?",
+        stack: (o.input as { stackId?: string } | null)?.stackId ?? "?",
         status: o.status,
         buildMs: o.startedAt && o.finishedAt ? o.finishedAt.getTime() - o.startedAt.getTime() : null,
       }));
