@@ -88,7 +88,7 @@ async function main() {
     process.env.HOSTPLANE_SECRET = JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")).hostplaneSecret;
     const { db, disconnectDb } = await import("../../lib/db/client");
     const { createEnvironment } = await import("../../lib/services/environments");
-    const { waitForService } = await import("../../lib/orchestrator/engines/lxc/templates");
+    const { FIVE_STACK_LAYERS, waitUntilEveryServiceAnswers } = await import("../lib/five-stack");
     const { stopBoss } = await import("../../lib/queue");
     try {
       console.error(`[bench] panel ready in ${Math.round(readyMs)} ms; waiting ${WAIT_S} s`);
@@ -104,27 +104,13 @@ async function main() {
       }));
       const actor = await db.user.findUniqueOrThrow({ where: { email: ADMIN.email } });
       const node = await db.hardwareNode.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
-      const layer = (name: string, stack: string, count: number) => ({
-        name,
-        stack,
-        count,
-        reservedCloudlets: 1,
-        dynamicCloudlets: 4,
-        diskGib: 2,
-        ha: false,
-      });
       const began = performance.now();
       const { environmentId, operationId } = await createEnvironment({
         actor,
         input: {
           name: "first",
           regionId: node.regionId,
-          layers: [
-            layer("lb", "nginx", 1),
-            layer("app", "nodejs", 2),
-            layer("db", "postgresql", 1),
-            layer("cache", "redis", 1),
-          ],
+          layers: FIVE_STACK_LAYERS,
         },
       });
       for (;;) {
@@ -135,13 +121,7 @@ async function main() {
         await sleep(50);
       }
       const convergedMs = performance.now() - began;
-      const containers = await db.container.findMany({ where: { environmentId }, include: { layer: true } });
-      await Promise.all(
-        containers.map(async (c) => {
-          if (!(await waitForService({ ip: c.ip!, stackId: c.layer.stack, timeoutMs: 60_000 })))
-            throw new Error(`${c.layer.name} (${c.ip}) never answered`);
-        }),
-      );
+      await waitUntilEveryServiceAnswers(environmentId, 60_000);
       const answeringMs = performance.now() - began;
       console.log(
         JSON.stringify(

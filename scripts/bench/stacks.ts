@@ -221,6 +221,7 @@ async function environmentThroughWorker(): Promise<Record<string, unknown>> {
   const { createEnvironment } = await import("../../lib/services/environments");
   const { deleteEnvironment } = await import("../../lib/services/environment-ops");
   const { startWorker } = await import("../../lib/worker");
+  const { FIVE_STACK_LAYERS, waitUntilEveryServiceAnswers } = await import("../lib/five-stack");
   const { stopBoss } = await import("../../lib/queue");
   const worker = await startWorker({
     concurrency: 2,
@@ -237,15 +238,6 @@ async function environmentThroughWorker(): Promise<Record<string, unknown>> {
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  const layer = (name: string, stack: string, count: number) => ({
-    name,
-    stack,
-    count,
-    reservedCloudlets: 1,
-    dynamicCloudlets: 4,
-    diskGib: 2,
-    ha: false,
-  });
   try {
     const region = await makeRegion();
     await makeLxcNode({
@@ -265,23 +257,12 @@ async function environmentThroughWorker(): Promise<Record<string, unknown>> {
         input: {
           name,
           regionId: region.id,
-          layers: [
-            layer("lb", "nginx", 1),
-            layer("app", "nodejs", 2),
-            layer("db", "postgresql", 1),
-            layer("cache", "redis", 1),
-          ],
+          layers: FIVE_STACK_LAYERS,
         },
       });
       await waitOp(operationId);
       const converged = performance.now() - began;
-      const containers = await db.container.findMany({ where: { environmentId }, include: { layer: true } });
-      await Promise.all(
-        containers.map(async (c) => {
-          if (!(await waitForService({ ip: c.ip!, stackId: c.layer.stack, timeoutMs: 30_000 })))
-            throw new Error(`${c.layer.name} (${c.ip}) never answered`);
-        }),
-      );
+      await waitUntilEveryServiceAnswers(environmentId, 30_000);
       // Run 0 warms the worker (connections, JIT, the node's bridge and firewall) and is not counted.
       if (run > 0) {
         samples.push(performance.now() - began);
