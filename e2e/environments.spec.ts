@@ -247,7 +247,10 @@ test("create, watch, scale, resize, stop, start and delete an environment with r
   await confirm.getByRole("button", { name: "Delete environment" }).click();
   await expect(page).toHaveURL(/\/environments$/, { timeout: 90_000 });
   await expect.poll(() => scaled.filter((c) => engineContainers().has(c.name)).length, { timeout: 30_000 }).toBe(0);
-  expect((await page.goto(`/environments/${environmentId}`))?.status()).toBe(404);
+  // The containers go first; the row goes with the operation's last step (release, then finalize) a moment later.
+  await expect
+    .poll(async () => (await page.goto(`/environments/${environmentId}`))?.status(), { timeout: 30_000 })
+    .toBe(404);
 });
 
 test("the preview explains what cannot be placed; over-quota and invalid input are refused and nothing is created", async ({
