@@ -27,6 +27,9 @@ async function main() {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    // The ingress first and meanwhile: it runs in its own process group, so it is the one part a caller's
+    // SIGKILL after a grace period would leave behind (Playwright's web server stop, a service manager).
+    const ingressStopped = ingress?.stop().catch(logIgnored("stopping the ingress"));
     if (next && next.exitCode === null) {
       next.kill("SIGTERM");
       await new Promise((r) => {
@@ -38,7 +41,7 @@ async function main() {
       });
     }
     // Shutting down: report and carry on so the process still exits.
-    await ingress?.stop().catch(logIgnored("stopping the ingress"));
+    await ingressStopped;
     await disconnectDb().catch(logIgnored("closing the database client"));
     await database.stop().catch(logIgnored("stopping the embedded database"));
     process.exit(code);
