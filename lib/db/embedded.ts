@@ -83,7 +83,8 @@ export async function startEmbeddedPostgres(options: {
   const initialised = existsSync(path.join(dataDir, "PG_VERSION"));
   if (initialised) await stopStalePostmaster(dataDir);
   // A unix socket path must fit in sockaddr_un (107 bytes); a deeper checkout keeps to TCP only.
-  const socketDir = `${path.resolve(dataDir)}/.s.PGSQL.${port}`.length < 100 ? path.resolve(dataDir) : "";
+  const absoluteDir = path.resolve(dataDir);
+  const socketDir = `${absoluteDir}/.s.PGSQL.${port}`.length < 100 ? absoluteDir : "";
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: "postgres",
@@ -118,10 +119,10 @@ export async function startEmbeddedPostgres(options: {
     await client.end();
   }
 
-  const tcpUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const credentials = `postgres:${encodeURIComponent(password)}`;
   const url = socketDir
-    ? `postgresql://postgres:${encodeURIComponent(password)}@localhost:${port}/${database}?host=${encodeURIComponent(socketDir)}`
-    : tcpUrl;
+    ? `postgresql://${credentials}@localhost:${port}/${database}?host=${encodeURIComponent(socketDir)}`
+    : `postgresql://${credentials}@127.0.0.1:${port}/${database}`;
   let stopped = false;
   return {
     url,

@@ -300,30 +300,7 @@ async function main() {
       const loopDelay = monitorEventLoopDelay({ resolution: 10 });
       loopDelay.enable();
       const eluBefore = perf.eventLoopUtilization();
-      const waits: Record<string, number> = {};
-      let sampling = !!process.env.BENCH_SAMPLE_WAITS;
-      const sampler = (async () => {
-        while (sampling) {
-          const rows = await db.$queryRaw<{ w: string; q: string }[]>`
-            SELECT coalesce(wait_event_type,'') || ':' || coalesce(wait_event,'') AS w, left(query, 70) AS q
-            FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`;
-          for (const row of rows) waits[`${row.w} ${row.q}`] = (waits[`${row.w} ${row.q}`] ?? 0) + 1;
-          await new Promise((res) => setTimeout(res, 20));
-        }
-      })();
       const r = await churn(20, CHURN_SECONDS);
-      sampling = false;
-      await sampler;
-      if (process.env.BENCH_SAMPLE_WAITS)
-        console.error(
-          JSON.stringify(
-            Object.entries(waits)
-              .sort((a, b) => b[1] - a[1])
-              .slice(0, 15),
-            null,
-            1,
-          ),
-        );
       loopDelay.disable();
       const elu = perf.eventLoopUtilization(eluBefore).utilization;
       const until = new Date();
