@@ -82,6 +82,13 @@ export interface ExecResult {
   stderr: string;
 }
 
+export interface ExecOptions {
+  timeoutMs?: number;
+  input?: string;
+  /** A file on the panel's machine streamed to the command's stdin (deploy archives). */
+  inputFile?: string;
+}
+
 /** The destination of a migration: another node driven by an engine of the same kind. */
 export interface MigrationTarget {
   node: EngineNodeConfig;
@@ -99,7 +106,7 @@ export interface ContainerEngine {
   restart(name: string): Promise<void>;
   destroy(name: string): Promise<void>;
   setLimits(name: string, limits: ContainerLimits): Promise<void>;
-  exec(name: string, argv: string[], options?: { timeoutMs?: number; input?: string }): Promise<ExecResult>;
+  exec(name: string, argv: string[], options?: ExecOptions): Promise<ExecResult>;
   stats(): Promise<ContainerStats[]>;
   migrate(name: string, target: MigrationTarget): Promise<void>;
   /** Replaces the node's tenant firewall with this policy (engines without one omit it). */

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createReadStream } from "node:fs";
 import type { CommandRunner, RunOptions, RunResult, RunnerIdentity } from "./types";
 import { CommandTimeoutError } from "./errors";
 
@@ -45,7 +46,12 @@ export function runFile(argv: string[], options: RunOptions & { redactedArgv?: s
     );
     // Closing stdin matters: ssh and tar would otherwise wait for input that never comes.
     child.stdin?.on("error", () => undefined);
-    child.stdin?.end(options.input ?? "");
+    if (options.inputFile && child.stdin) {
+      // Streamed, never read whole: a file that cannot be read ends stdin, and the command sees a short input.
+      const source = createReadStream(options.inputFile);
+      source.on("error", () => child.stdin?.end());
+      source.pipe(child.stdin);
+    } else child.stdin?.end(options.input ?? "");
   });
 }
 

@@ -3,6 +3,8 @@ export interface RunOptions {
   timeoutMs: number;
   /** Bytes written to the command's stdin (then stdin is closed). */
   input?: string | Buffer;
+  /** A file on the machine running the command's client, streamed to stdin (archives too big for `input`). */
+  inputFile?: string;
   /** Largest stdout/stderr accepted, in bytes (default 64 MiB; rootfs streams need more). */
   maxBufferBytes?: number;
 }

@@ -10,6 +10,7 @@ import type {
   ContainerSpec,
   ContainerStats,
   EngineNodeConfig,
+  ExecOptions,
   ExecResult,
   LxcNodeSettings,
   MigrationTarget,
@@ -372,7 +373,7 @@ export class LxcEngine implements ContainerEngine {
     }
   }
 
-  async exec(name: string, argv: string[], options: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
+  async exec(name: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new TypeError("exec needs a command");
     const info = await this.requireContainer(name);
     if (info.state !== "running")

@@ -9,6 +9,7 @@ import type {
   ContainerSpec,
   ContainerStats,
   EngineNodeConfig,
+  ExecOptions,
   ExecResult,
   MigrationTarget,
   ObservedContainer,
@@ -149,7 +150,7 @@ export class VirtuozzoEngine implements ContainerEngine {
     await this.prlctl(prlctlArgv.setDisk({ name, diskGib: limits.diskGib }));
   }
 
-  async exec(name: string, argv: string[], options: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
+  async exec(name: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     const entry = await this.require(name);
     if (entry.state !== "running")
       throw this.commands.failure({
