@@ -92,6 +92,10 @@ const MATRIX: Record<string, { scope: Scope; args: (c: Ctx) => unknown[]; allowe
     scope: "owner",
     args: (c) => [{ environmentId: c.envA, endpointId: "endpoint-of-a" }],
   },
+  "app/(dashboard)/environments/[id]/actions.ts#deployReleaseAction": {
+    scope: "owner",
+    args: (c) => [{ environmentId: c.envA, releaseId: "release-of-a" }],
+  },
   "app/(admin)/admin/regions/actions.ts#setTcpEndpointRangeAction": {
     scope: "admin",
     args: () => [{ from: 31000, to: 31999 }],
@@ -408,7 +412,10 @@ test("every server action and route handler refuses whoever may not call it, and
     }
   };
   walk("app");
-  const ROUTES: Record<string, { url: (c: Ctx) => string; expect: Record<Principal, number | "stream"> }> = {
+  const ROUTES: Record<
+    string,
+    { url: (c: Ctx) => string; post?: boolean; expect: Record<Principal, number | "stream"> }
+  > = {
     "app/api/admin/audit/route.ts": {
       url: () => "/api/admin/audit",
       expect: { anonymous: 401, suspended: 401, pendingPassword: 401, developerB: 403, developerA: 403, admin: 200 },
@@ -423,6 +430,13 @@ test("every server action and route handler refuses whoever may not call it, and
     },
     "app/api/environments/[id]/containers/[containerId]/route.ts": {
       url: (c) => `/api/environments/${c.envA}/containers/none`,
+      expect: { anonymous: 401, suspended: 401, pendingPassword: 401, developerB: 404, developerA: 404, admin: 404 },
+    },
+    // An upload aimed at A's environment (a layer that does not exist): refused before the body is read,
+    // or for the owner and admins, past authorization to "layer not found".
+    "app/api/environments/[id]/layers/[layerId]/deploy/route.ts": {
+      url: (c) => `/api/environments/${c.envA}/layers/none/deploy?file=app.tar.gz`,
+      post: true,
       expect: { anonymous: 401, suspended: 401, pendingPassword: 401, developerB: 404, developerA: 404, admin: 404 },
     },
     "app/api/environments/[id]/events/route.ts": {
@@ -458,9 +472,17 @@ test("every server action and route handler refuses whoever may not call it, and
       const { request, cookie } = requests[principal];
       const expected = route.expect[principal];
       const before = await snapshot(ctx.envA);
-      const response = await request
-        .get(route.url(ctx), { headers: cookie ? { cookie } : {}, timeout: 5000, maxRetries: 0, maxRedirects: 0 })
-        .catch((e: Error) => e);
+      const headers: Record<string, string> = cookie ? { cookie } : {};
+      const options = { headers, timeout: 5000, maxRetries: 0, maxRedirects: 0 };
+      const response = await (
+        route.post
+          ? request.post(route.url(ctx), {
+              ...options,
+              headers: { ...options.headers, "x-hostplane-upload": "1", "content-type": "application/octet-stream" },
+              data: Buffer.from("not an archive"),
+            })
+          : request.get(route.url(ctx), options)
+      ).catch((e: Error) => e);
       const label = `${file} as ${principal}`;
       if (expected === "stream") {
         // An open event stream never completes: a timeout, a 200 event-stream, or 429 when the caller already

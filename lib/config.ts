@@ -76,6 +76,12 @@ export const VARIABLES = {
   }),
   HOSTPLANE_INGRESS_HTTP_PORT: v(int(80), "the ingress's HTTP port"),
   HOSTPLANE_INGRESS_HTTPS_PORT: v(int(443), "the ingress's HTTPS port"),
+  HOSTPLANE_DEPLOY_DIR: v(
+    optional(),
+    "uploaded and normalised deploy archives of kept releases (default <data dir>/releases)",
+  ),
+  HOSTPLANE_DEPLOY_MAX_MIB: v(int(200), "largest deploy archive accepted, in MiB"),
+  HOSTPLANE_DEPLOY_HEALTH_TIMEOUT_S: v(int(60), "how long a switched container has to answer its layer's health path"),
   HOSTPLANE_INGRESS_DIR: v(optional(), "the ingress's admin socket, certificates and log (default <data dir>/caddy)"),
   HOSTPLANE_ACME_EMAIL: v(
     optional(),

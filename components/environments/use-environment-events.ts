@@ -4,7 +4,7 @@ import type { FeedEvent } from "@/lib/validation/events";
 
 export type { LiveState };
 
-const TABLES = new Set(["Environment", "Layer", "Container", "Operation", "OperationStep"]);
+const TABLES = new Set(["Environment", "Layer", "Container", "Operation", "OperationStep", "Release"]);
 
 /**
  * The environment page's view of the tab's live feed: refreshes the server-rendered page data

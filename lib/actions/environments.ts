@@ -6,6 +6,8 @@ import * as environments from "@/lib/services/environments";
 import * as ingress from "@/lib/services/ingress";
 import * as domains from "@/lib/services/custom-domains";
 import * as tcpEndpoints from "@/lib/services/tcp-endpoints";
+import * as deploys from "@/lib/services/deploys";
+import { ZDeployRelease } from "@/lib/validation/deploys";
 import { ZAddTcpEndpointInput, ZRemoveTcpEndpointInput } from "@/lib/validation/endpoints";
 import {
   ZCheckNameInput,
@@ -166,5 +168,14 @@ export const removeTcpEndpoint = defineAction({
   auth: "user",
   input: ZRemoveTcpEndpointInput,
   run: spreadInput(tcpEndpoints.removeTcpEndpoint),
+  revalidate: environmentPages,
+});
+
+/** Rolls a layer back (or forward) to one of its kept releases: a rolling deploy like an upload's. */
+export const deployRelease = defineAction({
+  name: "layer.rollback",
+  auth: "user",
+  input: ZDeployRelease,
+  run: spreadInput(deploys.deployKeptRelease),
   revalidate: environmentPages,
 });

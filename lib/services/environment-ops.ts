@@ -253,6 +253,8 @@ export async function scaleLayer(options: { actor: Actor; input: ScaleLayerInput
             dynamicCloudlets: layer.dynamicCloudlets,
             diskGib: layer.diskGib,
             desiredState: env.desiredState === "STOPPED" ? "STOPPED" : "RUNNING",
+            // Added containers serve the layer's current release: the start hook unpacks and switches it.
+            releaseId: layer.currentReleaseId,
           },
         });
         added.push(c.id);

@@ -78,7 +78,7 @@ export async function loadIngressRows(
           position: true,
           containers: {
             where: { ip: { not: null } },
-            select: { ip: true, observedState: true, desiredState: true, health: true },
+            select: { ip: true, observedState: true, desiredState: true, health: true, draining: true },
           },
         },
       },

@@ -38,7 +38,9 @@ describe("stack recipes", () => {
     expect(script).toContain("HP_STOP_SIGNAL=TERM");
     expect(script).toContain("exec 'nginx' '-g' 'daemon off;'");
     const node = renderStackScript(requireRecipe("nodejs"));
-    expect(node).toContain("exec 'setpriv' '--reuid=nobody' '--regid=nogroup' '--init-groups' '--' 'node'");
+    expect(node).toContain(
+      "exec 'setpriv' '--reuid=nobody' '--regid=nogroup' '--init-groups' '--' '/usr/local/bin/hostplane-start'",
+    );
     expect(renderStackScript(requireRecipe("postgresql"))).toContain("HP_STOP_SIGNAL=INT");
   });
 

@@ -55,7 +55,31 @@ export interface StackRecipe {
   service: StackService;
   /** The TCP port that answers once the service is ready. */
   healthPort: number;
+  /** Present on stacks that take deploys (application and static layers): see DEPLOY_LAYOUT. */
+  deploy?: StackDeploy;
 }
+
+/**
+ * How a deployable stack serves a release. Every release is unpacked into RELEASES_DIR/<release id>
+ * inside each container, built there (`buildCommand`, run as the container's root: tenant code, so
+ * only ever inside the container), and served through the CURRENT_RELEASE symlink, which points at
+ * `sampleDir` until the first deploy and whenever a layer is rolled back to "no release".
+ */
+export interface StackDeploy {
+  /** What the stack serves before any deploy (the template's sample). */
+  sampleDir: string;
+  /** argv run inside the container with the release directory appended; absent: nothing to build. */
+  buildCommand?: string[];
+  /** True when the service must restart to serve a switched release (false: it follows the symlink per request). */
+  restart: boolean;
+  /** What the recipe does with a source tree, shown on the Deploy dialog. */
+  describe: string;
+}
+
+export const RELEASES_DIR = "/opt/hostplane/releases";
+export const CURRENT_RELEASE = "/opt/hostplane/current";
+/** Written into a release directory once it is unpacked and built: staging it again does nothing. */
+export const RELEASE_READY_MARKER = ".hostplane-ready";
 
 /** The init of every stack container: lxc.init.cmd of the template (PID 1). */
 export const INIT_PATH = "/sbin/hostplane-init";
@@ -72,10 +96,11 @@ export const BALANCER_UPSTREAM_CONF = "/etc/nginx/conf.d/upstream.conf";
 
 /**
  * PID 1 of a stack container. No systemd: load the environment, run the stack's prepare step,
- * start its one service in the background and wait. lxc-stop sends SIGPWR (SIGTERM/SIGINT
- * also work); each is forwarded as the service's own fast-shutdown signal, and the container
- * stops when the service exits, so stopping takes as long as the service needs, not lxc's
- * timeout. The network is configured by LXC (lxc.net.0.ipv4.*) before this runs.
+ * start its one service in the background and supervise it: a service that exits on its own is
+ * restarted with a backoff (the container stays up, its log readable). lxc-stop sends SIGPWR
+ * (SIGTERM/SIGINT also work); each is forwarded as the service's own fast-shutdown signal, and
+ * the container stops when the service exits, so stopping takes as long as the service needs,
+ * not lxc's timeout. The network is configured by LXC (lxc.net.0.ipv4.*) before this runs.
  */
 export const INIT_SCRIPT = `#!/bin/sh
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -89,13 +114,29 @@ mkdir -p /var/log/hostplane
 exec >>${SERVICE_LOG} 2>&1 </dev/null
 echo "hostplane-init: preparing $(hostname)"
 hp_prepare || echo "hostplane-init: prepare failed with $?"
-echo "hostplane-init: starting service"
-hp_service &
-child=$!
-trap 'kill -s "$HP_STOP_SIGNAL" "$child" 2>/dev/null' TERM INT PWR
+stopping=
+child=
+trap 'stopping=yes; [ -n "$child" ] && kill -s "$HP_STOP_SIGNAL" "$child" 2>/dev/null' TERM INT PWR
 trap '' HUP
-while kill -0 "$child" 2>/dev/null; do wait "$child"; done
-echo "hostplane-init: service exited"
+delay=1
+while [ -z "$stopping" ]; do
+  echo "hostplane-init: starting service"
+  started=$(date +%s)
+  hp_service &
+  child=$!
+  code=0
+  while kill -0 "$child" 2>/dev/null; do wait "$child"; code=$?; done
+  [ -n "$stopping" ] && break
+  # A crashed service is restarted (1 s, doubling to 30 s while it keeps crashing within a minute);
+  # the container stays up so its log can be read, and the health checks see the service down.
+  if [ $(($(date +%s) - started)) -ge 60 ]; then delay=1; fi
+  echo "hostplane-init: service exited with status $code; restarting in $delay s"
+  sleep "$delay" &
+  wait $!
+  delay=$((delay * 2))
+  if [ "$delay" -gt 30 ]; then delay=30; fi
+done
+echo "hostplane-init: service stopped"
 `;
 
 const NGINX_PID_AND_LOGS = `mkdir -p /var/log/nginx /var/lib/nginx
@@ -145,6 +186,74 @@ server {
 `;
 }
 
+/**
+ * The Node.js service: starts the current release the way `npm start` would (scripts.start through
+ * sh with node_modules/.bin on PATH), else its package.json "main", else server.js / index.js / app.js.
+ * PORT is 8080 unless the environment says otherwise: the balancer and health checks use that port.
+ */
+export const NODE_START_SCRIPT = `#!/bin/sh
+# Managed by Hostplane: starts the Node.js layer's current release.
+PORT="\${PORT:-8080}"
+export PORT
+cd ${CURRENT_RELEASE} || exit 1
+if [ -f package.json ]; then
+  start=$(node -e 'const p = require("./package.json"); process.stdout.write((p.scripts && p.scripts.start) || "")') || exit 1
+  if [ -n "$start" ]; then
+    PATH="$PWD/node_modules/.bin:$PATH"
+    export PATH
+    exec sh -c "$start"
+  fi
+  main=$(node -e 'process.stdout.write(require("./package.json").main || "")') || exit 1
+  if [ -n "$main" ]; then exec node "$main"; fi
+fi
+for file in server.js index.js app.js; do
+  if [ -f "$file" ]; then exec node "$file"; fi
+done
+echo "hostplane-start: nothing to start in $(pwd -P): no scripts.start, main, server.js, index.js or app.js" >&2
+exit 1
+`;
+
+/**
+ * The Node.js build, run as root inside the container in the release directory: `npm ci` with a
+ * lockfile, else `npm install` when the package has dependencies, then `npm run build` when defined.
+ */
+export const NODE_BUILD_SCRIPT = `#!/bin/sh
+# Managed by Hostplane: builds a Node.js release in place.
+set -eu
+cd "$1"
+HOME=/root
+npm_config_update_notifier=false
+npm_config_fund=false
+npm_config_audit=false
+npm_config_loglevel=warn
+export HOME npm_config_update_notifier npm_config_fund npm_config_audit npm_config_loglevel
+if [ ! -f package.json ]; then
+  echo "no package.json: nothing to install or build"
+  exit 0
+fi
+if [ -f package-lock.json ] || [ -f npm-shrinkwrap.json ]; then
+  echo "$ npm ci"
+  npm ci
+elif node -e 'const p = require("./package.json"); process.exit(Object.keys({ ...p.dependencies, ...p.devDependencies }).length ? 0 : 1)'; then
+  echo "$ npm install"
+  npm install
+else
+  echo "no dependencies to install"
+fi
+if node -e 'const p = require("./package.json"); process.exit(p.scripts && p.scripts.build ? 0 : 1)'; then
+  echo "$ npm run build"
+  npm run build
+fi
+`;
+
+const NODE_START_PATH = "/usr/local/bin/hostplane-start";
+const NODE_BUILD_PATH = "/usr/local/bin/hostplane-build";
+const NODE_SAMPLE_DIR = "/opt/hostplane/app";
+const STATIC_SAMPLE_DIR = "/var/www/html";
+
+/** Points CURRENT_RELEASE at the sample until a deploy switched it (run by init before the service). */
+const linkSample = (dir: string) => `[ -e ${CURRENT_RELEASE} ] || ln -s ${dir} ${CURRENT_RELEASE}`;
+
 const RECIPES: Record<string, StackRecipe> = {
   nginx: {
     stackId: "nginx",
@@ -163,8 +272,7 @@ const RECIPES: Record<string, StackRecipe> = {
     files: [
       {
         path: "/etc/nginx/conf.d/static.conf",
-        content:
-          "server {\n    listen 80 default_server;\n    root /var/www/html;\n    index index.html;\n    location / {\n        try_files $uri $uri/ =404;\n    }\n}\n",
+        content: `server {\n    listen 80 default_server;\n    root ${CURRENT_RELEASE};\n    index index.html;\n    location / {\n        try_files $uri $uri/ =404;\n    }\n}\n`,
         mode: "0644",
       },
       {
@@ -174,19 +282,38 @@ const RECIPES: Record<string, StackRecipe> = {
       },
     ],
     removePaths: ["/etc/nginx/sites-enabled/default", "/var/www/html/index.nginx-debian.html"],
-    prepare: NGINX_PID_AND_LOGS,
+    prepare: `${NGINX_PID_AND_LOGS}
+mkdir -p ${RELEASES_DIR}
+${linkSample(STATIC_SAMPLE_DIR)}`,
     service: NGINX_SERVICE,
     healthPort: 80,
+    deploy: {
+      sampleDir: STATIC_SAMPLE_DIR,
+      restart: false,
+      describe: "Serves the archive's root with nginx (index.html); no build step runs.",
+    },
   },
   nodejs: {
     stackId: "nodejs",
     version: 1,
-    packages: ["nodejs"],
-    files: [{ path: "/opt/hostplane/app/server.js", content: SAMPLE_APP_SERVER_JS, mode: "0644" }],
+    packages: ["nodejs", "npm"],
+    files: [
+      { path: `${NODE_SAMPLE_DIR}/server.js`, content: SAMPLE_APP_SERVER_JS, mode: "0644" },
+      { path: NODE_START_PATH, content: NODE_START_SCRIPT, mode: "0755" },
+      { path: NODE_BUILD_PATH, content: NODE_BUILD_SCRIPT, mode: "0755" },
+    ],
     removePaths: [],
-    prepare: ":",
-    service: { user: "nobody", group: "nogroup", argv: ["node", "/opt/hostplane/app/server.js"], stopSignal: "TERM" },
+    prepare: `mkdir -p ${RELEASES_DIR}
+${linkSample(NODE_SAMPLE_DIR)}`,
+    service: { user: "nobody", group: "nogroup", argv: [NODE_START_PATH], stopSignal: "TERM" },
     healthPort: 8080,
+    deploy: {
+      sampleDir: NODE_SAMPLE_DIR,
+      buildCommand: [NODE_BUILD_PATH],
+      restart: true,
+      describe:
+        "npm ci with a lockfile (else npm install when there are dependencies), npm run build when defined, then npm start (else main, server.js or index.js) with PORT=8080.",
+    },
   },
   postgresql: {
     stackId: "postgresql",

@@ -39,6 +39,8 @@ export const AUDIT_ACTIONS = {
   "region.tcp-endpoints": "region",
   "layer.scale": "environment",
   "layer.resize": "environment",
+  "layer.deploy": "environment",
+  "layer.rollback": "environment",
   "container.start": "environment",
   "container.stop": "environment",
   "container.repair": "container",

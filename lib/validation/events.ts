@@ -18,6 +18,7 @@ export const FEED_TABLES = [
   "HardwareNode",
   "Region",
   "AuditEvent",
+  "Release",
 ] as const;
 export type FeedTable = (typeof FEED_TABLES)[number];
 

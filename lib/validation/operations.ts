@@ -49,6 +49,16 @@ export const OPERATION_INPUTS = {
   /** A node's evacuation; finishes when its last MIGRATE operation has. `moves` is their count. */
   EVACUATE: z.object({ moves: count }),
   /**
+   * Makes every container of an application or static layer serve `releaseId` (null: the stack's
+   * sample), `batch` containers at a time. `rollbackOf`: the failed release this one restores.
+   */
+  DEPLOY: z.object({
+    layerId: id,
+    releaseId: id.nullable(),
+    rollbackOf: id.nullish(),
+    batch: z.number().int().min(1).max(100).default(1),
+  }),
+  /**
    * A stack template on a node: built on first use (recorded while the executor waits for it), or
    * built in the background / rebuilt / deleted by the worker's template queue (lib/worker/template-builds).
    */
@@ -144,12 +154,18 @@ export const CONTAINER_STEP_KINDS = [
   "set-limits",
   "destroy",
   "release",
+  "stage",
+  "drain",
+  "switch",
+  "verify",
+  "undrain",
 ] as const satisfies readonly StepKind[];
 /** Steps that act on the environment as a whole (no container). */
 export const ENVIRONMENT_STEP_KINDS = [
   "mark-running",
   "mark-stopped",
   "finalize-delete",
+  "finish-deploy",
 ] as const satisfies readonly StepKind[];
 
 /**

@@ -21,6 +21,8 @@ import { loadEnvironmentState } from "./observe";
 import { plainFailureSummary } from "./failure-summary";
 import { executeStep, StepRetryLater } from "./steps";
 import { TemplateUnavailableError } from "./templates";
+import { onDeployFailed, planDeploySteps } from "./deploy";
+import { DeployStepError } from "@/lib/orchestrator/deploy";
 import { config } from "@/lib/config";
 
 /** Thrown to let the queue retry the job later with backoff. */
@@ -61,6 +63,7 @@ async function planSteps(op: OpRow): Promise<Planned[]> {
       { kind: "mark-running" as const, target: `environment ${op.environmentId}` },
     ];
   }
+  if (op.payload.kind === "DEPLOY") return planDeploySteps(op.payload.input);
   const state = await loadEnvironmentState(op.environmentId);
   if (!state) return [];
   const restart = new Set(containersToRestart(op.payload));
@@ -170,6 +173,12 @@ const PARALLEL_KINDS = new Set([
   "destroy",
   "release",
   "migrate",
+  // Deploy steps of one batch: unpack/build everywhere at once, then switch a batch together.
+  "stage",
+  "drain",
+  "switch",
+  "verify",
+  "undrain",
 ]);
 const MAX_WAVE = config.HOSTPLANE_STEP_PARALLELISM;
 
@@ -207,6 +216,7 @@ async function runStep(op: OpRow, step: StepRow): Promise<void> {
       operationId: op.id,
       stepId: step.id,
       toNodeId,
+      operation: op.payload,
     });
     failpoint(step.kind);
     await db.operationStep.update({
@@ -230,6 +240,7 @@ async function runStep(op: OpRow, step: StepRow): Promise<void> {
       message,
       permanentReason: error instanceof TemplateUnavailableError ? message : null,
       summary: plainFailureSummary(step.kind, error),
+      output: error instanceof DeployStepError ? error.output : null,
     });
     throw new OperationFailed(message);
   }
@@ -257,6 +268,8 @@ async function failOperation(options: {
   permanentReason?: string | null;
   /** The plain summary every viewer sees; defaults to the step and its first line. */
   summary?: string;
+  /** What a failed build or service printed (deploys keep it with the release). */
+  output?: string | null;
 }) {
   const { op } = options;
   // `error` is the plain summary every viewer sees; `errorDetail` the engine's account, for admins only.
@@ -292,6 +305,12 @@ async function failOperation(options: {
       where: { operationId: op.id, status: "PENDING" },
       data: { status: "SKIPPED" },
     });
+    if (op.payload?.kind === "DEPLOY")
+      await onDeployFailed(
+        tx,
+        { id: op.id, environmentId: op.environmentId, userId: op.userId, input: op.payload.input },
+        { message: options.message, output: options.output ?? null },
+      );
     if (!op.environmentId) return;
     const env = await tx.environment.findUnique({ where: { id: op.environmentId } });
     if (!env) return;

@@ -16,6 +16,9 @@ import { engineAndRunnerFor } from "@/lib/services/node-engine";
 import { connectionString, readCredentials, serviceEnv } from "@/lib/stacks/credentials";
 import { operationRow } from "@/lib/validation/operations";
 import { registerStackHook } from "./stack-hooks";
+import type { ContainerEngine } from "@/lib/orchestrator/engines";
+import { servedRelease, stageRelease, switchRelease } from "@/lib/orchestrator/deploy";
+import { getRecipe } from "@/lib/stacks/recipes";
 import { hash8 } from "./template-builds";
 import { setTemplateResolver, TemplateUnavailableError } from "./templates";
 
@@ -131,6 +134,7 @@ async function refreshBalancers(environmentId: string): Promise<string | null> {
         c.observedState === "RUNNING" &&
         c.desiredState === "RUNNING" &&
         c.health !== "UNHEALTHY" &&
+        !c.draining &&
         c.ip,
     )
     .map((c) => ({ ip: c.ip!, port: getStack(c.layer.stack)!.ports[0] ?? 8080 }));
@@ -161,5 +165,23 @@ registerStackHook(async (ctx) => {
     });
     return `configured ${stack.displayName}`;
   }
-  return null;
+  return ensureServedRelease(container.id, ctx.engine);
 });
+
+/**
+ * At every start: a container whose row names a release (added by scale-out, recreated by resync)
+ * but that serves another one (a fresh clone serves the sample) unpacks and switches to it before
+ * the balancer and the ingress send it traffic.
+ */
+async function ensureServedRelease(containerId: string, engine: ContainerEngine): Promise<string | null> {
+  const c = await db.container.findUnique({ where: { id: containerId }, include: { layer: true } });
+  const deploy = c ? getRecipe(c.layer.stack)?.deploy : undefined;
+  if (!c?.releaseId || !deploy) return null;
+  const name = containerNameFor(c.id);
+  if ((await servedRelease(engine, name)) === c.releaseId) return null;
+  const release = await db.release.findUnique({ where: { id: c.releaseId } });
+  if (!release?.archivePath) return `release of ${name} is no longer kept: it serves the sample`;
+  await stageRelease({ engine, name, releaseId: release.id, archivePath: release.archivePath, deploy });
+  await switchRelease({ engine, name, releaseId: release.id, deploy });
+  return `${name} serves release ${release.number}`;
+}

@@ -10,6 +10,8 @@ import { syncNetworkPolicies } from "./network-policy";
 import { withIngressSync } from "@/lib/services/ingress";
 import { logIgnored } from "@/lib/log";
 import { syncTcpEndpoints } from "@/lib/services/tcp-endpoints";
+import type { OperationPayload } from "@/lib/validation/operations";
+import { executeDeployStep } from "./deploy";
 
 export class StepRetryLater extends Error {}
 
@@ -24,10 +26,21 @@ type Ctx = {
   operationId?: string;
   stepId?: string;
   toNodeId?: string | null;
+  /** The operation the step belongs to (deploy steps read their release from it). */
+  operation?: OperationPayload;
 };
 
 /** Runs the step's action and returns a short message for the timeline. */
 export async function executeStep(ctx: Ctx): Promise<string> {
+  if (ctx.operation?.kind === "DEPLOY") {
+    if (!ctx.environmentId) return "environment no longer exists";
+    return executeDeployStep({
+      kind: ctx.kind,
+      containerId: ctx.containerId,
+      environmentId: ctx.environmentId,
+      input: ctx.operation.input,
+    });
+  }
   if (ctx.containerId) return executeContainerStep(ctx as Ctx & { containerId: string });
   return executeEnvironmentStep(ctx);
 }

@@ -14,7 +14,14 @@ export type IngressEnvironmentRow = {
     role: string;
     stack: string;
     position: number;
-    containers: { ip: string | null; observedState: string; desiredState: string; health: string | null }[];
+    containers: {
+      ip: string | null;
+      observedState: string;
+      desiredState: string;
+      health: string | null;
+      /** Out of rotation while a deploy switches it. */
+      draining?: boolean;
+    }[];
   }[];
 };
 
@@ -39,7 +46,7 @@ export function ingressSiteFor(row: IngressEnvironmentRow, domain: string): Ingr
   const entry = entryLayerOf(row.layers);
   const port = entry ? getStack(entry.stack)!.ports[0] : 0;
   const running = (entry?.containers ?? []).filter(
-    (c) => c.ip && c.desiredState === "RUNNING" && c.observedState === "RUNNING",
+    (c) => c.ip && c.desiredState === "RUNNING" && c.observedState === "RUNNING" && !c.draining,
   );
   // Unhealthy containers leave the rotation, unless none is healthy (then Caddy's passive checks decide).
   const healthy = running.filter((c) => c.health !== "UNHEALTHY");

@@ -38,7 +38,14 @@ export type StepKind =
   | "release"
   | "mark-running"
   | "mark-stopped"
-  | "finalize-delete";
+  | "finalize-delete"
+  // A deploy's steps (planned by lib/orchestrator/deploy-plan.ts, not by the reconciler).
+  | "stage"
+  | "drain"
+  | "switch"
+  | "verify"
+  | "undrain"
+  | "finish-deploy";
 
 export interface PlannedStep {
   kind: StepKind;

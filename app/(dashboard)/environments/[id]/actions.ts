@@ -14,4 +14,5 @@ export const {
   removeCustomDomainAction,
   addTcpEndpointAction,
   removeTcpEndpointAction,
+  deployReleaseAction,
 } = serverActions(environments);

@@ -11,6 +11,8 @@ import { DomainsCard } from "@/components/environments/domains-card";
 import { listCustomDomains } from "@/lib/services/custom-domains";
 import { TcpEndpointsCard } from "@/components/environments/tcp-endpoints-card";
 import { listTcpEndpoints } from "@/lib/services/tcp-endpoints";
+import { DeploysCard } from "@/components/environments/deploys-card";
+import { listDeploys } from "@/lib/services/deploys";
 
 export const metadata: Metadata = { title: "Environment" };
 
@@ -18,12 +20,13 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
   const { id } = await params;
   const user = await requirePageUser();
   // Ownership is in the query: another user's environment is a 404, like a missing one.
-  const [env, endpoints, addresses, domains, tcp] = await Promise.all([
+  const [env, endpoints, addresses, domains, tcp, deploys] = await Promise.all([
     getEnvironmentDetail(user, id),
     getEnvironmentEndpoints(user, id),
     getEnvironmentAddresses(user, id),
     listCustomDomains(user, id),
     listTcpEndpoints(user, id),
+    listDeploys(user, id),
   ]);
   if (!env) notFound();
   return (
@@ -32,6 +35,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
       viewer={{ id: user.id, role: user.role }}
       endpoints={
         <>
+          {deploys && <DeploysCard environmentId={env.id} layers={deploys} />}
           {addresses && <AddressesCard environmentId={env.id} {...addresses} canEdit />}
           {domains && <DomainsCard environmentId={env.id} domains={domains} />}
           {tcp && <TcpEndpointsCard environmentId={env.id} {...tcp} />}

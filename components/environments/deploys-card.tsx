@@ -1,0 +1,209 @@
+"use client";
+import { useRef, useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { deployReleaseAction } from "@/app/(dashboard)/environments/[id]/actions";
+import { useToast } from "@/components/ui/toast";
+import { DEPLOY_UPLOAD_HEADER, type DeployLayerView, type ReleaseView } from "@/lib/validation/deploys";
+
+const STATUS_STYLE: Record<ReleaseView["status"], string> = {
+  PENDING: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
+  DEPLOYING: "bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-300",
+  ACTIVE: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
+  FAILED: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
+  INACTIVE: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
+};
+
+const seconds = (ms: number | undefined) => (ms === undefined ? null : `${(ms / 1000).toFixed(1)} s`);
+
+/** Streams the file as the request body (never read whole in the browser) and reports upload progress. */
+function uploadArchive(
+  url: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<{ ok: true; number: number } | { ok: false; error: string }> {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.setRequestHeader(DEPLOY_UPLOAD_HEADER, "1");
+    xhr.setRequestHeader("content-type", "application/octet-stream");
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      let body: { number?: number; error?: string; fieldErrors?: Record<string, string[]> } = {};
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        // A proxy's HTML error page: the status says enough.
+      }
+      if (xhr.status === 202 && body.number) resolve({ ok: true, number: body.number });
+      else
+        resolve({
+          ok: false,
+          error: Object.values(body.fieldErrors ?? {})[0]?.[0] ?? body.error ?? `Upload failed (HTTP ${xhr.status}).`,
+        });
+    };
+    xhr.onerror = () => resolve({ ok: false, error: "The upload was interrupted." });
+    xhr.send(file);
+  });
+}
+
+function LayerDeploys({ environmentId, layer }: { environmentId: string; layer: DeployLayerView }) {
+  const fileRef = useRef<HTMLInputElement>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const router = useRouter();
+  const toast = useToast();
+
+  const deploy = async () => {
+    if (!file) return;
+    setError(null);
+    setProgress(0);
+    const url = `/api/environments/${encodeURIComponent(environmentId)}/layers/${encodeURIComponent(layer.id)}/deploy?file=${encodeURIComponent(file.name)}`;
+    const result = await uploadArchive(url, file, setProgress);
+    setProgress(null);
+    if (!result.ok) {
+      setError(result.error);
+      return;
+    }
+    toast.show(`Release ${result.number} of ${layer.name} is deploying.`, "success");
+    setFile(null);
+    if (fileRef.current) fileRef.current.value = "";
+    router.refresh();
+  };
+  const redeploy = (release: ReleaseView) =>
+    startTransition(async () => {
+      const result = await deployReleaseAction({ environmentId, releaseId: release.id });
+      toast.show(
+        result.ok ? `Release ${release.number} of ${layer.name} is deploying.` : result.error,
+        result.ok ? "success" : "error",
+      );
+    });
+  const mixed = new Set(layer.containers.map((c) => c.release)).size > 1;
+
+  return (
+    <div className="flex flex-col gap-3" data-testid={`deploys-${layer.name}`}>
+      <div className="flex flex-wrap items-baseline gap-2">
+        <h3 className="font-medium">
+          {layer.name} <span className="text-xs font-normal text-slate-500">({layer.stack})</span>
+        </h3>
+        <span className="text-xs text-slate-600 dark:text-slate-400" data-testid={`current-release-${layer.name}`}>
+          {layer.currentRelease ? `serves release ${layer.currentRelease}` : "serves the stack's sample"}
+        </span>
+      </div>
+      {mixed && (
+        <p role="status" className="text-xs text-amber-800 dark:text-amber-300" data-testid={`mixed-${layer.name}`}>
+          The containers serve different releases while a deploy or rollback is under way:{" "}
+          {layer.containers
+            .map(
+              (c) =>
+                `${c.displayName} ${c.release ? `release ${c.release}` : "sample"}${c.draining ? " (out of rotation)" : ""}`,
+            )
+            .join(", ")}
+          .
+        </p>
+      )}
+      <div className="flex flex-wrap items-center gap-2">
+        <label className="text-xs">
+          <span className="sr-only">Archive for {layer.name}</span>
+          <input
+            ref={fileRef}
+            type="file"
+            accept=".tar.gz,.tgz,.zip,application/gzip,application/zip"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            className="text-xs"
+          />
+        </label>
+        <button
+          type="button"
+          disabled={!file || progress !== null}
+          onClick={deploy}
+          className="rounded-md bg-brand-600 px-3 py-1 text-xs font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+        >
+          Deploy to {layer.name}
+        </button>
+        {progress !== null && (
+          <span className="text-xs" role="status">
+            Uploading… {Math.round(progress * 100)} %
+          </span>
+        )}
+      </div>
+      <p className="text-xs text-slate-500">{layer.recipe}</p>
+      {error && (
+        <p role="alert" className="text-xs text-red-700 dark:text-red-400" data-testid={`deploy-error-${layer.name}`}>
+          {error}
+        </p>
+      )}
+      {layer.releases.length > 0 && (
+        <ol className="flex flex-col gap-2" aria-label={`Releases of ${layer.name}`}>
+          {layer.releases.map((r) => (
+            <li key={r.id} className="rounded-md border border-slate-200 p-2 dark:border-slate-800">
+              <div className="flex flex-wrap items-center gap-2">
+                <span className="font-medium">Release {r.number}</span>
+                <span className={`rounded px-1.5 py-0.5 text-xs ${STATUS_STYLE[r.status]}`}>
+                  {r.status.toLowerCase()}
+                </span>
+                <span className="font-mono text-xs">{r.source}</span>
+                <span className="text-xs text-slate-500" title={r.digest}>
+                  {r.digest.slice(0, 19)}
+                </span>
+                <span className="text-xs text-slate-500">
+                  {r.by ?? "deleted user"} · {new Date(r.createdAt).toLocaleString()}
+                </span>
+                {[
+                  ["build", seconds(r.phases.buildMs)],
+                  ["switch", seconds(r.phases.switchMs)],
+                  ["health", seconds(r.phases.verifyMs)],
+                ]
+                  .filter(([, v]) => v)
+                  .map(([k, v]) => (
+                    <span key={k} className="text-xs text-slate-500">
+                      {k} {v}
+                    </span>
+                  ))}
+                {r.kept && layer.currentRelease !== r.number && (
+                  <button
+                    type="button"
+                    disabled={pending}
+                    onClick={() => redeploy(r)}
+                    className="text-xs text-brand-700 underline dark:text-brand-300"
+                  >
+                    {layer.currentRelease !== null && r.number < layer.currentRelease ? "Roll back to" : "Deploy"}{" "}
+                    release {r.number}
+                  </button>
+                )}
+              </div>
+              {r.error && <p className="mt-1 text-xs text-red-700 dark:text-red-400">{r.error}</p>}
+              {r.output && (
+                <details className="mt-1">
+                  <summary className="cursor-pointer text-xs text-slate-600 dark:text-slate-400">
+                    Build and deploy output
+                  </summary>
+                  <pre className="mt-1 max-h-64 overflow-auto rounded bg-slate-950 p-2 text-xs text-slate-100">
+                    {r.output}
+                  </pre>
+                </details>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+/** Deploy an archive to each application or static layer; its releases, what each container serves, rollback. */
+export function DeploysCard({ environmentId, layers }: { environmentId: string; layers: DeployLayerView[] }) {
+  if (layers.length === 0) return null;
+  return (
+    <section
+      aria-label="Deploys"
+      className="mb-4 flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm dark:border-slate-800 dark:bg-slate-900"
+    >
+      <h2 className="font-medium">Deploys</h2>
+      {layers.map((layer) => (
+        <LayerDeploys key={layer.id} environmentId={environmentId} layer={layer} />
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,208 @@
+// Deploying code into an application or static layer. An uploaded archive is streamed to disk,
+// checked and normalised (lib/deploy/archive) before anything else happens; then one transaction
+// records the release and its DEPLOY operation, and the worker rolls it out container by container
+// (lib/worker/deploy). Rolling back is a DEPLOY of a kept release, with the same guarantees.
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { mkdir, rm } from "node:fs/promises";
+import { db } from "@/lib/db/client";
+import { config } from "@/lib/config";
+import { AppError } from "@/lib/errors";
+import { archiveFormatOf, normalizeArchive, receiveArchive } from "@/lib/deploy/archive";
+import { getRecipe } from "@/lib/stacks/recipes";
+import { containerDisplayName } from "@/lib/words";
+import type { Actor } from "./environments";
+import { getOwnedEnvironment } from "./environment-ops";
+import type { DeployLayerView } from "@/lib/validation/deploys";
+import { dispatch, recordAuditedOperation } from "./operations";
+
+/** Where kept releases' archives live on the panel's machine. */
+export function deployDir(): string {
+  return (
+    config.HOSTPLANE_DEPLOY_DIR ?? path.join(config.HOSTPLANE_DATA_DIR ?? path.join(process.cwd(), ".data"), "releases")
+  );
+}
+
+async function deployableLayer(actor: Actor, environmentId: string, layerId: string) {
+  const env = await getOwnedEnvironment(actor, environmentId);
+  const layer = env.layers.find((l) => l.id === layerId);
+  if (!layer) throw new AppError("NOT_FOUND", "Layer not found.");
+  if (!getRecipe(layer.stack)?.deploy)
+    throw new AppError("VALIDATION", `The ${layer.name} layer runs a stack that takes no deploys.`, {
+      fieldErrors: { layerId: ["This layer takes no deploys."] },
+    });
+  return { env, layer };
+}
+
+/** "my app (v2).tar.gz" → kept as typed, minus control characters, for the release list. */
+function cleanFileName(name: string): string {
+  return (
+    name
+      .replace(/[\u0000-\u001f\u007f]/g, "")
+      .trim()
+      .slice(0, 200) || "archive"
+  );
+}
+
+/**
+ * Receives an archive for a layer and starts its rolling deploy. Nothing changes on any container
+ * (nor in the database) unless the archive passed every check.
+ */
+export async function deployArchive(options: {
+  actor: Actor;
+  environmentId: string;
+  layerId: string;
+  fileName: string;
+  body: ReadableStream<Uint8Array> | NodeJS.ReadableStream;
+  ip?: string | null;
+}): Promise<{ releaseId: string; number: number; operationId: string }> {
+  const { env, layer } = await deployableLayer(options.actor, options.environmentId, options.layerId);
+  const fileName = cleanFileName(options.fileName);
+  const format = archiveFormatOf(fileName);
+  if (!format)
+    throw new AppError("VALIDATION", "Upload a .tar.gz, .tgz or .zip archive.", {
+      fieldErrors: { archive: ["Upload a .tar.gz, .tgz or .zip archive."] },
+    });
+  const dir = deployDir();
+  await mkdir(path.join(dir, "incoming"), { recursive: true, mode: 0o700 });
+  const received = await receiveArchive({
+    body: options.body,
+    dir: path.join(dir, "incoming"),
+    maxBytes: config.HOSTPLANE_DEPLOY_MAX_MIB * 1024 * 1024,
+  });
+  const archivePath = path.join(dir, `${randomUUID()}.tar.gz`);
+  try {
+    await normalizeArchive({ source: received.path, format, dest: archivePath });
+  } finally {
+    await rm(received.path, { force: true });
+  }
+  try {
+    const created = await db.$transaction(async (tx) => {
+      const last = await tx.release.aggregate({ where: { layerId: layer.id }, _max: { number: true } });
+      const number = (last._max.number ?? 0) + 1;
+      const release = await tx.release.create({
+        data: {
+          environmentId: env.id,
+          layerId: layer.id,
+          number,
+          sourceKind: "archive",
+          sourceLabel: fileName,
+          digest: `sha256:${received.sha256}`,
+          createdById: options.actor.id,
+          archivePath,
+        },
+      });
+      const op = await recordAuditedOperation(
+        tx,
+        {
+          kind: "DEPLOY",
+          environmentId: env.id,
+          userId: options.actor.id,
+          input: { layerId: layer.id, releaseId: release.id, batch: layer.deployBatch },
+        },
+        {
+          actor: options.actor,
+          action: "layer.deploy",
+          ip: options.ip,
+          detail: { layer: layer.name, release: number, source: fileName, bytes: received.bytes },
+        },
+      );
+      return { releaseId: release.id, number, operationId: op.id };
+    });
+    await dispatch(env.id);
+    return created;
+  } catch (error) {
+    await rm(archivePath, { force: true });
+    throw error;
+  }
+}
+
+/** Rolls the layer (back or forward) to a kept release: a rolling DEPLOY like any other. */
+export async function deployKeptRelease(options: {
+  actor: Actor;
+  environmentId: string;
+  releaseId: string;
+  ip?: string | null;
+}): Promise<{ operationId: string }> {
+  const release = await db.release.findFirst({
+    where: { id: options.releaseId, environmentId: options.environmentId },
+  });
+  if (!release) throw new AppError("NOT_FOUND", "Release not found.");
+  const { env, layer } = await deployableLayer(options.actor, options.environmentId, release.layerId);
+  if (!release.archivePath || !["ACTIVE", "INACTIVE"].includes(release.status))
+    throw new AppError(
+      "CONFLICT",
+      `Release ${release.number} is not kept: only the last releases that deployed can be restored.`,
+    );
+  const op = await db.$transaction((tx) =>
+    recordAuditedOperation(
+      tx,
+      {
+        kind: "DEPLOY",
+        environmentId: env.id,
+        userId: options.actor.id,
+        input: { layerId: layer.id, releaseId: release.id, batch: layer.deployBatch },
+      },
+      {
+        actor: options.actor,
+        action: "layer.rollback",
+        ip: options.ip,
+        detail: { layer: layer.name, release: release.number },
+      },
+    ),
+  );
+  await dispatch(env.id);
+  return { operationId: op.id };
+}
+
+/** The Deploys card of the environment page: deployable layers, what each container serves, the releases. */
+export async function listDeploys(
+  viewer: Pick<Actor, "id" | "role">,
+  environmentId: string,
+): Promise<DeployLayerView[] | null> {
+  const env = await db.environment.findFirst({
+    where: { id: environmentId, ...(viewer.role === "ADMIN" ? {} : { ownerId: viewer.id }) },
+    select: {
+      layers: {
+        orderBy: { position: "asc" },
+        include: {
+          containers: { where: { desiredState: { not: "DELETED" } }, orderBy: { ordinal: "asc" } },
+          releases: { orderBy: { number: "desc" }, take: 20, include: { createdBy: { select: { email: true } } } },
+        },
+      },
+    },
+  });
+  if (!env) return null;
+  return env.layers
+    .filter((layer) => getRecipe(layer.stack)?.deploy)
+    .map((layer) => {
+      const numbers = new Map(layer.releases.map((r) => [r.id, r.number]));
+      return {
+        id: layer.id,
+        name: layer.name,
+        stack: layer.stack,
+        recipe: getRecipe(layer.stack)!.deploy!.describe,
+        healthPath: layer.healthPath,
+        currentRelease: layer.currentReleaseId ? (numbers.get(layer.currentReleaseId) ?? null) : null,
+        containers: layer.containers.map((c) => ({
+          displayName: containerDisplayName(layer.name, c.ordinal),
+          release: c.releaseId ? (numbers.get(c.releaseId) ?? null) : null,
+          draining: c.draining,
+        })),
+        releases: layer.releases.map((r) => ({
+          id: r.id,
+          number: r.number,
+          status: r.status,
+          source: r.sourceLabel,
+          digest: r.digest,
+          by: r.createdBy?.email ?? null,
+          createdAt: r.createdAt.toISOString(),
+          finishedAt: r.finishedAt?.toISOString() ?? null,
+          phases: (r.phases ?? {}) as Record<string, number>,
+          error: r.error,
+          output: r.output,
+          kept: Boolean(r.archivePath) && (r.status === "ACTIVE" || r.status === "INACTIVE"),
+        })),
+      };
+    });
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+const id = z.string().trim().min(1, "Required.").max(64);
+
+/** An archive upload's parameters (the body is the archive itself). */
+export const ZDeployUpload = z.object({
+  environmentId: id,
+  layerId: id,
+  fileName: z
+    .string()
+    .trim()
+    .min(1, "Name the archive file.")
+    .max(255, "The file name is too long.")
+    .regex(/\.(tar\.gz|tgz|zip)$/i, "Upload a .tar.gz, .tgz or .zip archive."),
+});
+export type DeployUploadInput = z.infer<typeof ZDeployUpload>;
+
+/** Deploy a kept release again (a rollback, or forward again). */
+export const ZDeployRelease = z.object({ environmentId: id, releaseId: id });
+export type DeployReleaseInput = z.infer<typeof ZDeployRelease>;
+
+/** The header an upload must carry: a cross-site form or fetch cannot send it without a preflight. */
+export const DEPLOY_UPLOAD_HEADER = "x-hostplane-upload";
+
+// What the environment page's Deploys card shows (built by lib/services/deploys listDeploys).
+export type ReleaseView = {
+  id: string;
+  number: number;
+  status: "PENDING" | "DEPLOYING" | "ACTIVE" | "FAILED" | "INACTIVE";
+  source: string;
+  digest: string;
+  by: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  phases: Record<string, number>;
+  error: string | null;
+  output: string | null;
+  /** Kept on the containers and on disk: can be deployed again in one click. */
+  kept: boolean;
+};
+
+export type DeployLayerView = {
+  id: string;
+  name: string;
+  stack: string;
+  /** What the stack's recipe does with a source tree. */
+  recipe: string;
+  healthPath: string;
+  currentRelease: number | null;
+  /** Each container and the release it serves ("sample" before the first deploy). */
+  containers: { displayName: string; release: number | null; draining: boolean }[];
+  releases: ReleaseView[];
+};

@@ -1,0 +1,222 @@
+// Deploys through the whole control plane on real LXC containers: an archive uploaded to the service
+// is checked, unpacked and built inside each container, rolled out one container at a time behind
+// the environment's nginx balancer while a request loop sees no error, rolled back when the new
+// release does not answer its health check, restored from the kept releases in one call, and
+// followed by scale-out. A zip-slip archive is refused with nothing changed.
+import { execFileSync } from "node:child_process";
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/db/client";
+import { startWorker, type RunningWorker } from "@/lib/worker";
+import { stopBoss } from "@/lib/queue";
+import { createEnvironment } from "@/lib/services/environments";
+import { scaleLayer } from "@/lib/services/environment-ops";
+import { deployArchive, deployKeptRelease } from "@/lib/services/deploys";
+import { isAppError } from "@/lib/errors";
+import type { Actor } from "@/lib/auth/actor";
+import { cleanLxcNode, makeLxcNode, makeRegion, makeUser, waitFor } from "../../scripts/test/cluster-fixture";
+
+const LXC = { lxcPath: "/var/lib/hostplane-test/deploy", bridge: "hp-tdp", subnet: "10.213.237.0/24" };
+let worker: RunningWorker | null = null;
+let regionId: string;
+let actor: Actor;
+let tmp: string;
+
+const layer = (name: string, stack: string, count: number) => ({
+  name,
+  stack,
+  count,
+  reservedCloudlets: 2,
+  dynamicCloudlets: 8,
+  diskGib: 2,
+  ha: false,
+});
+
+/** Resolves with the operation once it ends (SUCCEEDED or FAILED). */
+async function settled(operationId: string, timeoutMs = 900_000) {
+  return waitFor(
+    `operation ${operationId}`,
+    async () => {
+      const op = await db.operation.findUniqueOrThrow({ where: { id: operationId } });
+      return op.status === "SUCCEEDED" || op.status === "FAILED" ? op : null;
+    },
+    timeoutMs,
+    200,
+  );
+}
+
+async function succeeded(operationId: string) {
+  const op = await settled(operationId);
+  if (op.status !== "SUCCEEDED") throw new Error(`operation ${op.kind} failed: ${op.error} ${op.errorDetail ?? ""}`);
+  return op;
+}
+
+function get(ip: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: ip, port: 80, path: "/", timeout: 5000, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve(`${res.statusCode} ${body.trim()}`));
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+  });
+}
+
+/** A dependency-free Node.js app answering "<version> from <hostname>"; `crash` exits at start. */
+function appArchive(version: string, options: { crash?: boolean; zip?: boolean } = {}): string {
+  const dir = path.join(tmp, `app-${version}`);
+  mkdirSync(path.join(dir, "myapp"), { recursive: true });
+  writeFileSync(
+    path.join(dir, "myapp", "package.json"),
+    JSON.stringify({ name: "demo", version, scripts: { start: "node server.js" } }),
+  );
+  writeFileSync(
+    path.join(dir, "myapp", "server.js"),
+    options.crash
+      ? `console.error("boom: ${version} refuses to start"); process.exit(3);\n`
+      : `const http = require("node:http");
+const os = require("node:os");
+const server = http.createServer((req, res) => res.end("${version} from " + os.hostname() + "\\n"));
+server.listen(Number(process.env.PORT), () => console.log("${version} listening on " + process.env.PORT));
+process.on("SIGTERM", () => server.close(() => process.exit(0)));
+`,
+  );
+  const archive = path.join(tmp, `app-${version}.tar.gz`);
+  execFileSync("tar", ["-czf", archive, "-C", dir, "myapp"]);
+  return archive;
+}
+
+async function upload(environmentId: string, layerId: string, archive: string) {
+  return deployArchive({
+    actor,
+    environmentId,
+    layerId,
+    fileName: path.basename(archive),
+    body: createReadStream(archive),
+  });
+}
+
+/** The distinct answers of `n` requests through the balancer. */
+async function answers(ip: string, n = 8): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < n; i++) out.add(await get(ip));
+  return out;
+}
+
+beforeAll(async () => {
+  process.env.HOSTPLANE_SECRET ??= "integration-secret";
+  process.env.HOSTPLANE_DEPLOY_HEALTH_TIMEOUT_S = "8";
+  tmp = mkdtempSync(path.join(os.tmpdir(), "hp-deploy-it-"));
+  process.env.HOSTPLANE_DEPLOY_DIR = path.join(tmp, "releases");
+  cleanLxcNode(LXC);
+  regionId = (await makeRegion()).id;
+  await makeLxcNode({ regionId, name: "deploy-1", lxc: LXC, ramMib: 8192, cpuMhz: 40_000 });
+  actor = await makeUser();
+  worker = await startWorker({
+    concurrency: 2,
+    resyncIntervalMs: 3_600_000,
+    metricsIntervalMs: 3_600_000,
+    healthIntervalMs: 3_600_000,
+    log: () => {},
+  });
+}, 600_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await stopBoss();
+  await db.container.updateMany({ where: { environment: { regionId } }, data: { desiredState: "STOPPED" } });
+  cleanLxcNode(LXC);
+  rmSync(tmp, { recursive: true, force: true });
+  await disconnectDb();
+});
+
+describe("deploys", () => {
+  it("rolls archives out without dropping a request, rolls a failing release back, restores kept ones", async () => {
+    const created = await createEnvironment({
+      actor,
+      input: { name: "deploy", regionId, layers: [layer("bl", "nginx", 1), layer("cp", "nodejs", 2)] },
+    });
+    await succeeded(created.operationId);
+    const envId = created.environmentId;
+    const cp = await db.layer.findFirstOrThrow({ where: { environmentId: envId, name: "cp" } });
+    const bl = await db.container.findFirstOrThrow({ where: { environmentId: envId, layer: { name: "bl" } } });
+    const names = (await db.container.findMany({ where: { layerId: cp.id } })).map((c) => `hp-${c.id}`).sort();
+    await waitFor("the balancer answers", async () => (await get(bl.ip!).catch(() => "")).startsWith("200 hello"));
+
+    // v1: every container answers the new version.
+    const v1 = await upload(envId, cp.id, appArchive("v1"));
+    expect(v1.number).toBe(1);
+    await succeeded(v1.operationId);
+    expect(await answers(bl.ip!)).toEqual(new Set(names.map((n) => `200 v1 from ${n}`)));
+    const r1 = await db.release.findUniqueOrThrow({ where: { id: v1.releaseId } });
+    expect(r1.status).toBe("ACTIVE");
+    expect(r1.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(r1.output).toContain("no dependencies to install");
+
+    // v2 under a request loop: no request fails while the two containers switch one after the other.
+    const v2 = await upload(envId, cp.id, appArchive("v2"));
+    let requests = 0;
+    const failures: string[] = [];
+    let looping = true;
+    const loop = (async () => {
+      while (looping) {
+        requests++;
+        const answer = await get(bl.ip!).catch((e: Error) => `error ${e.message}`);
+        if (!/^200 v[12] from /.test(answer)) failures.push(answer);
+      }
+    })();
+    await succeeded(v2.operationId);
+    looping = false;
+    await loop;
+    expect(requests).toBeGreaterThan(20);
+    expect(failures).toEqual([]);
+    expect(await answers(bl.ip!)).toEqual(new Set(names.map((n) => `200 v2 from ${n}`)));
+
+    // v3 exits at start: its health check fails, the deploy fails and the rollback restores v2 everywhere.
+    const v3 = await upload(envId, cp.id, appArchive("v3", { crash: true }));
+    const failed = await settled(v3.operationId);
+    expect(failed.status).toBe("FAILED");
+    const r3 = await db.release.findUniqueOrThrow({ where: { id: v3.releaseId } });
+    expect(r3.status).toBe("FAILED");
+    expect(r3.error).toMatch(/health check/);
+    expect(r3.output).toContain("boom: v3 refuses to start");
+    const rollback = await db.operation.findFirstOrThrow({
+      where: { environmentId: envId, kind: "DEPLOY", input: { path: ["rollbackOf"], equals: v3.releaseId } },
+    });
+    await succeeded(rollback.id);
+    expect(await answers(bl.ip!)).toEqual(new Set(names.map((n) => `200 v2 from ${n}`)));
+    const served = await db.container.findMany({ where: { layerId: cp.id } });
+    expect(served.map((c) => c.releaseId)).toEqual([v2.releaseId, v2.releaseId]);
+    expect(served.every((c) => !c.draining)).toBe(true);
+    expect((await db.layer.findUniqueOrThrow({ where: { id: cp.id } })).currentReleaseId).toBe(v2.releaseId);
+    expect((await db.environment.findUniqueOrThrow({ where: { id: envId } })).status).toBe("RUNNING");
+
+    // A zip-slip archive is refused before anything is recorded or touched.
+    const releasesBefore = await db.release.count({ where: { layerId: cp.id } });
+    const evil = path.join(tmp, "evil.tar.gz");
+    execFileSync("tar", ["-czf", evil, "-P", "-C", tmp, "--transform", "s,^,../,", "app-v1"]);
+    const refused = await upload(envId, cp.id, evil).catch((e: unknown) => e);
+    expect(isAppError(refused) && refused.code).toBe("VALIDATION");
+    expect(await db.release.count({ where: { layerId: cp.id } })).toBe(releasesBefore);
+    expect(await answers(bl.ip!)).toEqual(new Set(names.map((n) => `200 v2 from ${n}`)));
+
+    // Restore v1 from the kept releases (a rolling deploy too).
+    await succeeded((await deployKeptRelease({ actor, environmentId: envId, releaseId: v1.releaseId })).operationId);
+    expect(await answers(bl.ip!)).toEqual(new Set(names.map((n) => `200 v1 from ${n}`)));
+
+    // Scale-out: the added container serves the current release, not the sample.
+    await succeeded(
+      (await scaleLayer({ actor, input: { environmentId: envId, layerId: cp.id, count: 3 } })).operationId,
+    );
+    const third = await db.container.findFirstOrThrow({ where: { layerId: cp.id, ordinal: 2 } });
+    expect(third.releaseId).toBe(v1.releaseId);
+    await waitFor("the added container answers v1 through the balancer", async () =>
+      (await answers(bl.ip!, 9)).has(`200 v1 from hp-${third.id}`),
+    );
+    for (const answer of await answers(bl.ip!, 9)) expect(answer).toMatch(/^200 v1 from /);
+  }, 1_800_000);
+});
