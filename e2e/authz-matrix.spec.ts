@@ -96,6 +96,18 @@ const MATRIX: Record<string, { scope: Scope; args: (c: Ctx) => unknown[]; allowe
     scope: "owner",
     args: (c) => [{ environmentId: c.envA, releaseId: "release-of-a" }],
   },
+  "app/(dashboard)/environments/[id]/actions.ts#deployGitAction": {
+    scope: "owner",
+    args: (c) => [{ environmentId: c.envA, layerId: "layer-of-a", url: "https://git.example/app.git", ref: "main" }],
+  },
+  "app/(dashboard)/environments/[id]/actions.ts#deployKeyAction": {
+    scope: "owner",
+    args: (c) => [{ environmentId: c.envA }],
+  },
+  "app/(dashboard)/environments/[id]/actions.ts#saveVariablesAction": {
+    scope: "owner",
+    args: (c) => [{ environmentId: c.envA, layerId: null, variables: [{ name: "GREETING", value: "hi" }] }],
+  },
   "app/(admin)/admin/regions/actions.ts#setTcpEndpointRangeAction": {
     scope: "admin",
     args: () => [{ from: 31000, to: 31999 }],
@@ -258,6 +270,7 @@ async function snapshot(envA: string): Promise<Record<string, string>> {
             FROM "HardwareNode"`,
     envA: `SELECT to_jsonb(t) AS j, id FROM "Environment" t WHERE id = '${envA}'`,
     envAOperations: `SELECT to_jsonb(t) AS j, id FROM "Operation" t WHERE "environmentId" = '${envA}'`,
+    variables: `SELECT to_jsonb(t) AS j, id FROM "Variable" t`,
     environmentsCount: `SELECT to_jsonb(count(*)) AS j, '1' AS id FROM "Environment"`,
   };
   return database(async (c) => {
@@ -438,6 +451,10 @@ test("every server action and route handler refuses whoever may not call it, and
       url: (c) => `/api/environments/${c.envA}/layers/none/deploy?file=app.tar.gz`,
       post: true,
       expect: { anonymous: 401, suspended: 401, pendingPassword: 401, developerB: 404, developerA: 404, admin: 404 },
+    },
+    "app/api/environments/[id]/logs/route.ts": {
+      url: (c) => `/api/environments/${c.envA}/logs?lines=10`,
+      expect: { anonymous: 401, suspended: 401, pendingPassword: 401, developerB: 404, developerA: 200, admin: 200 },
     },
     "app/api/environments/[id]/events/route.ts": {
       url: (c) => `/api/environments/${c.envA}/events`,

@@ -82,6 +82,7 @@ export const VARIABLES = {
   ),
   HOSTPLANE_DEPLOY_MAX_MIB: v(int(200), "largest deploy archive accepted, in MiB"),
   HOSTPLANE_DEPLOY_HEALTH_TIMEOUT_S: v(int(60), "how long a switched container has to answer its layer's health path"),
+  HOSTPLANE_LOG_MAX_KIB: v(int(10_240), "service log kept per container, in KiB (older half dropped when exceeded)"),
   HOSTPLANE_INGRESS_DIR: v(optional(), "the ingress's admin socket, certificates and log (default <data dir>/caddy)"),
   HOSTPLANE_ACME_EMAIL: v(
     optional(),

@@ -33,6 +33,8 @@ if (!skipSystemPackages) {
     ["lxc", "busybox-static", "debootstrap", "rsync", "iproute2", "nftables"],
     "the local hardware node",
   );
+  // Git deploys fetch with Debian's git (and ssh, for private repositories over a deploy key).
+  ensureDebianPackages(["git", "openssh-client"], "Git deploys");
   // The ingress: Debian's Caddy, run and supervised by the panel itself (scripts/lib/ingress.ts).
   if (ingressOn) {
     ensureDebianPackages(["caddy"], "the ingress");

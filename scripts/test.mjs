@@ -21,7 +21,7 @@ checkNode();
 ensureNodeModules();
 ensurePrismaClient();
 // Real parts: LXC containers, an sshd on loopback, Debian's Chromium for Playwright, debootstrap for stacks,
-// Caddy for the ingress.
+// Caddy for the ingress, git for Git deploys.
 ensureDebianPackages(
   [
     "lxc",
@@ -35,6 +35,7 @@ ensureDebianPackages(
     "iputils-ping",
     "nftables",
     "caddy",
+    "git",
   ],
   "the test suite",
 );

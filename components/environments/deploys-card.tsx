@@ -1,7 +1,7 @@
 "use client";
 import { useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
-import { deployReleaseAction } from "@/app/(dashboard)/environments/[id]/actions";
+import { deployGitAction, deployKeyAction, deployReleaseAction } from "@/app/(dashboard)/environments/[id]/actions";
 import { useToast } from "@/components/ui/toast";
 import { DEPLOY_UPLOAD_HEADER, type DeployLayerView, type ReleaseView } from "@/lib/validation/deploys";
 
@@ -54,6 +54,28 @@ function LayerDeploys({ environmentId, layer }: { environmentId: string; layer: 
   const [pending, startTransition] = useTransition();
   const router = useRouter();
   const toast = useToast();
+  // A Git release's source reads "<url> <ref>": the form starts from the last one.
+  const lastGit = layer.releases.find((r) => r.digest.startsWith("git:"))?.source;
+  const [gitUrl, setGitUrl] = useState(lastGit ? lastGit.slice(0, lastGit.lastIndexOf(" ")) : "");
+  const [gitRef, setGitRef] = useState(lastGit ? lastGit.slice(lastGit.lastIndexOf(" ") + 1) : "main");
+  const [gitErrors, setGitErrors] = useState<Record<string, string[]>>({});
+
+  const deployFromGit = () =>
+    startTransition(async () => {
+      setError(null);
+      setGitErrors({});
+      const result = await deployGitAction({ environmentId, layerId: layer.id, url: gitUrl, ref: gitRef });
+      if (!result.ok) {
+        setGitErrors(result.fieldErrors ?? {});
+        setError(result.error);
+        return;
+      }
+      toast.show(
+        `Release ${result.data.number} of ${layer.name} (${result.data.commit.slice(0, 10)}) is deploying.`,
+        "success",
+      );
+      router.refresh();
+    });
 
   const deploy = async () => {
     if (!file) return;
@@ -128,6 +150,43 @@ function LayerDeploys({ environmentId, layer }: { environmentId: string; layer: 
           </span>
         )}
       </div>
+      <form
+        className="flex flex-wrap items-end gap-2"
+        aria-label={`Deploy ${layer.name} from Git`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          deployFromGit();
+        }}
+      >
+        <label className="flex flex-col text-xs">
+          Git repository
+          <input
+            value={gitUrl}
+            onChange={(e) => setGitUrl(e.target.value)}
+            placeholder="https://github.com/you/app.git or git@github.com:you/app.git"
+            aria-invalid={Boolean(gitErrors.url)}
+            className="w-80 rounded-md border border-slate-300 px-2 py-1 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
+          />
+          {gitErrors.url && <span className="text-red-700 dark:text-red-400">{gitErrors.url[0]}</span>}
+        </label>
+        <label className="flex flex-col text-xs">
+          Branch, tag or commit
+          <input
+            value={gitRef}
+            onChange={(e) => setGitRef(e.target.value)}
+            aria-invalid={Boolean(gitErrors.ref)}
+            className="w-40 rounded-md border border-slate-300 px-2 py-1 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
+          />
+          {gitErrors.ref && <span className="text-red-700 dark:text-red-400">{gitErrors.ref[0]}</span>}
+        </label>
+        <button
+          type="submit"
+          disabled={pending || !gitUrl.trim() || !gitRef.trim()}
+          className="rounded-md border border-brand-600 px-3 py-1 text-xs font-medium text-brand-700 hover:bg-brand-50 disabled:opacity-50 dark:text-brand-300"
+        >
+          {pending ? "Fetching…" : `Deploy ${layer.name} from Git`}
+        </button>
+      </form>
       <p className="text-xs text-slate-500">{layer.recipe}</p>
       {error && (
         <p role="alert" className="text-xs text-red-700 dark:text-red-400" data-testid={`deploy-error-${layer.name}`}>
@@ -192,7 +251,63 @@ function LayerDeploys({ environmentId, layer }: { environmentId: string; layer: 
   );
 }
 
-/** Deploy an archive to each application or static layer; its releases, what each container serves, rollback. */
+/** The public half of the environment's deploy key, to paste into the Git host (read-only access). */
+function DeployKey({ environmentId }: { environmentId: string }) {
+  const [key, setKey] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const toast = useToast();
+  const load = (regenerate: boolean) =>
+    startTransition(async () => {
+      const result = await deployKeyAction({ environmentId, regenerate });
+      if (result.ok) setKey(result.data.publicKey);
+      else toast.show(result.error, "error");
+    });
+  return (
+    <details className="text-xs" onToggle={(e) => e.currentTarget.open && key === null && load(false)}>
+      <summary className="cursor-pointer text-slate-600 dark:text-slate-400">
+        Deploy key for private repositories (SSH)
+      </summary>
+      <p className="mt-1 text-slate-600 dark:text-slate-400">
+        Add this public key as a read-only deploy key of the repository (GitHub: Settings → Deploy keys; GitLab:
+        Settings → Repository → Deploy keys), then deploy with its SSH URL.
+      </p>
+      {key ? (
+        <div className="mt-1 flex flex-col gap-1">
+          <textarea
+            readOnly
+            value={key}
+            aria-label="Deploy key (public)"
+            rows={2}
+            className="w-full rounded-md border border-slate-300 p-1 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
+          />
+          <div className="flex gap-2">
+            <button
+              type="button"
+              onClick={() => navigator.clipboard?.writeText(key).then(() => toast.show("Copied.", "success"))}
+              className="text-brand-700 underline dark:text-brand-300"
+            >
+              Copy
+            </button>
+            <button
+              type="button"
+              disabled={pending}
+              onClick={() => load(true)}
+              className="text-slate-600 underline dark:text-slate-400"
+            >
+              Replace the key
+            </button>
+          </div>
+        </div>
+      ) : (
+        <p className="mt-1" role="status">
+          {pending ? "Generating…" : ""}
+        </p>
+      )}
+    </details>
+  );
+}
+
+/** Deploy an archive or a Git ref to each application or static layer; its releases, what each container serves, rollback. */
 export function DeploysCard({ environmentId, layers }: { environmentId: string; layers: DeployLayerView[] }) {
   if (layers.length === 0) return null;
   return (
@@ -201,6 +316,7 @@ export function DeploysCard({ environmentId, layers }: { environmentId: string; 
       className="mb-4 flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm dark:border-slate-800 dark:bg-slate-900"
     >
       <h2 className="font-medium">Deploys</h2>
+      <DeployKey environmentId={environmentId} />
       {layers.map((layer) => (
         <LayerDeploys key={layer.id} environmentId={environmentId} layer={layer} />
       ))}

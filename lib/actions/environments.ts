@@ -7,7 +7,9 @@ import * as ingress from "@/lib/services/ingress";
 import * as domains from "@/lib/services/custom-domains";
 import * as tcpEndpoints from "@/lib/services/tcp-endpoints";
 import * as deploys from "@/lib/services/deploys";
-import { ZDeployRelease } from "@/lib/validation/deploys";
+import { ZDeployGit, ZDeployKey, ZDeployRelease } from "@/lib/validation/deploys";
+import * as variables from "@/lib/services/variables";
+import { ZSaveVariables } from "@/lib/validation/variables";
 import { ZAddTcpEndpointInput, ZRemoveTcpEndpointInput } from "@/lib/validation/endpoints";
 import {
   ZCheckNameInput,
@@ -177,5 +179,32 @@ export const deployRelease = defineAction({
   auth: "user",
   input: ZDeployRelease,
   run: spreadInput(deploys.deployKeptRelease),
+  revalidate: environmentPages,
+});
+
+/** Deploys a branch, tag or commit of a Git repository to an application or static layer. */
+export const deployGit = defineAction({
+  name: "layer.deploy",
+  auth: "user",
+  input: ZDeployGit,
+  run: spreadInput(deploys.deployGit),
+  revalidate: environmentPages,
+});
+
+/** The environment's deploy key (public half), generated on first request or replaced. */
+export const deployKey = defineAction({
+  name: "environment.deploy-key",
+  auth: "user",
+  input: ZDeployKey,
+  run: spreadInput(deploys.environmentDeployKey),
+  revalidate: environmentPages,
+});
+
+/** Replaces one scope's variables and rolls them out (a rolling restart of the affected layers). */
+export const saveVariables = defineAction({
+  name: "environment.variables",
+  auth: "user",
+  input: ZSaveVariables,
+  run: spreadInput(variables.saveVariables),
   revalidate: environmentPages,
 });

@@ -21,13 +21,15 @@ export function planDeploy(input: {
   releaseId: string | null;
   batch: number;
   layerName: string;
+  /** Every running container is switched again (and restarted), not only those on another release. */
+  restart?: boolean;
 }): PlannedStep[] {
   const live = input.containers.filter((c) => c.running).sort((a, b) => a.ordinal - b.ordinal);
   const steps: PlannedStep[] = [];
   if (input.releaseId)
     for (const c of live)
       steps.push({ kind: "stage", containerId: c.id, target: `${c.displayName}: unpack and build` });
-  const toSwitch = live.filter((c) => c.releaseId !== input.releaseId || c.draining);
+  const toSwitch = input.restart ? live : live.filter((c) => c.releaseId !== input.releaseId || c.draining);
   const batch = Math.max(1, Math.floor(input.batch));
   for (let i = 0; i < toSwitch.length; i += batch) {
     const group = toSwitch.slice(i, i + batch);

@@ -9,6 +9,9 @@ import { db } from "@/lib/db/client";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { archiveFormatOf, normalizeArchive, receiveArchive } from "@/lib/deploy/archive";
+import { fetchGitSource, generateDeployKey, parseGitUrl, redactGitUrl, validateGitRef } from "@/lib/deploy/git";
+import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
+import { recordAudit } from "./audit";
 import { getRecipe } from "@/lib/stacks/recipes";
 import { containerDisplayName } from "@/lib/words";
 import type { Actor } from "./environments";
@@ -76,6 +79,31 @@ export async function deployArchive(options: {
   } finally {
     await rm(received.path, { force: true });
   }
+  return recordRelease({
+    actor: options.actor,
+    env,
+    layer,
+    archivePath,
+    source: { kind: "archive", label: fileName, digest: `sha256:${received.sha256}` },
+    detail: { source: fileName, bytes: received.bytes },
+    ip: options.ip,
+  });
+}
+
+/**
+ * One transaction records the release and its DEPLOY operation (audited), then the worker is woken.
+ * The archive is removed if that fails, so nothing is left half-recorded.
+ */
+async function recordRelease(options: {
+  actor: Actor;
+  env: { id: string };
+  layer: { id: string; name: string; deployBatch: number };
+  archivePath: string;
+  source: { kind: "archive" | "git"; label: string; digest: string };
+  detail: Record<string, unknown>;
+  ip?: string | null;
+}): Promise<{ releaseId: string; number: number; operationId: string }> {
+  const { env, layer, archivePath, source } = options;
   try {
     const created = await db.$transaction(async (tx) => {
       const last = await tx.release.aggregate({ where: { layerId: layer.id }, _max: { number: true } });
@@ -85,9 +113,9 @@ export async function deployArchive(options: {
           environmentId: env.id,
           layerId: layer.id,
           number,
-          sourceKind: "archive",
-          sourceLabel: fileName,
-          digest: `sha256:${received.sha256}`,
+          sourceKind: source.kind,
+          sourceLabel: source.label,
+          digest: source.digest,
           createdById: options.actor.id,
           archivePath,
         },
@@ -98,13 +126,13 @@ export async function deployArchive(options: {
           kind: "DEPLOY",
           environmentId: env.id,
           userId: options.actor.id,
-          input: { layerId: layer.id, releaseId: release.id, batch: layer.deployBatch },
+          input: { layerId: layer.id, releaseId: release.id, batch: layer.deployBatch, restart: false },
         },
         {
           actor: options.actor,
           action: "layer.deploy",
           ip: options.ip,
-          detail: { layer: layer.name, release: number, source: fileName, bytes: received.bytes },
+          detail: { layer: layer.name, release: number, ...options.detail },
         },
       );
       return { releaseId: release.id, number, operationId: op.id };
@@ -115,6 +143,90 @@ export async function deployArchive(options: {
     await rm(archivePath, { force: true });
     throw error;
   }
+}
+
+/**
+ * Fetches a branch, tag or commit of a Git repository (over SSH with the environment's deploy key)
+ * into an archive, checks and normalises it like an upload, and starts its rolling deploy. git runs
+ * on the panel's machine only to fetch and archive the tree (no hooks, no checkout filters); the
+ * build runs inside the containers.
+ */
+export async function deployGit(options: {
+  actor: Actor;
+  environmentId: string;
+  layerId: string;
+  url: string;
+  ref: string;
+  ip?: string | null;
+}): Promise<{ releaseId: string; number: number; operationId: string; commit: string }> {
+  const parsed = parseGitUrl(options.url);
+  const ref = validateGitRef(options.ref);
+  const { env, layer } = await deployableLayer(options.actor, options.environmentId, options.layerId);
+  const dir = deployDir();
+  const incoming = path.join(dir, "incoming");
+  await mkdir(incoming, { recursive: true, mode: 0o700 });
+  const fetched = path.join(incoming, `git-${randomUUID()}.tar.gz`);
+  const archivePath = path.join(dir, `${randomUUID()}.tar.gz`);
+  let commit: string;
+  try {
+    const result = await fetchGitSource({
+      url: parsed.url,
+      ref,
+      workDir: incoming,
+      dest: fetched,
+      privateKey: parsed.transport === "ssh" && env.deployKeySealed ? openSecret(env.deployKeySealed) : undefined,
+      maxBytes: config.HOSTPLANE_DEPLOY_MAX_MIB * 1024 * 1024,
+    });
+    commit = result.commit;
+    await normalizeArchive({ source: fetched, format: "tar.gz", dest: archivePath });
+  } finally {
+    await rm(fetched, { force: true });
+  }
+  const created = await recordRelease({
+    actor: options.actor,
+    env,
+    layer,
+    archivePath,
+    source: { kind: "git", label: `${redactGitUrl(parsed.url)} ${ref}`, digest: `git:${commit}` },
+    detail: { source: redactGitUrl(parsed.url), ref, commit },
+    ip: options.ip,
+  });
+  return { ...created, commit };
+}
+
+/**
+ * The environment's deploy key for private repositories: generated (ed25519) on first request or
+ * when `regenerate` is set; the private half is sealed, the public half returned to paste into the
+ * Git host as a read-only deploy key.
+ */
+export async function environmentDeployKey(options: {
+  actor: Actor;
+  environmentId: string;
+  regenerate?: boolean;
+  ip?: string | null;
+}): Promise<{ publicKey: string }> {
+  const env = await getOwnedEnvironment(options.actor, options.environmentId);
+  if (env.deployKeyPublic && !options.regenerate) return { publicKey: env.deployKeyPublic };
+  const key = await generateDeployKey(`hostplane-${env.name}`.slice(0, 64));
+  await db.$transaction(async (tx) => {
+    await tx.environment.update({
+      where: { id: env.id },
+      data: { deployKeyPublic: key.publicKey, deployKeySealed: sealSecret(key.privateKey) },
+    });
+    await recordAudit(
+      {
+        actorId: options.actor.id,
+        actorEmail: options.actor.email,
+        action: "environment.deploy-key",
+        targetType: "environment",
+        targetId: env.id,
+        ip: options.ip,
+        detail: { fingerprint: key.fingerprint, regenerated: Boolean(env.deployKeyPublic) },
+      },
+      tx,
+    );
+  });
+  return { publicKey: key.publicKey };
 }
 
 /** Rolls the layer (back or forward) to a kept release: a rolling DEPLOY like any other. */
@@ -141,7 +253,7 @@ export async function deployKeptRelease(options: {
         kind: "DEPLOY",
         environmentId: env.id,
         userId: options.actor.id,
-        input: { layerId: layer.id, releaseId: release.id, batch: layer.deployBatch },
+        input: { layerId: layer.id, releaseId: release.id, batch: layer.deployBatch, restart: false },
       },
       {
         actor: options.actor,

@@ -41,6 +41,8 @@ export const AUDIT_ACTIONS = {
   "layer.resize": "environment",
   "layer.deploy": "environment",
   "layer.rollback": "environment",
+  "environment.variables": "environment",
+  "environment.deploy-key": "environment",
   "container.start": "environment",
   "container.stop": "environment",
   "container.repair": "container",

@@ -51,3 +51,15 @@ export type DeployLayerView = {
   containers: { displayName: string; release: number | null; draining: boolean }[];
   releases: ReleaseView[];
 };
+
+/** A Git deploy: a repository URL and a branch, tag or commit (checked again by lib/deploy/git). */
+export const ZDeployGit = z.object({
+  environmentId: id,
+  layerId: id,
+  url: z.string().trim().min(1, "Enter the repository's URL.").max(2048, "The URL is too long."),
+  ref: z.string().trim().min(1, "Name a branch, tag or commit.").max(255, "The ref is too long."),
+});
+export type DeployGitInput = z.infer<typeof ZDeployGit>;
+
+/** Show the environment's deploy key (generated on first request), or replace it. */
+export const ZDeployKey = z.object({ environmentId: id, regenerate: z.boolean().default(false) });

@@ -29,8 +29,8 @@ describe("operation input union", () => {
       { kind: "MIGRATE", input: { moves: [{ containerId: "c1", toNodeId: "n2" }], fromNodeId: "n1", parentId: null } },
       { kind: "EVACUATE", input: { moves: 4 } },
       { kind: "TEMPLATE", input: { stackId: "nginx", buildMs: 12_000 } },
-      { kind: "DEPLOY", input: { layerId: "l1", releaseId: "r1", batch: 1 } },
-      { kind: "DEPLOY", input: { layerId: "l1", releaseId: null, rollbackOf: "r2", batch: 2 } },
+      { kind: "DEPLOY", input: { layerId: "l1", releaseId: "r1", batch: 1, restart: false } },
+      { kind: "DEPLOY", input: { layerId: "l1", releaseId: null, rollbackOf: "r2", batch: 2, restart: true } },
     ];
     for (const row of rows) expect(parseOperation(row)).toEqual(row);
     expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(OPERATION_KINDS));

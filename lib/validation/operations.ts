@@ -57,6 +57,8 @@ export const OPERATION_INPUTS = {
     releaseId: id.nullable(),
     rollbackOf: id.nullish(),
     batch: z.number().int().min(1).max(100).default(1),
+    /** Restart every container even when it already serves the release (variables changed). */
+    restart: z.boolean().default(false),
   }),
   /**
    * A stack template on a node: built on first use (recorded while the executor waits for it), or

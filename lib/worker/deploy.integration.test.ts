@@ -14,7 +14,11 @@ import { startWorker, type RunningWorker } from "@/lib/worker";
 import { stopBoss } from "@/lib/queue";
 import { createEnvironment } from "@/lib/services/environments";
 import { scaleLayer } from "@/lib/services/environment-ops";
-import { deployArchive, deployKeptRelease } from "@/lib/services/deploys";
+import { deployArchive, deployGit, deployKeptRelease } from "@/lib/services/deploys";
+import { saveVariables } from "@/lib/services/variables";
+import { readLogs } from "@/lib/services/logs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { isAppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { cleanLxcNode, makeLxcNode, makeRegion, makeUser, waitFor } from "../../scripts/test/cluster-fixture";
@@ -219,4 +223,155 @@ describe("deploys", () => {
     );
     for (const answer of await answers(bl.ip!, 9)) expect(answer).toMatch(/^200 v1 from /);
   }, 1_800_000);
+
+  it("deploys Git refs, rolls variables out as a restart, and shows what the app printed", async () => {
+    // A Git server the test owns: git daemon on loopback, serving one repository.
+    const repos = path.join(tmp, "repos");
+    const work = path.join(tmp, "gitwork");
+    mkdirSync(repos, { recursive: true });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.email=t@example.test", "-c", "user.name=t", ...args], { cwd: work });
+    execFileSync("git", ["init", "-q", "--bare", path.join(repos, "app.git")]);
+    mkdirSync(work, { recursive: true });
+    git("init", "-q", "-b", "main");
+    const commit = (version: string) => {
+      writeFileSync(
+        path.join(work, "package.json"),
+        JSON.stringify({ name: "gitapp", version: "1.0.0", main: "server.js" }),
+      );
+      writeFileSync(
+        path.join(work, "server.js"),
+        `const http = require("node:http");
+const { PORT, GREETING, SECRET_TOKEN } = process.env;
+http.createServer((req, res) => res.end("${version} " + (GREETING || "-") + " " + (SECRET_TOKEN ? "token" : "no-token") + "\\n"))
+  .listen(Number(PORT), () => console.log("${version} listening on " + PORT));
+`,
+      );
+      git("add", "-A");
+      git("commit", "-q", "-m", version);
+      git("push", "-q", path.join(repos, "app.git"), "main");
+    };
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const p = (probe.address() as { port: number }).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const daemon: ChildProcess = spawn(
+      "git",
+      ["daemon", "--reuseaddr", "--listen=127.0.0.1", `--port=${port}`, `--base-path=${repos}`, "--export-all", repos],
+      { stdio: "ignore" },
+    );
+    try {
+      commit("g1");
+      const created = await createEnvironment({
+        actor,
+        input: { name: "gitdeploy", regionId, layers: [layer("cp", "nodejs", 1)] },
+      });
+      await succeeded(created.operationId);
+      const envId = created.environmentId;
+      const cp = await db.layer.findFirstOrThrow({ where: { environmentId: envId, name: "cp" } });
+      const app = await db.container.findFirstOrThrow({ where: { layerId: cp.id } });
+      const ask = () =>
+        new Promise<string>((resolve, reject) => {
+          http
+            .get({ host: app.ip!, port: 8080, path: "/", timeout: 5000, agent: false }, (res) => {
+              let body = "";
+              res.on("data", (d) => (body += d));
+              res.on("end", () => resolve(body.trim()));
+            })
+            .on("error", reject);
+        });
+      const url = `git://127.0.0.1:${port}/app.git`;
+      await waitFor("git daemon answers", async () => {
+        try {
+          execFileSync("git", ["ls-remote", url], { stdio: "ignore" });
+          return true;
+        } catch {
+          return null;
+        }
+      });
+
+      // A branch, then a new commit pushed to it.
+      const g1 = await deployGit({ actor, environmentId: envId, layerId: cp.id, url, ref: "main" });
+      await succeeded(g1.operationId);
+      expect(await ask()).toBe("g1 - no-token");
+      commit("g2");
+      const g2 = await deployGit({ actor, environmentId: envId, layerId: cp.id, url, ref: "main" });
+      expect(g2.commit).not.toBe(g1.commit);
+      await succeeded(g2.operationId);
+      expect(await ask()).toBe("g2 - no-token");
+      const r2 = await db.release.findUniqueOrThrow({ where: { id: g2.releaseId } });
+      expect(r2.digest).toBe(`git:${g2.commit}`);
+      expect(r2.sourceKind).toBe("git");
+
+      // A ref that does not exist, an unknown scheme: clear errors, nothing recorded.
+      const releases = await db.release.count({ where: { layerId: cp.id } });
+      const missing = await deployGit({ actor, environmentId: envId, layerId: cp.id, url, ref: "nope" }).catch(
+        (e: unknown) => e,
+      );
+      expect(isAppError(missing) && missing.fieldErrors?.ref?.[0]).toMatch(/No branch, tag or commit named "nope"/);
+      const scheme = await deployGit({
+        actor,
+        environmentId: envId,
+        layerId: cp.id,
+        url: "file:///etc",
+        ref: "main",
+      }).catch((e: unknown) => e);
+      expect(isAppError(scheme) && scheme.fieldErrors?.url).toBeTruthy();
+      expect(await db.release.count({ where: { layerId: cp.id } })).toBe(releases);
+
+      // Variables: bad ones change nothing; good ones roll out as a restart (the layer's value wins).
+      const opsBefore = await db.operation.count({ where: { environmentId: envId } });
+      for (const bad of [
+        { name: "1BAD", value: "x" },
+        { name: "OK", value: "x".repeat(33 * 1024) },
+        { name: "DATABASE_URL", value: "postgres://elsewhere" },
+      ]) {
+        const error = await saveVariables({ actor, environmentId: envId, layerId: null, variables: [bad] }).catch(
+          (e: unknown) => e,
+        );
+        expect(error, bad.name).toBeInstanceOf(Error);
+      }
+      expect(await db.variable.count({ where: { environmentId: envId } })).toBe(0);
+      expect(await db.operation.count({ where: { environmentId: envId } })).toBe(opsBefore);
+      const envVars = await saveVariables({
+        actor,
+        environmentId: envId,
+        layerId: null,
+        variables: [{ name: "GREETING", value: "hello from the environment" }],
+      });
+      for (const id of envVars.operationIds) await succeeded(id);
+      expect(await ask()).toBe("g2 hello from the environment no-token");
+      const layerVars = await saveVariables({
+        actor,
+        environmentId: envId,
+        layerId: cp.id,
+        variables: [
+          { name: "GREETING", value: "layer wins" },
+          { name: "SECRET_TOKEN", value: "s3cret-value", secret: true },
+        ],
+      });
+      for (const id of layerVars.operationIds) await succeeded(id);
+      expect(await ask()).toBe("g2 layer wins token");
+      const sealed = await db.variable.findFirstOrThrow({ where: { name: "SECRET_TOKEN" } });
+      expect(sealed.value).not.toContain("s3cret-value");
+      expect((await db.container.findUniqueOrThrow({ where: { id: app.id } })).releaseId).toBe(g2.releaseId);
+
+      // Logs: the line the app printed, labelled with its container; and the deploy logs.
+      const logs = await readLogs(actor, {
+        environmentId: envId,
+        layerId: cp.id,
+        source: "service",
+        lines: 200,
+        search: "LISTENING",
+      });
+      expect(logs?.entries).toContainEqual({ source: "cp-1", line: "g2 listening on 8080" });
+      expect(logs?.entries.every((e) => /listening/.test(e.line))).toBe(true);
+      const deployLogs = await readLogs(actor, { environmentId: envId, source: "deploy", lines: 200, search: "" });
+      expect(deployLogs?.entries.some((e) => e.source === "cp release 2" && /unpacked/.test(e.line))).toBe(true);
+    } finally {
+      daemon.kill("SIGTERM");
+    }
+  }, 1_200_000);
 });

@@ -50,6 +50,7 @@ export async function planDeploySteps(input: DeployInput): Promise<PlannedStep[]
     layerName: layer.name,
     releaseId: input.releaseId,
     batch: input.batch,
+    restart: input.restart,
     containers: layer.containers.map((c) => ({
       id: c.id,
       displayName: containerDisplayName(layer.name, c.ordinal),
@@ -121,6 +122,8 @@ export async function executeDeployStep(ctx: {
     case "drain":
       return setDraining(c.id, c.environmentId, true);
     case "switch": {
+      // The env file first: a restart picks up the layer's current variables.
+      if (deploy.restart) await runStackHook({ phase: "configure", container: c, engine });
       await switchRelease({ engine, name, releaseId: input.releaseId, deploy });
       await db.container.update({ where: { id: c.id }, data: { releaseId: input.releaseId } });
       await addPhase(input.releaseId, "switchMs", Date.now() - started);
@@ -253,6 +256,7 @@ export async function onDeployFailed(
         releaseId: layer.currentReleaseId,
         rollbackOf: input.releaseId ?? op.id,
         batch: input.batch,
+        restart: false,
       }),
       environmentId: op.environmentId,
       userId: op.userId,

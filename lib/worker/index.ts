@@ -8,6 +8,7 @@ import "./stack-integration";
 import { closeLockPool, isEnvironmentUnlocked } from "./env-lock";
 import { processEnvironment, RetryLater } from "./executor";
 import { healthCheckOnce } from "./health";
+import { trimServiceLogs } from "@/lib/services/logs";
 import { pruneMetrics, sampleMetricsOnce } from "./metrics";
 import { failOrphanedJob, getBoss, listStaleActiveJobs, RECONCILE_QUEUE, setLocalWorkers } from "@/lib/queue";
 import { logIgnored } from "@/lib/log";
@@ -25,6 +26,7 @@ export type WorkerOptions = {
   orphanGraceMs?: number;
   recoveryIntervalMs?: number;
   healthIntervalMs?: number;
+  logTrimIntervalMs?: number;
   /** Build lxc nodes' stack templates in the background (default HOSTPLANE_TEMPLATE_WARM). */
   warmTemplates?: boolean;
   log?: (line: string) => void;
@@ -111,6 +113,8 @@ async function startWorkerOnPool(options: WorkerOptions): Promise<RunningWorker>
   every(metricsMs, "metrics", () => sampleMetricsOnce());
   every(options.healthIntervalMs ?? config.HOSTPLANE_HEALTH_INTERVAL_MS, "health", () => healthCheckOnce());
   every(10 * 60_000, "prune", () => pruneMetrics());
+  // Service logs stay under HOSTPLANE_LOG_MAX_KIB per container.
+  every(options.logTrimIntervalMs ?? 5 * 60_000, "log retention", () => trimServiceLogs());
   // Template operations (background builds, admins' rebuilds and deletions) run one at a time per worker.
   every(3_000, "templates", async () => {
     while (!stopped && (await runTemplateQueueOnce())) {

@@ -20,6 +20,7 @@ import type { ContainerEngine } from "@/lib/orchestrator/engines";
 import { servedRelease, stageRelease, switchRelease } from "@/lib/orchestrator/deploy";
 import { getRecipe } from "@/lib/stacks/recipes";
 import { hash8 } from "./template-builds";
+import { variablesFor } from "@/lib/services/variables";
 import { setTemplateResolver, TemplateUnavailableError } from "./templates";
 
 setTemplateResolver(async ({ stackId, node }) => {
@@ -93,6 +94,7 @@ setTemplateResolver(async ({ stackId, node }) => {
 async function envForContainer(container: {
   id: string;
   environmentId: string;
+  layerId: string;
   layer: { stack: string; secretsEncrypted?: string | null; name: string };
 }) {
   const env: Record<string, string> = {
@@ -115,6 +117,11 @@ async function envForContainer(container: {
       env[env[key] ? `${key}_${layer.name.toUpperCase()}` : key] = connectionString(layer.stack, creds, first.ip);
     }
   }
+  // The owner's variables: the environment's, then the layer's (which win). Reserved names are refused
+  // when saved; a generated one still wins here.
+  if (getRecipe(container.layer.stack)?.deploy)
+    for (const [key, value] of Object.entries(await variablesFor(container.environmentId, container.layerId)))
+      if (!(key in env)) env[key] = value;
   return env;
 }
 

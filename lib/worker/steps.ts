@@ -12,6 +12,7 @@ import { logIgnored } from "@/lib/log";
 import { syncTcpEndpoints } from "@/lib/services/tcp-endpoints";
 import type { OperationPayload } from "@/lib/validation/operations";
 import { executeDeployStep } from "./deploy";
+import { getRecipe } from "@/lib/stacks/recipes";
 
 export class StepRetryLater extends Error {}
 
@@ -76,6 +77,8 @@ async function executeContainerStep(ctx: Ctx & { containerId: string }): Promise
       const policy = await syncNetworkPolicies({ environmentId: c.environmentId });
       const failed = policy.failed.find((f) => f.node === c.hardwareNode!.name);
       if (failed) throw new Error(`network rules on ${failed.node}: ${failed.error}`);
+      // An application container starts with the variables saved while it was stopped.
+      if (getRecipe(c.layer.stack)?.deploy?.restart) await runStackHook({ phase: "configure", container: c, engine });
       await engine.start(name);
       await mark("RUNNING");
       await runStackHook({ phase: "started", container: c, engine });

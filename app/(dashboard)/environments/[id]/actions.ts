@@ -15,4 +15,7 @@ export const {
   addTcpEndpointAction,
   removeTcpEndpointAction,
   deployReleaseAction,
+  deployGitAction,
+  deployKeyAction,
+  saveVariablesAction,
 } = serverActions(environments);

@@ -13,6 +13,9 @@ import { TcpEndpointsCard } from "@/components/environments/tcp-endpoints-card";
 import { listTcpEndpoints } from "@/lib/services/tcp-endpoints";
 import { DeploysCard } from "@/components/environments/deploys-card";
 import { listDeploys } from "@/lib/services/deploys";
+import { VariablesCard } from "@/components/environments/variables-card";
+import { LogsCard } from "@/components/environments/logs-card";
+import { listVariables } from "@/lib/services/variables";
 
 export const metadata: Metadata = { title: "Environment" };
 
@@ -20,13 +23,14 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
   const { id } = await params;
   const user = await requirePageUser();
   // Ownership is in the query: another user's environment is a 404, like a missing one.
-  const [env, endpoints, addresses, domains, tcp, deploys] = await Promise.all([
+  const [env, endpoints, addresses, domains, tcp, deploys, variables] = await Promise.all([
     getEnvironmentDetail(user, id),
     getEnvironmentEndpoints(user, id),
     getEnvironmentAddresses(user, id),
     listCustomDomains(user, id),
     listTcpEndpoints(user, id),
     listDeploys(user, id),
+    listVariables(user, id),
   ]);
   if (!env) notFound();
   return (
@@ -36,6 +40,8 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
       endpoints={
         <>
           {deploys && <DeploysCard environmentId={env.id} layers={deploys} />}
+          {variables && <VariablesCard environmentId={env.id} scopes={variables} />}
+          {env.layers.length > 0 && <LogsCard environmentId={env.id} />}
           {addresses && <AddressesCard environmentId={env.id} {...addresses} canEdit />}
           {domains && <DomainsCard environmentId={env.id} domains={domains} />}
           {tcp && <TcpEndpointsCard environmentId={env.id} {...tcp} />}
