@@ -14,7 +14,8 @@ import { startWorker, type RunningWorker } from "@/lib/worker";
 import { stopBoss } from "@/lib/queue";
 import { createEnvironment } from "@/lib/services/environments";
 import { scaleLayer } from "@/lib/services/environment-ops";
-import { deployArchive, deployGit, deployKeptRelease } from "@/lib/services/deploys";
+import { deployArchive, deployGit, deployKeptRelease, listDeploys } from "@/lib/services/deploys";
+import { crashAt, recover } from "../../scripts/test/crash-harness";
 import { saveVariables } from "@/lib/services/variables";
 import { readLogs } from "@/lib/services/logs";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -120,14 +121,18 @@ beforeAll(async () => {
   regionId = (await makeRegion()).id;
   await makeLxcNode({ regionId, name: "deploy-1", lxc: LXC, ramMib: 8192, cpuMhz: 40_000 });
   actor = await makeUser();
-  worker = await startWorker({
+  worker = await startInProcessWorker();
+}, 600_000);
+
+function startInProcessWorker() {
+  return startWorker({
     concurrency: 2,
     resyncIntervalMs: 3_600_000,
     metricsIntervalMs: 3_600_000,
     healthIntervalMs: 3_600_000,
     log: () => {},
   });
-}, 600_000);
+}
 
 afterAll(async () => {
   await worker?.stop();
@@ -222,6 +227,31 @@ describe("deploys", () => {
       (await answers(bl.ip!, 9)).has(`200 v1 from hp-${third.id}`),
     );
     for (const answer of await answers(bl.ip!, 9)) expect(answer).toMatch(/^200 v1 from /);
+
+    // kill -9 mid-deploy: a worker process dies right after switching the second of three containers.
+    // Until the deploy resumes, the page names each container's release; after a restart the deploy
+    // finishes and one release serves every container.
+    await worker?.stop();
+    worker = null;
+    const v4 = await upload(envId, cp.id, appArchive("v4"));
+    const crashed = await crashAt("switch:2");
+    expect(crashed?.signal).toBe("SIGKILL");
+    const midway = (await listDeploys(actor, envId))!.find((l) => l.id === cp.id)!;
+    expect(midway.containers.map((c) => c.release)).toEqual([v4.number, v4.number, 1]);
+    expect(midway.currentRelease).toBe(1);
+    expect((await db.operation.findUniqueOrThrow({ where: { id: v4.operationId } })).status).toBe("RUNNING");
+    await recover(300_000);
+    expect((await db.operation.findUniqueOrThrow({ where: { id: v4.operationId } })).status).toBe("SUCCEEDED");
+    const after = (await listDeploys(actor, envId))!.find((l) => l.id === cp.id)!;
+    expect(after.currentRelease).toBe(v4.number);
+    expect(after.containers.map((c) => [c.release, c.draining])).toEqual([
+      [v4.number, false],
+      [v4.number, false],
+      [v4.number, false],
+    ]);
+    expect(after.releases.find((r) => r.number === v4.number)?.status).toBe("ACTIVE");
+    for (const answer of await answers(bl.ip!, 9)) expect(answer).toMatch(/^200 v4 from /);
+    worker = await startInProcessWorker();
   }, 1_800_000);
 
   it("deploys Git refs, rolls variables out as a restart, and shows what the app printed", async () => {
