@@ -112,6 +112,10 @@ const MATRIX: Record<string, { scope: Scope; args: (c: Ctx) => unknown[]; allowe
     scope: "admin",
     args: () => [{ from: 31000, to: 31999 }],
   },
+  "app/(admin)/admin/regions/actions.ts#setRegionOutboundNatAction": {
+    scope: "admin",
+    args: (c) => [{ regionId: c.regionId, enabled: false }],
+  },
   "app/(admin)/admin/regions/actions.ts#setRegionTcpEndpointsAction": {
     scope: "admin",
     args: (c) => [{ regionId: c.regionId, enabled: false }],

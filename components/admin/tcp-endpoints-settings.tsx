@@ -1,6 +1,10 @@
 "use client";
 import { useState, useTransition } from "react";
-import { setRegionTcpEndpointsAction, setTcpEndpointRangeAction } from "@/app/(admin)/admin/regions/actions";
+import {
+  setRegionOutboundNatAction,
+  setRegionTcpEndpointsAction,
+  setTcpEndpointRangeAction,
+} from "@/app/(admin)/admin/regions/actions";
 import { useToast } from "@/components/ui/toast";
 
 const field =
@@ -9,7 +13,7 @@ const field =
 /** Admin: the node-port range of TCP endpoints and the per-region switch. */
 export function TcpEndpointSettings(props: {
   range: { from: number; to: number };
-  regions: { id: string; name: string; tcpEndpoints: boolean }[];
+  regions: { id: string; name: string; tcpEndpoints: boolean; outboundNat: boolean }[];
 }) {
   const [from, setFrom] = useState(String(props.range.from));
   const [to, setTo] = useState(String(props.range.to));
@@ -28,6 +32,17 @@ export function TcpEndpointSettings(props: {
     startTransition(async () => {
       const result = await setRegionTcpEndpointsAction({ regionId, enabled });
       if (!result.ok) toast.show(result.error, "error");
+    });
+  const toggleNat = (regionId: string, enabled: boolean) =>
+    startTransition(async () => {
+      const result = await setRegionOutboundNatAction({ regionId, enabled });
+      if (!result.ok) toast.show(result.error, "error");
+      else if (result.data.failed.length)
+        toast.show(
+          `Saved; not yet applied on ${result.data.failed.map((f) => f.node).join(", ")} (resync retries).`,
+          "error",
+        );
+      else toast.show(`Outbound NAT ${enabled ? "on" : "off"}.`, "success");
     });
   return (
     <section
@@ -69,6 +84,15 @@ export function TcpEndpointSettings(props: {
                 onChange={(e) => toggle(r.id, e.target.checked)}
               />
               TCP endpoints in region {r.name}
+            </label>
+            <label className="ml-4 inline-flex items-center gap-2">
+              <input
+                type="checkbox"
+                defaultChecked={r.outboundNat}
+                disabled={pending}
+                onChange={(e) => toggleNat(r.id, e.target.checked)}
+              />
+              Outbound NAT (containers reach the internet, e.g. builds fetching packages)
             </label>
           </li>
         ))}

@@ -71,6 +71,15 @@ export const setTcpEndpointRange = defineAction({
   revalidate,
 });
 
+/** Outbound NAT (containers reaching the outside world, e.g. builds fetching packages) on or off in one region. */
+export const setRegionOutboundNat = defineAction({
+  name: "region.outbound-nat",
+  auth: "admin",
+  input: ZSetRegionTcpEndpointsInput,
+  run: regions.setRegionOutboundNat,
+  revalidate,
+});
+
 /** TCP endpoints on or off in one region. */
 export const setRegionTcpEndpoints = defineAction({
   name: "region.tcp-endpoints",

@@ -43,6 +43,13 @@ describe("tenant network policy", () => {
       local: [],
       sameEnvironment: [],
       containerNets: [],
+      outboundNat: true,
     });
+  });
+
+  it("carries the region's outbound NAT setting", () => {
+    expect(networkPolicyFor({ nodeId: "n9", containers, containerNets: [], outboundNat: false }).outboundNat).toBe(
+      false,
+    );
   });
 });

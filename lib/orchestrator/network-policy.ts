@@ -1,7 +1,7 @@
 // Tenant network isolation, the pure part: which container may talk to which, per node, from
 // the desired state (every placed container's environment, node and address). Engines turn a
 // NodeNetworkPolicy into their own rules (lxc: nftables, engines/lxc/firewall.ts); the worker
-// loads the rows and applies the result (lib/worker/network-policy.ts). No database here.
+// loads the rows and applies the result (lib/services/network-policy.ts). No database here.
 
 export interface PolicyContainer {
   ip: string;
@@ -23,6 +23,11 @@ export interface NodeNetworkPolicy {
    * anything else (the outside world) is not filtered here.
    */
   containerNets: string[];
+  /**
+   * Outbound traffic from this node's containers to the outside world is masqueraded behind the
+   * node (builds fetch dependencies); false: it is dropped.
+   */
+  outboundNat: boolean;
 }
 
 const byAddress = (a: string, b: string) => {
@@ -37,6 +42,8 @@ export function networkPolicyFor(options: {
   nodeId: string;
   containers: readonly PolicyContainer[];
   containerNets: readonly string[];
+  /** The node's region allows outbound NAT (default true). */
+  outboundNat?: boolean;
 }): NodeNetworkPolicy {
   const { nodeId, containers } = options;
   const local = containers.filter((c) => c.nodeId === nodeId).map((c) => c.ip);
@@ -56,5 +63,6 @@ export function networkPolicyFor(options: {
     local: [...new Set(local)].sort(byAddress),
     sameEnvironment: pairs,
     containerNets: [...new Set(options.containerNets)].sort(),
+    outboundNat: options.outboundNat ?? true,
   };
 }

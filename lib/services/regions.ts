@@ -16,6 +16,7 @@ import { overAllocatedResources } from "@/lib/orchestrator/scheduler";
 import { NODE_WITH_RATIOS, toSnapshot } from "./placement";
 import type { AuditAction, AuditTargetType } from "@/lib/validation/audit";
 import { recordAudit } from "./audit";
+import { syncNetworkPolicies } from "./network-policy";
 
 import type { Actor } from "@/lib/auth/actor";
 
@@ -233,6 +234,33 @@ export async function setRegionAllocationRatios(o: {
       return { id: region.id, overAllocated: nodes };
     },
   );
+}
+
+/**
+ * Outbound NAT on or off in a region: its lxc nodes' rules are replaced at once (and by every resync):
+ * on, containers reach the outside world masqueraded behind their node; off, only their environment,
+ * the ingress and what was published to them.
+ */
+export async function setRegionOutboundNat(o: {
+  actor: AdminActor;
+  input: { regionId: string; enabled: boolean };
+  ip?: string | null;
+}): Promise<{ enabled: boolean; applied: string[]; failed: { node: string; error: string }[] }> {
+  return audited({ actor: o.actor, ip: o.ip, action: "region.outbound-nat", targetType: "region" }, async (ctx) => {
+    const region = await requireRegion(o.input.regionId);
+    ctx.targetId = region.id;
+    ctx.detail = { name: region.name, enabled: o.input.enabled };
+    await db.$transaction(async (tx) => {
+      await tx.region.update({
+        where: { id: region.id },
+        data: { outboundNat: o.input.enabled, version: { increment: 1 } },
+      });
+      await ctx.commit(tx);
+    });
+    const nodes = await db.hardwareNode.findMany({ where: { regionId: region.id }, select: { id: true } });
+    const result = await syncNetworkPolicies({ nodeIds: nodes.map((n) => n.id) });
+    return { enabled: o.input.enabled, ...result };
+  });
 }
 
 /** For the provisioning code: a region in maintenance accepts no new environments. */

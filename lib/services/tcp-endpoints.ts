@@ -310,7 +310,10 @@ export async function getTcpEndpointSettings(actor: Actor) {
   requireAdmin(actor);
   const [range, regions] = await Promise.all([
     getTcpEndpointRange(),
-    db.region.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, tcpEndpoints: true } }),
+    db.region.findMany({
+      orderBy: { name: "asc" },
+      select: { id: true, name: true, tcpEndpoints: true, outboundNat: true },
+    }),
   ]);
   return { range, regions };
 }

@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = {
   "environment.endpoint.remove": "environment",
   "ingress.tcp-range": "setting",
   "region.tcp-endpoints": "region",
+  "region.outbound-nat": "region",
   "layer.scale": "environment",
   "layer.resize": "environment",
   "layer.deploy": "environment",

@@ -8,7 +8,7 @@ import { auditEventData, recordAudit } from "@/lib/services/audit";
 import { engineFor } from "@/lib/services/node-engine";
 import { dispatch } from "@/lib/services/operations";
 import { operationRow, type OperationKind } from "@/lib/validation/operations";
-import { syncNetworkPolicies } from "./network-policy";
+import { syncNetworkPolicies } from "@/lib/services/network-policy";
 import { syncIngress, syncNodeRoutes } from "@/lib/services/ingress";
 import { syncTcpEndpoints } from "@/lib/services/tcp-endpoints";
 

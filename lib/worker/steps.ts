@@ -6,7 +6,7 @@ import { engineAndRunnerFor, engineFor } from "@/lib/services/node-engine";
 import { releaseReservation } from "@/lib/services/placement";
 import { resolveTemplate } from "./templates";
 import { runStackHook } from "./stack-hooks";
-import { syncNetworkPolicies } from "./network-policy";
+import { syncNetworkPolicies } from "@/lib/services/network-policy";
 import { withIngressSync } from "@/lib/services/ingress";
 import { logIgnored } from "@/lib/log";
 import { syncTcpEndpoints } from "@/lib/services/tcp-endpoints";

@@ -11,4 +11,5 @@ export const {
   setRegionAllocationRatiosAction,
   setTcpEndpointRangeAction,
   setRegionTcpEndpointsAction,
+  setRegionOutboundNatAction,
 } = serverActions(regions);

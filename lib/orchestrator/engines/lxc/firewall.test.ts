@@ -49,10 +49,24 @@ describe("lxc node firewall (nftables)", () => {
     expect(forward).toContain('iifname "hp-br5" ip saddr . ip daddr @same_env accept');
   });
 
+  it("masquerades the node's containers towards the outside world, or drops that traffic with NAT off", () => {
+    const on = renderNodeFirewall({ settings, policy });
+    expect(on).toContain("type nat hook postrouting priority 100;");
+    expect(on).toMatch(/ip saddr 10\.213\.\d+\.0\/24 ip daddr != @container_nets oifname != "hp-br5" masquerade/);
+    expect(on).not.toMatch(/iifname "hp-br5" counter drop/);
+    const off = renderNodeFirewall({ settings, policy: { ...policy, outboundNat: false } });
+    expect(off).not.toContain("masquerade");
+    const forward = off.slice(off.lastIndexOf("chain forward"));
+    // Replies and published ports pass before the catch-all drop.
+    expect(forward.indexOf("ct state established,related accept")).toBeLessThan(
+      forward.indexOf('iifname "hp-br5" counter drop'),
+    );
+  });
+
   it("renders empty sets without elements (a node with no containers)", () => {
     const text = renderNodeFirewall({
       settings,
-      policy: { local: [], sameEnvironment: [], containerNets: [] },
+      policy: { local: [], sameEnvironment: [], containerNets: [], outboundNat: true },
     });
     expect(text).toContain("set ports { type ifname; }");
     expect(text).not.toContain("elements = {  }");
@@ -62,7 +76,7 @@ describe("lxc node firewall (nftables)", () => {
     expect(() =>
       renderNodeFirewall({
         settings,
-        policy: { local: ["10.0.0.1; flush ruleset"], sameEnvironment: [], containerNets: [] },
+        policy: { local: ["10.0.0.1; flush ruleset"], sameEnvironment: [], containerNets: [], outboundNat: true },
       }),
     ).toThrow();
   });

@@ -22,8 +22,9 @@ import { assertBridgeName } from "./network";
  *  - forward: connections published through DNAT (the ingress node ports, in their own table)
  *    pass; from a container, other container networks only for same-environment pairs; into
  *    this bridge, traffic from another container network only for same-environment pairs;
- *    everything else (the outside world) is left alone — outbound NAT for builds goes in a
- *    separate nat table and needs no change here.
+ *    the outside world is reached only with outbound NAT on (the region's setting), else dropped;
+ *  - postrouting (outbound NAT on): the node's containers leave for the outside world masqueraded
+ *    behind the node's address (builds fetch dependencies); the host forwards IPv4 for it.
  */
 export function firewallTableName(bridge: string): string {
   return `hostplane_${assertBridgeName(bridge).replace(/-/g, "_")}`;
@@ -94,7 +95,18 @@ export function renderNodeFirewall(options: { settings: LxcNodeSettings; policy:
     `    iifname ${bridge} ip saddr . ip daddr @same_env accept`,
     `    iifname ${bridge} ip daddr @container_nets counter drop`,
     `    oifname ${bridge} ip saddr @container_nets ip saddr . ip daddr != @same_env counter drop`,
+    // Outbound NAT off: the outside world is out of reach too (replies and published ports passed above).
+    ...(policy.outboundNat ? [] : [`    iifname ${bridge} counter drop`]),
     "  }",
+    // Outbound NAT on: what leaves for the outside world does so with the node's address.
+    ...(policy.outboundNat
+      ? [
+          "  chain postrouting {",
+          "    type nat hook postrouting priority 100; policy accept;",
+          `    ip saddr ${cidr(settings.subnetCidr)} ip daddr != @container_nets oifname != ${bridge} masquerade`,
+          "  }",
+        ]
+      : []),
     "}",
     "",
   ].join("\n");
@@ -106,6 +118,8 @@ export async function applyNodeFirewall(options: {
   settings: LxcNodeSettings;
   policy: NodeNetworkPolicy;
 }): Promise<void> {
+  // Masquerading needs the node to route; without NAT the bridge's traffic needs no forwarding.
+  if (options.policy.outboundNat) await options.commands.check(["sysctl", "-q", "-w", "net.ipv4.ip_forward=1"]);
   await options.commands.check(["nft", "-f", "-"], { input: renderNodeFirewall(options) });
 }
 

@@ -1,6 +1,6 @@
 // Tenant isolation on a real lxc node (issue 12): unprivileged containers (id map), the
 // nftables policy between environments and towards the host, and the per-container disk image.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { connect, type AddressInfo } from "node:net";
@@ -120,6 +120,74 @@ describe("tenant isolation on an lxc node", () => {
     await engine.applyNetworkPolicy(policy); // idempotent
     expect(await reaches(A1.name, `http://${B1.ip}:5432/hostname`)).toBe(false);
     expect(await reaches(A1.name, `http://${A2.ip}:5432/hostname`)).toBe(true);
+  });
+
+  it("lets containers out through NAT only when the region allows it (a namespace stands in for the outside)", async () => {
+    // "The outside world": a network namespace on 10.213.238.0/30 (the project's range, not a bridge of any
+    // node) with an HTTP server that answers the source address it sees.
+    const ns = "hp-tnat";
+    const outside = "10.213.238.2";
+    const ip = (...args: string[]) => execFileSync("ip", args, { stdio: "ignore", timeout: 10_000 });
+    const cleanup = () => {
+      try {
+        ip("netns", "del", ns);
+      } catch {
+        // not there
+      }
+      try {
+        ip("link", "del", "hp-tnat0");
+      } catch {
+        // went with the namespace
+      }
+    };
+    cleanup();
+    ip("netns", "add", ns);
+    let server: ReturnType<typeof spawn> | null = null;
+    try {
+      ip("link", "add", "hp-tnat0", "type", "veth", "peer", "name", "hp-tnat1");
+      ip("link", "set", "hp-tnat1", "netns", ns);
+      ip("addr", "add", "10.213.238.1/30", "dev", "hp-tnat0");
+      ip("link", "set", "hp-tnat0", "up");
+      ip("netns", "exec", ns, "ip", "addr", "add", `${outside}/30`, "dev", "hp-tnat1");
+      ip("netns", "exec", ns, "ip", "link", "set", "hp-tnat1", "up");
+      ip("netns", "exec", ns, "ip", "link", "set", "lo", "up");
+      server = spawn(
+        "ip",
+        [
+          "netns",
+          "exec",
+          ns,
+          process.execPath,
+          "-e",
+          `require("node:http").createServer((q, s) => s.end("from " + q.socket.remoteAddress)).listen(8080, "${outside}")`,
+        ],
+        { stdio: "ignore" },
+      );
+      const ask = async () => {
+        const result = await engine.exec(A1.name, ["nc", "-w", "2", outside, "8080"], {
+          input: "GET / HTTP/1.0\r\n\r\n",
+          timeoutMs: 15_000,
+        });
+        return result.code === 0 ? (result.stdout.split("\r\n\r\n")[1] ?? "") : null;
+      };
+      await engine.applyNetworkPolicy(policy);
+      let seen: string | null = null;
+      for (let i = 0; i < 20 && !seen; i++) {
+        seen = await ask();
+        if (!seen) await new Promise((r) => setTimeout(r, 250));
+      }
+      // Masqueraded: the outside sees the node's address, never the container's.
+      expect(seen).toBe("from 10.213.238.1");
+      await engine.applyNetworkPolicy({ ...policy, outboundNat: false });
+      expect(await ask()).toBeNull();
+      // Off does not cut what the platform needs: the host still reaches the containers.
+      expect(await hostReaches(A1.ip)).toBe(true);
+      await engine.applyNetworkPolicy(policy);
+      expect(await ask()).toBe("from 10.213.238.1");
+    } finally {
+      server?.kill("SIGTERM");
+      cleanup();
+    }
   });
 
   it("enforces the disk limit: writing 2 GiB into a 1 GiB container fails with ENOSPC", async () => {

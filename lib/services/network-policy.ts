@@ -5,7 +5,7 @@
 // to a node reboot or flushed by hand).
 import { db } from "@/lib/db/client";
 import { networkPolicyFor } from "@/lib/orchestrator/network-policy";
-import { engineFor } from "@/lib/services/node-engine";
+import { engineFor } from "./node-engine";
 
 /** pg_advisory_xact_lock key: one policy computation + apply at a time across all workers. */
 const POLICY_LOCK = 7_265_110;
@@ -24,7 +24,10 @@ export async function syncNetworkPolicies(options: { nodeIds?: string[]; environ
   return db.$transaction(
     async (tx) => {
       await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${POLICY_LOCK}::bigint)`;
-      const lxcNodes = await tx.hardwareNode.findMany({ where: { engine: "LXC" } });
+      const lxcNodes = await tx.hardwareNode.findMany({
+        where: { engine: "LXC" },
+        include: { region: { select: { outboundNat: true } } },
+      });
       const containers = (
         await tx.container.findMany({
           where: { ip: { not: null }, hardwareNodeId: { not: null } },
@@ -45,7 +48,9 @@ export async function syncNetworkPolicies(options: { nodeIds?: string[]; environ
         try {
           const engine = engineFor(node);
           if (!engine.applyNetworkPolicy) continue;
-          await engine.applyNetworkPolicy(networkPolicyFor({ nodeId: node.id, containers, containerNets }));
+          await engine.applyNetworkPolicy(
+            networkPolicyFor({ nodeId: node.id, containers, containerNets, outboundNat: node.region.outboundNat }),
+          );
           result.applied.push(node.name);
         } catch (error) {
           result.failed.push({ node: node.name, error: (error as Error).message.slice(0, 300) });
