@@ -13,14 +13,20 @@ export function releaseDir(releaseId: string): string {
   return `${RELEASES_DIR}/${releaseId}`;
 }
 
-/** Unpacks stdin into $1 and runs the build (the remaining arguments, with $1 appended); a ready release is left alone. */
+/**
+ * Unpacks stdin into $1 and runs the build (the remaining arguments, with $1 appended), everything it
+ * prints going to the log $2 (read while it runs); a ready release is left alone.
+ */
 const STAGE_SCRIPT = `set -eu
 dir="$1"
-shift
+log="$2"
+shift 2
 if [ -e "$dir/${RELEASE_READY_MARKER}" ]; then
   echo "release already unpacked and built"
   exit 0
 fi
+mkdir -p "$(dirname "$log")"
+exec >"$log" 2>&1
 rm -rf "$dir"
 mkdir -p "$dir"
 tar -xzf - -C "$dir" --no-same-owner
@@ -59,9 +65,19 @@ function tail(text: string, limit = OUTPUT_LIMIT): string {
   return text.length > limit ? `…${text.slice(text.length - limit)}` : text;
 }
 
+/** The build's log inside the container (a dot entry of the releases directory: pruned with it). */
+function buildLog(releaseId: string): string {
+  releaseDir(releaseId); // allow-listed
+  return `${RELEASES_DIR}/.build-${releaseId}.log`;
+}
+
+const BUILD_POLL_MS = 1_500;
+
 /**
  * Unpacks the release archive (a checked, normalised .tar.gz on the panel's machine, streamed to
  * the container) and builds it inside the container. Idempotent: a release already built is kept.
+ * What the build prints reaches `onOutput` while it runs (the log is read every 1.5 s, through the
+ * engine like everything else), then the rest when it ends.
  */
 export async function stageRelease(options: {
   engine: ContainerEngine;
@@ -70,16 +86,48 @@ export async function stageRelease(options: {
   archivePath: string;
   deploy: StackDeploy;
   timeoutMs?: number;
+  onOutput?: (text: string) => Promise<void>;
 }): Promise<{ output: string }> {
+  const { engine, name } = options;
   const dir = releaseDir(options.releaseId);
-  const result = await options.engine.exec(
-    options.name,
-    ["sh", "-c", STAGE_SCRIPT, "sh", dir, ...(options.deploy.buildCommand ?? [])],
-    { inputFile: options.archivePath, timeoutMs: options.timeoutMs ?? 15 * 60_000 },
-  );
-  const output = tail([result.stdout, result.stderr].filter(Boolean).join("\n"));
-  if (result.code !== 0)
-    throw new DeployStepError(`the build failed in ${options.name} (exit code ${result.code})`, output);
+  const log = buildLog(options.releaseId);
+  let offset = 0;
+  const readMore = async () => {
+    const more = await engine.exec(name, ["tail", "-c", `+${offset + 1}`, log]).catch(() => null);
+    if (!more || more.code !== 0 || !more.stdout) return;
+    offset += Buffer.byteLength(more.stdout);
+    await options.onOutput?.(more.stdout);
+  };
+  let running = true;
+  const follower = (async () => {
+    while (running) {
+      await new Promise((resolve) => setTimeout(resolve, BUILD_POLL_MS));
+      if (running && options.onOutput) await readMore();
+    }
+  })();
+  let result: Awaited<ReturnType<ContainerEngine["exec"]>>;
+  try {
+    result = await engine.exec(
+      name,
+      ["sh", "-c", STAGE_SCRIPT, "sh", dir, log, ...(options.deploy.buildCommand ?? [])],
+      {
+        inputFile: options.archivePath,
+        timeoutMs: options.timeoutMs ?? 15 * 60_000,
+      },
+    );
+  } finally {
+    running = false;
+    await follower;
+  }
+  // What the script printed before its own log began (or instead of it: an already built release).
+  const direct = [result.stdout, result.stderr].filter(Boolean).join("\n");
+  if (options.onOutput) {
+    await readMore();
+    if (direct) await options.onOutput(direct.endsWith("\n") ? direct : `${direct}\n`);
+  }
+  const logged = await engine.exec(name, ["tail", "-c", String(OUTPUT_LIMIT), log]).catch(() => null);
+  const output = tail([direct, logged?.code === 0 ? logged.stdout : ""].filter(Boolean).join("\n"));
+  if (result.code !== 0) throw new DeployStepError(`the build failed in ${name} (exit code ${result.code})`, output);
   return { output };
 }
 

@@ -400,6 +400,40 @@ http.createServer((req, res) => res.end("${version} " + (GREETING || "-") + " " 
       expect(logs?.entries.every((e) => /listening/.test(e.line))).toBe(true);
       const deployLogs = await readLogs(actor, { environmentId: envId, source: "deploy", lines: 200, search: "" });
       expect(deployLogs?.entries.some((e) => e.source === "cp release 2" && /unpacked/.test(e.line))).toBe(true);
+
+      // Build output is streamed: a slow build's first line is on the release while the deploy still runs.
+      const slow = path.join(tmp, "slow");
+      mkdirSync(slow, { recursive: true });
+      writeFileSync(
+        path.join(slow, "package.json"),
+        JSON.stringify({
+          name: "slow",
+          version: "1.0.0",
+          main: "server.js",
+          // The echoed command line differs from what it prints: "stage-$((1+1))" prints "stage-2".
+          scripts: { build: "echo stage-$((1+1)) && sleep 6 && echo stage-$((2+1))" },
+        }),
+      );
+      writeFileSync(
+        path.join(slow, "server.js"),
+        `require("node:http").createServer((q, s) => s.end("slow")).listen(Number(process.env.PORT));\n`,
+      );
+      execFileSync("tar", ["-czf", path.join(tmp, "slow.tar.gz"), "-C", slow, "."]);
+      const s1 = await upload(envId, cp.id, path.join(tmp, "slow.tar.gz"));
+      const midBuild = await waitFor(
+        "the build's first line on the release",
+        async () => {
+          const release = await db.release.findUniqueOrThrow({ where: { id: s1.releaseId } });
+          return release.output?.includes("[cp-1] stage-2") ? release : null;
+        },
+        30_000,
+        200,
+      );
+      expect(midBuild.output).not.toContain("stage-3");
+      expect((await db.operation.findUniqueOrThrow({ where: { id: s1.operationId } })).status).toBe("RUNNING");
+      await succeeded(s1.operationId);
+      expect((await db.release.findUniqueOrThrow({ where: { id: s1.releaseId } })).output).toContain("[cp-1] stage-3");
+      expect(await ask()).toBe("slow");
     } finally {
       daemon.kill("SIGTERM");
     }

@@ -108,15 +108,28 @@ export async function executeDeployStep(ctx: {
     case "stage": {
       if (!input.releaseId) return `${label}: nothing to unpack`;
       await db.release.updateMany({ where: { id: input.releaseId, status: "PENDING" }, data: { status: "DEPLOYING" } });
-      const { output } = await stageRelease({
+      const releaseId = input.releaseId;
+      // The build's output reaches the release (and the page) while it runs, each line labelled.
+      let partial = "";
+      const onOutput = async (text: string) => {
+        const lines = (partial + text).split("\n");
+        partial = lines.pop() ?? "";
+        if (lines.length) await appendOutput(releaseId, lines.map((line) => `[${label}] ${line}`).join("\n"));
+      };
+      await stageRelease({
         engine,
         name,
-        releaseId: input.releaseId,
-        archivePath: await releaseArchive(input.releaseId),
+        releaseId,
+        archivePath: await releaseArchive(releaseId),
         deploy,
-      });
-      await addPhase(input.releaseId, "buildMs", Date.now() - started);
-      await appendOutput(input.releaseId, `── ${label}: unpack and build\n${output}`);
+        onOutput,
+      })
+        .catch((error: unknown) => {
+          // Its output is on the release already (streamed): the failure carries only the reason.
+          throw error instanceof DeployStepError ? new DeployStepError(error.message, "") : error;
+        })
+        .finally(() => (partial ? appendOutput(releaseId, `[${label}] ${partial}`) : undefined));
+      await addPhase(releaseId, "buildMs", Date.now() - started);
       return `${label}: release unpacked and built`;
     }
     case "drain":
