@@ -1,8 +1,10 @@
 // Deploying code from the browser: a developer creates a Node.js environment from the wizard, uploads an
-// archive of a small app in the Deploys card, and the environment's URL answers the new version; a
-// zip-slip archive is refused with the field's message; a variable saved in the Variables card shows in
-// the app's answer after the rolling restart; the Logs card shows the line the app printed.
-import { execFileSync } from "node:child_process";
+// archive of a small app in the Deploy dialog, and the environment's URL answers the new version; a
+// zip-slip archive is refused with its reason; a Git ref that does not exist is the ref field's error and
+// the test's own git daemon's main deploys next; a variable saved in the Variables tab shows in the app's
+// answer after the rolling restart; the Logs tab shows the line the app printed.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,13 +12,51 @@ import { expect, test, type Page } from "@playwright/test";
 import { signUp } from "./fixtures";
 
 let tmp: string;
-test.beforeAll(() => {
+let daemon: ChildProcess | null = null;
+let gitUrl = "";
+
+/** The test's Git server: git daemon on loopback serving one repository whose main holds the app's "v2". */
+test.beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), "hp-e2e-deploy-"));
+  const repos = path.join(tmp, "repos");
+  const work = appDir("v2");
+  execFileSync("git", ["init", "-q", "--bare", path.join(repos, "app.git")]);
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.email=e2e@example.test", "-c", "user.name=e2e", ...args], { cwd: work });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "-m", "v2");
+  git("push", "-q", path.join(repos, "app.git"), "main");
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const p = (probe.address() as { port: number }).port;
+      probe.close(() => resolve(p));
+    });
+  });
+  daemon = spawn(
+    "git",
+    ["daemon", "--reuseaddr", "--listen=127.0.0.1", `--port=${port}`, `--base-path=${repos}`, "--export-all", repos],
+    { stdio: "ignore" },
+  );
+  gitUrl = `git://127.0.0.1:${port}/app.git`;
+  await expect
+    .poll(() => {
+      try {
+        execFileSync("git", ["ls-remote", gitUrl], { stdio: "ignore" });
+        return true;
+      } catch {
+        return false;
+      }
+    })
+    .toBe(true);
 });
-test.afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+test.afterAll(() => {
+  daemon?.kill("SIGTERM");
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 /** An app that answers "<version> <GREETING>" and prints a line when it listens. */
-function appArchive(version: string): string {
+function appDir(version: string): string {
   const dir = path.join(tmp, version);
   mkdirSync(dir, { recursive: true });
   writeFileSync(
@@ -31,6 +71,11 @@ http.createServer((req, res) => res.end("${version} " + (GREETING || "no greetin
   .listen(Number(PORT), () => console.log("${version} is listening on " + PORT));
 `,
   );
+  return dir;
+}
+
+function appArchive(version: string): string {
+  const dir = appDir(version);
   const archive = path.join(tmp, `${version}.tar.gz`);
   execFileSync("tar", ["-czf", archive, "-C", dir, "."]);
   return archive;
@@ -62,8 +107,11 @@ test("deploy an archive from the environment page, set a variable, read the app'
   // Upload: the release deploys and the URL answers the new version.
   const deploys = page.getByRole("region", { name: "Deploys" });
   await expect(deploys.getByTestId("current-release-cp")).toHaveText("serves the stack's sample");
-  await deploys.getByLabel("Archive for cp").setInputFiles(appArchive("v1"));
-  await deploys.getByRole("button", { name: "Deploy to cp" }).click();
+  await deploys.getByRole("button", { name: "Deploy to cp…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Deploy to cp" });
+  await dialog.getByLabel("Archive for cp").setInputFiles(appArchive("v1"));
+  await dialog.getByRole("button", { name: "Deploy", exact: true }).click();
+  await expect(dialog).toBeHidden();
   await expect(deploys.getByTestId("current-release-cp")).toHaveText("serves release 1", { timeout: 180_000 });
   await expect(deploys.getByRole("list", { name: "Releases of cp" })).toContainText("active");
   await expect.poll(() => answer(visitor, url), { timeout: 60_000, intervals: [1_000] }).toBe("v1 no greeting");
@@ -74,12 +122,26 @@ test("deploy an archive from the environment page, set a variable, read the app'
   writeFileSync(path.join(evilDir, "x.js"), "1");
   const evil = path.join(tmp, "evil.tar.gz");
   execFileSync("tar", ["-czf", evil, "-P", "-C", evilDir, "--transform", "s,^,../../,", "x.js"]);
-  await deploys.getByLabel("Archive for cp").setInputFiles(evil);
-  await deploys.getByRole("button", { name: "Deploy to cp" }).click();
-  await expect(deploys.getByTestId("deploy-error-cp")).toContainText("..");
+  await deploys.getByRole("button", { name: "Deploy to cp…" }).click();
+  await dialog.getByLabel("Archive for cp").setInputFiles(evil);
+  await dialog.getByRole("button", { name: "Deploy", exact: true }).click();
+  await expect(dialog.getByTestId("deploy-error-cp")).toContainText("..");
   await expect(deploys.getByTestId("current-release-cp")).toHaveText("serves release 1");
 
+  // Git: a ref that does not exist is the ref field's error; the branch deploys as release 2.
+  await dialog.getByLabel("From a Git repository").check();
+  await dialog.getByLabel("Git repository", { exact: true }).fill(gitUrl);
+  await dialog.getByLabel("Branch, tag or commit").fill("no-such-branch");
+  await dialog.getByRole("button", { name: "Deploy", exact: true }).click();
+  await expect(dialog).toContainText('No branch, tag or commit named "no-such-branch"', { timeout: 30_000 });
+  await dialog.getByLabel("Branch, tag or commit").fill("main");
+  await dialog.getByRole("button", { name: "Deploy", exact: true }).click();
+  await expect(dialog).toBeHidden({ timeout: 30_000 });
+  await expect(deploys.getByTestId("current-release-cp")).toHaveText("serves release 2", { timeout: 180_000 });
+  await expect.poll(() => answer(visitor, url), { timeout: 60_000, intervals: [1_000] }).toBe("v2 no greeting");
+
   // A variable: saved, rolled out, visible in the app's answer.
+  await page.getByRole("tab", { name: "Variables" }).click();
   const variables = page.getByRole("region", { name: "Variables" });
   const scope = variables.getByTestId("variables-environment");
   await scope.getByRole("button", { name: "Add a variable" }).click();
@@ -91,11 +153,12 @@ test("deploy an archive from the environment page, set a variable, read the app'
   await scope.getByRole("button", { name: "Save and restart application layers" }).click();
   await expect
     .poll(() => answer(visitor, url), { timeout: 120_000, intervals: [1_000] })
-    .toBe("v1 hello from the variables card");
+    .toBe("v2 hello from the variables card");
 
   // Logs: the line the app printed, labelled with its container.
+  await page.getByRole("tab", { name: "Logs" }).click();
   const logs = page.getByRole("region", { name: "Logs" });
-  await expect(logs.getByTestId("log-lines")).toContainText("[cp-1] v1 is listening on 8080", { timeout: 30_000 });
+  await expect(logs.getByTestId("log-lines")).toContainText("[cp-1] v2 is listening on 8080", { timeout: 30_000 });
   await logs.getByLabel("Search").fill("no such line anywhere");
   await logs.getByRole("button", { name: "Search" }).click();
   await expect(logs.getByTestId("log-lines")).toHaveText("No lines.");

@@ -3,6 +3,7 @@ import { useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { deployGitAction, deployKeyAction, deployReleaseAction } from "@/app/(dashboard)/environments/[id]/actions";
 import { useToast } from "@/components/ui/toast";
+import { Dialog } from "@/components/ui/dialog";
 import { DEPLOY_UPLOAD_HEADER, type DeployLayerView, type ReleaseView } from "@/lib/validation/deploys";
 
 const STATUS_STYLE: Record<ReleaseView["status"], string> = {
@@ -46,7 +47,19 @@ function uploadArchive(
   });
 }
 
-function LayerDeploys({ environmentId, layer }: { environmentId: string; layer: DeployLayerView }) {
+/** The Deploy dialog of one layer: an archive (uploaded with progress) or a Git ref. */
+function DeployDialog({
+  environmentId,
+  layer,
+  open,
+  onClose,
+}: {
+  environmentId: string;
+  layer: DeployLayerView;
+  open: boolean;
+  onClose: () => void;
+}) {
+  const [source, setSource] = useState<"archive" | "git">("archive");
   const fileRef = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
@@ -60,39 +73,134 @@ function LayerDeploys({ environmentId, layer }: { environmentId: string; layer: 
   const [gitRef, setGitRef] = useState(lastGit ? lastGit.slice(lastGit.lastIndexOf(" ") + 1) : "main");
   const [gitErrors, setGitErrors] = useState<Record<string, string[]>>({});
 
-  const deployFromGit = () =>
-    startTransition(async () => {
-      setError(null);
-      setGitErrors({});
-      const result = await deployGitAction({ environmentId, layerId: layer.id, url: gitUrl, ref: gitRef });
-      if (!result.ok) {
-        setGitErrors(result.fieldErrors ?? {});
-        setError(result.error);
-        return;
-      }
-      toast.show(
-        `Release ${result.data.number} of ${layer.name} (${result.data.commit.slice(0, 10)}) is deploying.`,
-        "success",
-      );
-      router.refresh();
-    });
-
-  const deploy = async () => {
+  const done = (message: string) => {
+    toast.show(message, "success");
+    setFile(null);
+    if (fileRef.current) fileRef.current.value = "";
+    onClose();
+    router.refresh();
+  };
+  const deployArchive = async () => {
     if (!file) return;
     setError(null);
     setProgress(0);
     const url = `/api/environments/${encodeURIComponent(environmentId)}/layers/${encodeURIComponent(layer.id)}/deploy?file=${encodeURIComponent(file.name)}`;
     const result = await uploadArchive(url, file, setProgress);
     setProgress(null);
-    if (!result.ok) {
-      setError(result.error);
-      return;
-    }
-    toast.show(`Release ${result.number} of ${layer.name} is deploying.`, "success");
-    setFile(null);
-    if (fileRef.current) fileRef.current.value = "";
-    router.refresh();
+    if (result.ok) done(`Release ${result.number} of ${layer.name} is deploying.`);
+    else setError(result.error);
   };
+  const deployFromGit = () =>
+    startTransition(async () => {
+      setError(null);
+      setGitErrors({});
+      const result = await deployGitAction({ environmentId, layerId: layer.id, url: gitUrl, ref: gitRef });
+      if (result.ok)
+        done(`Release ${result.data.number} of ${layer.name} (${result.data.commit.slice(0, 10)}) is deploying.`);
+      else {
+        setGitErrors(result.fieldErrors ?? {});
+        setError(result.error);
+      }
+    });
+  const busy = pending || progress !== null;
+
+  return (
+    <Dialog open={open} onClose={onClose} title={`Deploy to ${layer.name}`} description={layer.recipe}>
+      <form
+        className="flex flex-col gap-3 text-sm"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (source === "archive") void deployArchive();
+          else deployFromGit();
+        }}
+      >
+        <fieldset className="flex gap-4">
+          <legend className="sr-only">Source</legend>
+          {(["archive", "git"] as const).map((kind) => (
+            <label key={kind} className="flex items-center gap-1">
+              <input type="radio" name="source" checked={source === kind} onChange={() => setSource(kind)} />
+              {kind === "archive" ? "From an archive (.tar.gz, .zip)" : "From a Git repository"}
+            </label>
+          ))}
+        </fieldset>
+        {source === "archive" ? (
+          <label className="flex flex-col gap-1 text-xs">
+            Archive for {layer.name}
+            <input
+              ref={fileRef}
+              type="file"
+              accept=".tar.gz,.tgz,.zip,application/gzip,application/zip"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+              className="text-xs"
+            />
+          </label>
+        ) : (
+          <>
+            <label className="flex flex-col gap-1 text-xs">
+              Git repository
+              <input
+                value={gitUrl}
+                onChange={(e) => setGitUrl(e.target.value)}
+                placeholder="https://github.com/you/app.git or git@github.com:you/app.git"
+                aria-invalid={Boolean(gitErrors.url)}
+                className="rounded-md border border-slate-300 px-2 py-1 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
+              />
+              {gitErrors.url && <span className="text-red-700 dark:text-red-400">{gitErrors.url[0]}</span>}
+            </label>
+            <label className="flex flex-col gap-1 text-xs">
+              Branch, tag or commit
+              <input
+                value={gitRef}
+                onChange={(e) => setGitRef(e.target.value)}
+                aria-invalid={Boolean(gitErrors.ref)}
+                className="w-48 rounded-md border border-slate-300 px-2 py-1 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
+              />
+              {gitErrors.ref && <span className="text-red-700 dark:text-red-400">{gitErrors.ref[0]}</span>}
+            </label>
+            <DeployKey environmentId={environmentId} />
+          </>
+        )}
+        {progress !== null && (
+          <div className="flex items-center gap-2 text-xs" role="status">
+            <progress max={1} value={progress} className="w-48" aria-label="Upload progress" />
+            Uploading… {Math.round(progress * 100)} %
+          </div>
+        )}
+        {pending && (
+          <p className="text-xs" role="status">
+            Fetching the repository…
+          </p>
+        )}
+        {error && (
+          <p role="alert" className="text-xs text-red-700 dark:text-red-400" data-testid={`deploy-error-${layer.name}`}>
+            {error}
+          </p>
+        )}
+        <div className="flex justify-end gap-2">
+          <button
+            type="button"
+            onClick={onClose}
+            className="rounded-md border border-slate-300 px-3 py-1 text-xs dark:border-slate-700"
+          >
+            Cancel
+          </button>
+          <button
+            type="submit"
+            disabled={busy || (source === "archive" ? !file : !gitUrl.trim() || !gitRef.trim())}
+            className="rounded-md bg-brand-600 px-3 py-1 text-xs font-medium text-white hover:bg-brand-700 disabled:opacity-50"
+          >
+            Deploy
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function LayerDeploys({ environmentId, layer }: { environmentId: string; layer: DeployLayerView }) {
+  const [open, setOpen] = useState(false);
+  const [pending, startTransition] = useTransition();
+  const toast = useToast();
   const redeploy = (release: ReleaseView) =>
     startTransition(async () => {
       const result = await deployReleaseAction({ environmentId, releaseId: release.id });
@@ -112,7 +220,15 @@ function LayerDeploys({ environmentId, layer }: { environmentId: string; layer: 
         <span className="text-xs text-slate-600 dark:text-slate-400" data-testid={`current-release-${layer.name}`}>
           {layer.currentRelease ? `serves release ${layer.currentRelease}` : "serves the stack's sample"}
         </span>
+        <button
+          type="button"
+          onClick={() => setOpen(true)}
+          className="ml-auto rounded-md bg-brand-600 px-3 py-1 text-xs font-medium text-white hover:bg-brand-700"
+        >
+          Deploy to {layer.name}…
+        </button>
       </div>
+      <DeployDialog environmentId={environmentId} layer={layer} open={open} onClose={() => setOpen(false)} />
       {mixed && (
         <p role="status" className="text-xs text-amber-800 dark:text-amber-300" data-testid={`mixed-${layer.name}`}>
           The containers serve different releases while a deploy or rollback is under way:{" "}
@@ -123,74 +239,6 @@ function LayerDeploys({ environmentId, layer }: { environmentId: string; layer: 
             )
             .join(", ")}
           .
-        </p>
-      )}
-      <div className="flex flex-wrap items-center gap-2">
-        <label className="text-xs">
-          <span className="sr-only">Archive for {layer.name}</span>
-          <input
-            ref={fileRef}
-            type="file"
-            accept=".tar.gz,.tgz,.zip,application/gzip,application/zip"
-            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-            className="text-xs"
-          />
-        </label>
-        <button
-          type="button"
-          disabled={!file || progress !== null}
-          onClick={deploy}
-          className="rounded-md bg-brand-600 px-3 py-1 text-xs font-medium text-white hover:bg-brand-700 disabled:opacity-50"
-        >
-          Deploy to {layer.name}
-        </button>
-        {progress !== null && (
-          <span className="text-xs" role="status">
-            Uploading… {Math.round(progress * 100)} %
-          </span>
-        )}
-      </div>
-      <form
-        className="flex flex-wrap items-end gap-2"
-        aria-label={`Deploy ${layer.name} from Git`}
-        onSubmit={(e) => {
-          e.preventDefault();
-          deployFromGit();
-        }}
-      >
-        <label className="flex flex-col text-xs">
-          Git repository
-          <input
-            value={gitUrl}
-            onChange={(e) => setGitUrl(e.target.value)}
-            placeholder="https://github.com/you/app.git or git@github.com:you/app.git"
-            aria-invalid={Boolean(gitErrors.url)}
-            className="w-80 rounded-md border border-slate-300 px-2 py-1 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
-          />
-          {gitErrors.url && <span className="text-red-700 dark:text-red-400">{gitErrors.url[0]}</span>}
-        </label>
-        <label className="flex flex-col text-xs">
-          Branch, tag or commit
-          <input
-            value={gitRef}
-            onChange={(e) => setGitRef(e.target.value)}
-            aria-invalid={Boolean(gitErrors.ref)}
-            className="w-40 rounded-md border border-slate-300 px-2 py-1 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
-          />
-          {gitErrors.ref && <span className="text-red-700 dark:text-red-400">{gitErrors.ref[0]}</span>}
-        </label>
-        <button
-          type="submit"
-          disabled={pending || !gitUrl.trim() || !gitRef.trim()}
-          className="rounded-md border border-brand-600 px-3 py-1 text-xs font-medium text-brand-700 hover:bg-brand-50 disabled:opacity-50 dark:text-brand-300"
-        >
-          {pending ? "Fetching…" : `Deploy ${layer.name} from Git`}
-        </button>
-      </form>
-      <p className="text-xs text-slate-500">{layer.recipe}</p>
-      {error && (
-        <p role="alert" className="text-xs text-red-700 dark:text-red-400" data-testid={`deploy-error-${layer.name}`}>
-          {error}
         </p>
       )}
       {layer.releases.length > 0 && (
@@ -316,7 +364,6 @@ export function DeploysCard({ environmentId, layers }: { environmentId: string; 
       className="mb-4 flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm dark:border-slate-800 dark:bg-slate-900"
     >
       <h2 className="font-medium">Deploys</h2>
-      <DeployKey environmentId={environmentId} />
       {layers.map((layer) => (
         <LayerDeploys key={layer.id} environmentId={environmentId} layer={layer} />
       ))}

@@ -11,10 +11,8 @@ import { DomainsCard } from "@/components/environments/domains-card";
 import { listCustomDomains } from "@/lib/services/custom-domains";
 import { TcpEndpointsCard } from "@/components/environments/tcp-endpoints-card";
 import { listTcpEndpoints } from "@/lib/services/tcp-endpoints";
-import { DeploysCard } from "@/components/environments/deploys-card";
+import { AppTabs } from "@/components/environments/app-tabs";
 import { listDeploys } from "@/lib/services/deploys";
-import { VariablesCard } from "@/components/environments/variables-card";
-import { LogsCard } from "@/components/environments/logs-card";
 import { listVariables } from "@/lib/services/variables";
 
 export const metadata: Metadata = { title: "Environment" };
@@ -39,9 +37,12 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
       viewer={{ id: user.id, role: user.role }}
       endpoints={
         <>
-          {deploys && <DeploysCard environmentId={env.id} layers={deploys} />}
-          {variables && <VariablesCard environmentId={env.id} scopes={variables} />}
-          {env.layers.length > 0 && <LogsCard environmentId={env.id} />}
+          <AppTabs
+            environmentId={env.id}
+            deploys={deploys ?? []}
+            variables={variables ?? []}
+            logs={env.layers.length > 0}
+          />
           {addresses && <AddressesCard environmentId={env.id} {...addresses} canEdit />}
           {domains && <DomainsCard environmentId={env.id} domains={domains} />}
           {tcp && <TcpEndpointsCard environmentId={env.id} {...tcp} />}
