@@ -100,6 +100,10 @@ const MATRIX: Record<string, { scope: Scope; args: (c: Ctx) => unknown[]; allowe
     scope: "owner",
     args: (c) => [{ environmentId: c.envA, layerId: "layer-of-a", url: "https://git.example/app.git", ref: "main" }],
   },
+  "app/(dashboard)/environments/[id]/actions.ts#setDeploySettingsAction": {
+    scope: "owner",
+    args: (c) => [{ environmentId: c.envA, layerId: "layer-of-a", healthPath: "/health", batch: 2 }],
+  },
   "app/(dashboard)/environments/[id]/actions.ts#deployKeyAction": {
     scope: "owner",
     args: (c) => [{ environmentId: c.envA }],

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 import { signUp } from "./fixtures";
 
 let tmp: string;
@@ -162,4 +163,27 @@ test("deploy an archive from the environment page, set a variable, read the app'
   await logs.getByLabel("Search").fill("no such line anywhere");
   await logs.getByRole("button", { name: "Search" }).click();
   await expect(logs.getByTestId("log-lines")).toHaveText("No lines.");
+
+  // The new tabs and the Deploy dialog, light and dark: no serious or critical axe violation.
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const tab of ["Releases", "Variables", "Logs"]) {
+      await page.getByRole("tab", { name: tab }).click();
+      await expect(page.getByRole("region", { name: tab === "Releases" ? "Deploys" : tab })).toBeVisible();
+      await expectAccessible(page, `${tab} (${scheme})`);
+    }
+    await page.getByRole("tab", { name: "Releases" }).click();
+    await page.getByRole("button", { name: "Deploy to cp…" }).click();
+    await page.getByRole("dialog", { name: "Deploy to cp" }).getByLabel("From a Git repository").check();
+    await expectAccessible(page, `Deploy dialog (${scheme})`);
+    await page.getByRole("dialog", { name: "Deploy to cp" }).getByRole("button", { name: "Cancel" }).click();
+  }
 });
+
+async function expectAccessible(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(bad, label).toEqual([]);
+}

@@ -1,7 +1,12 @@
 "use client";
 import { useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
-import { deployGitAction, deployKeyAction, deployReleaseAction } from "@/app/(dashboard)/environments/[id]/actions";
+import {
+  deployGitAction,
+  deployKeyAction,
+  deployReleaseAction,
+  setDeploySettingsAction,
+} from "@/app/(dashboard)/environments/[id]/actions";
 import { useToast } from "@/components/ui/toast";
 import { Dialog } from "@/components/ui/dialog";
 import { DEPLOY_UPLOAD_HEADER, type DeployLayerView, type ReleaseView } from "@/lib/validation/deploys";
@@ -197,6 +202,71 @@ function DeployDialog({
   );
 }
 
+/** The layer's health-check path and batch size, used by its next deploy. */
+function DeploySettings({ environmentId, layer }: { environmentId: string; layer: DeployLayerView }) {
+  const [healthPath, setHealthPath] = useState(layer.healthPath);
+  const [batch, setBatch] = useState(String(layer.batch));
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [pending, startTransition] = useTransition();
+  const toast = useToast();
+  const save = () =>
+    startTransition(async () => {
+      const result = await setDeploySettingsAction({
+        environmentId,
+        layerId: layer.id,
+        healthPath,
+        batch: Number(batch),
+      });
+      setErrors(result.ok ? {} : (result.fieldErrors ?? { healthPath: [result.error] }));
+      if (result.ok) toast.show(`Deploy settings of ${layer.name} saved.`, "success");
+    });
+  const input =
+    "rounded-md border border-slate-300 px-2 py-1 font-mono text-xs dark:border-slate-700 dark:bg-slate-950";
+  return (
+    <details className="text-xs">
+      <summary className="cursor-pointer text-slate-600 dark:text-slate-400">
+        Health check {layer.healthPath} · {layer.batch} container{layer.batch === 1 ? "" : "s"} at a time
+      </summary>
+      <form
+        className="mt-2 flex flex-wrap items-end gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
+      >
+        <label className="flex flex-col gap-1">
+          Health check path of {layer.name}
+          <input
+            value={healthPath}
+            onChange={(e) => setHealthPath(e.target.value)}
+            aria-invalid={Boolean(errors.healthPath)}
+            className={`${input} w-48`}
+          />
+          {errors.healthPath && <span className="text-red-700 dark:text-red-400">{errors.healthPath[0]}</span>}
+        </label>
+        <label className="flex flex-col gap-1">
+          Containers at a time
+          <input
+            value={batch}
+            inputMode="numeric"
+            onChange={(e) => setBatch(e.target.value)}
+            aria-invalid={Boolean(errors.batch)}
+            className={`${input} w-20`}
+          />
+          {errors.batch && <span className="text-red-700 dark:text-red-400">{errors.batch[0]}</span>}
+        </label>
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-md border border-slate-300 px-3 py-1 dark:border-slate-700"
+        >
+          Save
+        </button>
+      </form>
+    </details>
+  );
+}
+
 function LayerDeploys({ environmentId, layer }: { environmentId: string; layer: DeployLayerView }) {
   const [open, setOpen] = useState(false);
   const [pending, startTransition] = useTransition();
@@ -229,6 +299,7 @@ function LayerDeploys({ environmentId, layer }: { environmentId: string; layer: 
         </button>
       </div>
       <DeployDialog environmentId={environmentId} layer={layer} open={open} onClose={() => setOpen(false)} />
+      <DeploySettings environmentId={environmentId} layer={layer} />
       {mixed && (
         <p role="status" className="text-xs text-amber-800 dark:text-amber-300" data-testid={`mixed-${layer.name}`}>
           The containers serve different releases while a deploy or rollback is under way:{" "}
@@ -273,7 +344,7 @@ function LayerDeploys({ environmentId, layer }: { environmentId: string; layer: 
                     type="button"
                     disabled={pending}
                     onClick={() => redeploy(r)}
-                    className="text-xs text-brand-700 underline dark:text-brand-300"
+                    className="text-xs text-brand-700 underline dark:text-brand-100"
                   >
                     {layer.currentRelease !== null && r.number < layer.currentRelease ? "Roll back to" : "Deploy"}{" "}
                     release {r.number}
@@ -332,7 +403,7 @@ function DeployKey({ environmentId }: { environmentId: string }) {
             <button
               type="button"
               onClick={() => navigator.clipboard?.writeText(key).then(() => toast.show("Copied.", "success"))}
-              className="text-brand-700 underline dark:text-brand-300"
+              className="text-brand-700 underline dark:text-brand-100"
             >
               Copy
             </button>

@@ -133,7 +133,7 @@ export function LogsCard({ environmentId }: { environmentId: string }) {
           Follow live
         </label>
         <a
-          className="text-brand-700 underline dark:text-brand-300"
+          className="text-brand-700 underline dark:text-brand-100"
           href={query(environmentId, filter, { download: "1" })}
         >
           Download

@@ -136,7 +136,7 @@ function Scope({ environmentId, scope }: { environmentId: string; scope: Variabl
           onClick={() =>
             setRows((all) => [...all, { key: nextKey++, name: "", value: "", secret: false, kept: false }])
           }
-          className="text-xs text-brand-700 underline dark:text-brand-300"
+          className="text-xs text-brand-700 underline dark:text-brand-100"
         >
           Add a variable
         </button>

@@ -7,7 +7,7 @@ import * as ingress from "@/lib/services/ingress";
 import * as domains from "@/lib/services/custom-domains";
 import * as tcpEndpoints from "@/lib/services/tcp-endpoints";
 import * as deploys from "@/lib/services/deploys";
-import { ZDeployGit, ZDeployKey, ZDeployRelease } from "@/lib/validation/deploys";
+import { ZDeployGit, ZDeployKey, ZDeployRelease, ZDeploySettings } from "@/lib/validation/deploys";
 import * as variables from "@/lib/services/variables";
 import { ZSaveVariables } from "@/lib/validation/variables";
 import { ZAddTcpEndpointInput, ZRemoveTcpEndpointInput } from "@/lib/validation/endpoints";
@@ -188,6 +188,15 @@ export const deployGit = defineAction({
   auth: "user",
   input: ZDeployGit,
   run: spreadInput(deploys.deployGit),
+  revalidate: environmentPages,
+});
+
+/** A layer's health-check path and deploy batch size. */
+export const setDeploySettings = defineAction({
+  name: "layer.deploy-settings",
+  auth: "user",
+  input: ZDeploySettings,
+  run: spreadInput(deploys.setDeploySettings),
   revalidate: environmentPages,
 });
 

@@ -267,6 +267,41 @@ export async function deployKeptRelease(options: {
   return { operationId: op.id };
 }
 
+/** A layer's health-check path and how many containers a deploy switches at once (the next deploy uses them). */
+export async function setDeploySettings(options: {
+  actor: Actor;
+  environmentId: string;
+  layerId: string;
+  healthPath: string;
+  batch: number;
+  ip?: string | null;
+}): Promise<{ healthPath: string; batch: number }> {
+  const { env, layer } = await deployableLayer(options.actor, options.environmentId, options.layerId);
+  await db.$transaction(async (tx) => {
+    await tx.layer.update({
+      where: { id: layer.id },
+      data: { healthPath: options.healthPath, deployBatch: options.batch },
+    });
+    await recordAudit(
+      {
+        actorId: options.actor.id,
+        actorEmail: options.actor.email,
+        action: "layer.deploy-settings",
+        targetType: "environment",
+        targetId: env.id,
+        ip: options.ip,
+        detail: {
+          layer: layer.name,
+          from: { healthPath: layer.healthPath, batch: layer.deployBatch },
+          to: { healthPath: options.healthPath, batch: options.batch },
+        },
+      },
+      tx,
+    );
+  });
+  return { healthPath: options.healthPath, batch: options.batch };
+}
+
 /** The Deploys card of the environment page: deployable layers, what each container serves, the releases. */
 export async function listDeploys(
   viewer: Pick<Actor, "id" | "role">,
@@ -295,6 +330,7 @@ export async function listDeploys(
         stack: layer.stack,
         recipe: getRecipe(layer.stack)!.deploy!.describe,
         healthPath: layer.healthPath,
+        batch: layer.deployBatch,
         currentRelease: layer.currentReleaseId ? (numbers.get(layer.currentReleaseId) ?? null) : null,
         containers: layer.containers.map((c) => ({
           displayName: containerDisplayName(layer.name, c.ordinal),

@@ -1,8 +1,13 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { STACKS } from "./catalog";
 import {
   INIT_SCRIPT,
   RECIPE_STACK_IDS,
+  STATIC_ROOT_SCRIPT,
   getRecipe,
   recipeHash,
   renderBalancerConfig,
@@ -67,5 +72,30 @@ describe("stack recipes", () => {
     expect(two).toContain("proxy_pass http://hostplane_app;");
     expect(() => renderBalancerConfig([{ ip: "10.0.0.1; evil", port: 80 }])).toThrow(/invalid upstream address/);
     expect(() => renderBalancerConfig([{ ip: "10.0.0.1", port: 70000 }])).toThrow(/invalid upstream port/);
+  });
+
+  it("serves a static release's root, or the built site under dist/ (and friends) when the root has no index.html", () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "hp-static-root-"));
+    try {
+      const run = (dir: string) =>
+        execFileSync("sh", ["-c", STATIC_ROOT_SCRIPT, "sh", dir], { encoding: "utf8" }).trim();
+      const built = path.join(tmp, "built");
+      mkdirSync(path.join(built, "dist"), { recursive: true });
+      writeFileSync(path.join(built, "package.json"), "{}");
+      writeFileSync(path.join(built, "dist", "index.html"), "built");
+      expect(run(built)).toBe("serving dist/ (a built site)");
+      expect(readFileSync(path.join(built, "index.html"), "utf8")).toBe("built");
+      expect(existsSync(path.join(built, "package.json"))).toBe(false);
+      expect(existsSync(`${built}.src`)).toBe(false);
+
+      const plain = path.join(tmp, "plain");
+      mkdirSync(path.join(plain, "dist"), { recursive: true });
+      writeFileSync(path.join(plain, "index.html"), "root");
+      writeFileSync(path.join(plain, "dist", "index.html"), "other");
+      expect(run(plain)).toBe("serving the archive's root");
+      expect(readFileSync(path.join(plain, "index.html"), "utf8")).toBe("root");
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -248,6 +248,32 @@ fi
 
 const NODE_START_PATH = "/usr/local/bin/hostplane-start";
 const NODE_BUILD_PATH = "/usr/local/bin/hostplane-build";
+const STATIC_ROOT_PATH = "/usr/local/bin/hostplane-static-root";
+
+/**
+ * A static layer's "build": the archive's root when it has an index.html, else the first built site
+ * among dist/, build/, public/, _site/ and out/ becomes the release's root (a site built before upload).
+ */
+export const STATIC_ROOT_SCRIPT = `#!/bin/sh
+# Managed by Hostplane: picks what a static layer serves from a release.
+set -eu
+dir="$1"
+if [ -f "$dir/index.html" ]; then
+  echo "serving the archive's root"
+  exit 0
+fi
+for sub in dist build public _site out; do
+  if [ -f "$dir/$sub/index.html" ]; then
+    rm -rf "$dir.src"
+    mv "$dir" "$dir.src"
+    mv "$dir.src/$sub" "$dir"
+    rm -rf "$dir.src"
+    echo "serving $sub/ (a built site)"
+    exit 0
+  fi
+done
+echo "serving the archive's root: no index.html there nor in dist/, build/, public/, _site/ or out/"
+`;
 const NODE_SAMPLE_DIR = "/opt/hostplane/app";
 const STATIC_SAMPLE_DIR = "/var/www/html";
 
@@ -280,6 +306,7 @@ const RECIPES: Record<string, StackRecipe> = {
         content: "<!doctype html>\n<title>Hostplane</title>\n<h1>Static site served by Hostplane</h1>\n",
         mode: "0644",
       },
+      { path: STATIC_ROOT_PATH, content: STATIC_ROOT_SCRIPT, mode: "0755" },
     ],
     removePaths: ["/etc/nginx/sites-enabled/default", "/var/www/html/index.nginx-debian.html"],
     prepare: `${NGINX_PID_AND_LOGS}
@@ -289,8 +316,10 @@ ${linkSample(STATIC_SAMPLE_DIR)}`,
     healthPort: 80,
     deploy: {
       sampleDir: STATIC_SAMPLE_DIR,
+      buildCommand: [STATIC_ROOT_PATH],
       restart: false,
-      describe: "Serves the archive's root with nginx (index.html); no build step runs.",
+      describe:
+        "nginx serves the archive's root, or its built site in dist/, build/, public/, _site/ or out/ when the root has no index.html (build before uploading: static containers run no Node.js).",
     },
   },
   nodejs: {

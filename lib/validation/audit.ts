@@ -42,6 +42,7 @@ export const AUDIT_ACTIONS = {
   "layer.resize": "environment",
   "layer.deploy": "environment",
   "layer.rollback": "environment",
+  "layer.deploy-settings": "environment",
   "environment.variables": "environment",
   "environment.deploy-key": "environment",
   "container.start": "environment",

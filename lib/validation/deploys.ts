@@ -46,6 +46,8 @@ export type DeployLayerView = {
   /** What the stack's recipe does with a source tree. */
   recipe: string;
   healthPath: string;
+  /** Containers switched at once. */
+  batch: number;
   currentRelease: number | null;
   /** Each container and the release it serves ("sample" before the first deploy). */
   containers: { displayName: string; release: number | null; draining: boolean }[];
@@ -63,3 +65,20 @@ export type DeployGitInput = z.infer<typeof ZDeployGit>;
 
 /** Show the environment's deploy key (generated on first request), or replace it. */
 export const ZDeployKey = z.object({ environmentId: id, regenerate: z.boolean().default(false) });
+
+/** A layer's rolling-deploy settings: the path a switched container must answer, and how many switch at once. */
+export const ZDeploySettings = z.object({
+  environmentId: id,
+  layerId: id,
+  healthPath: z
+    .string()
+    .trim()
+    .max(200, "At most 200 characters.")
+    .regex(/^\/[\x21-\x7e]*$/, "A path starting with / (no spaces), for example /health."),
+  batch: z.coerce
+    .number()
+    .int("A whole number.")
+    .min(1, "At least one container at a time.")
+    .max(10, "At most 10 containers at a time."),
+});
+export type DeploySettingsInput = z.infer<typeof ZDeploySettings>;

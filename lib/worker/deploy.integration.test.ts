@@ -14,7 +14,7 @@ import { startWorker, type RunningWorker } from "@/lib/worker";
 import { stopBoss } from "@/lib/queue";
 import { createEnvironment } from "@/lib/services/environments";
 import { scaleLayer } from "@/lib/services/environment-ops";
-import { deployArchive, deployGit, deployKeptRelease, listDeploys } from "@/lib/services/deploys";
+import { deployArchive, deployGit, deployKeptRelease, listDeploys, setDeploySettings } from "@/lib/services/deploys";
 import { crashAt, recover } from "../../scripts/test/crash-harness";
 import { saveVariables } from "@/lib/services/variables";
 import { readLogs } from "@/lib/services/logs";
@@ -419,6 +419,8 @@ http.createServer((req, res) => res.end("${version} " + (GREETING || "-") + " " 
         `require("node:http").createServer((q, s) => s.end("slow")).listen(Number(process.env.PORT));\n`,
       );
       execFileSync("tar", ["-czf", path.join(tmp, "slow.tar.gz"), "-C", slow, "."]);
+      // The layer's health path is the one a switched container must answer.
+      await setDeploySettings({ actor, environmentId: envId, layerId: cp.id, healthPath: "/ready", batch: 2 });
       const s1 = await upload(envId, cp.id, path.join(tmp, "slow.tar.gz"));
       const midBuild = await waitFor(
         "the build's first line on the release",
@@ -434,6 +436,10 @@ http.createServer((req, res) => res.end("${version} " + (GREETING || "-") + " " 
       await succeeded(s1.operationId);
       expect((await db.release.findUniqueOrThrow({ where: { id: s1.releaseId } })).output).toContain("[cp-1] stage-3");
       expect(await ask()).toBe("slow");
+      const verified = await db.operationStep.findFirstOrThrow({
+        where: { operationId: s1.operationId, kind: "verify" },
+      });
+      expect(verified.message).toMatch(/^cp-1: \/ready answered HTTP 200/);
     } finally {
       daemon.kill("SIGTERM");
     }

@@ -17,5 +17,6 @@ export const {
   deployReleaseAction,
   deployGitAction,
   deployKeyAction,
+  setDeploySettingsAction,
   saveVariablesAction,
 } = serverActions(environments);
