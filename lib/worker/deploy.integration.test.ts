@@ -440,6 +440,26 @@ http.createServer((req, res) => res.end("${version} " + (GREETING || "-") + " " 
         where: { operationId: s1.operationId, kind: "verify" },
       });
       expect(verified.message).toMatch(/^cp-1: \/ready answered HTTP 200/);
+
+      // A static layer serves the built site of an archive whose root has no index.html.
+      const site = await createEnvironment({
+        actor,
+        input: { name: "site", regionId, layers: [layer("web", "static", 1)] },
+      });
+      await succeeded(site.operationId);
+      const web = await db.layer.findFirstOrThrow({ where: { environmentId: site.environmentId, name: "web" } });
+      const webIp = (await db.container.findFirstOrThrow({ where: { layerId: web.id } })).ip!;
+      const siteDir = path.join(tmp, "site");
+      mkdirSync(path.join(siteDir, "dist"), { recursive: true });
+      writeFileSync(path.join(siteDir, "package.json"), "{}");
+      writeFileSync(path.join(siteDir, "dist", "index.html"), "built site v1\n");
+      execFileSync("tar", ["-czf", path.join(tmp, "site.tar.gz"), "-C", siteDir, "."]);
+      const siteRelease = await upload(site.environmentId, web.id, path.join(tmp, "site.tar.gz"));
+      await succeeded(siteRelease.operationId);
+      expect(await get(webIp)).toBe("200 built site v1");
+      expect((await db.release.findUniqueOrThrow({ where: { id: siteRelease.releaseId } })).output).toContain(
+        "[web-1] serving dist/ (a built site)",
+      );
     } finally {
       daemon.kill("SIGTERM");
     }
