@@ -99,9 +99,12 @@ export async function stageRelease(options: {
     await options.onOutput?.(more.stdout);
   };
   let running = true;
+  // The wait between reads ends at once when the build does (a short build is not held up by it).
+  let wake: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (wake = resolve));
   const follower = (async () => {
     while (running) {
-      await new Promise((resolve) => setTimeout(resolve, BUILD_POLL_MS));
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, BUILD_POLL_MS).unref()), stopped]);
       if (running && options.onOutput) await readMore();
     }
   })();
@@ -117,6 +120,7 @@ export async function stageRelease(options: {
     );
   } finally {
     running = false;
+    wake();
     await follower;
   }
   // What the script printed before its own log began (or instead of it: an already built release).
