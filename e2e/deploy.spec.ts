@@ -3,56 +3,30 @@
 // zip-slip archive is refused with its reason; a Git ref that does not exist is the ref field's error and
 // the test's own git daemon's main deploys next; a variable saved in the Variables tab shows in the app's
 // answer after the rolling restart; the Logs tab shows the line the app printed.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { signUp } from "./fixtures";
+import { commitAll, startGitDaemon, type TestGitDaemon } from "../scripts/test/git-daemon";
 
 let tmp: string;
-let daemon: ChildProcess | null = null;
+let daemon: TestGitDaemon | null = null;
 let gitUrl = "";
 
 /** The test's Git server: git daemon on loopback serving one repository whose main holds the app's "v2". */
 test.beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), "hp-e2e-deploy-"));
   const repos = path.join(tmp, "repos");
-  const work = appDir("v2");
-  execFileSync("git", ["init", "-q", "--bare", path.join(repos, "app.git")]);
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.email=e2e@example.test", "-c", "user.name=e2e", ...args], { cwd: work });
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-q", "-m", "v2");
-  git("push", "-q", path.join(repos, "app.git"), "main");
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const p = (probe.address() as { port: number }).port;
-      probe.close(() => resolve(p));
-    });
-  });
-  daemon = spawn(
-    "git",
-    ["daemon", "--reuseaddr", "--listen=127.0.0.1", `--port=${port}`, `--base-path=${repos}`, "--export-all", repos],
-    { stdio: "ignore" },
-  );
-  gitUrl = `git://127.0.0.1:${port}/app.git`;
-  await expect
-    .poll(() => {
-      try {
-        execFileSync("git", ["ls-remote", gitUrl], { stdio: "ignore" });
-        return true;
-      } catch {
-        return false;
-      }
-    })
-    .toBe(true);
+  mkdirSync(repos, { recursive: true });
+  commitAll(appDir("v2"), path.join(repos, "app.git"), "v2");
+  daemon = await startGitDaemon(repos);
+  gitUrl = daemon.url("app.git");
 });
 test.afterAll(() => {
-  daemon?.kill("SIGTERM");
+  daemon?.stop();
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -16,10 +16,9 @@ import { createEnvironment } from "@/lib/services/environments";
 import { scaleLayer } from "@/lib/services/environment-ops";
 import { deployArchive, deployGit, deployKeptRelease, listDeploys, setDeploySettings } from "@/lib/services/deploys";
 import { crashAt, recover } from "../../scripts/test/crash-harness";
+import { commitAll, startGitDaemon } from "../../scripts/test/git-daemon";
 import { saveVariables } from "@/lib/services/variables";
 import { readLogs } from "@/lib/services/logs";
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { isAppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { cleanLxcNode, makeLxcNode, makeRegion, makeUser, waitFor } from "../../scripts/test/cluster-fixture";
@@ -259,11 +258,7 @@ describe("deploys", () => {
     const repos = path.join(tmp, "repos");
     const work = path.join(tmp, "gitwork");
     mkdirSync(repos, { recursive: true });
-    const git = (...args: string[]) =>
-      execFileSync("git", ["-c", "user.email=t@example.test", "-c", "user.name=t", ...args], { cwd: work });
-    execFileSync("git", ["init", "-q", "--bare", path.join(repos, "app.git")]);
     mkdirSync(work, { recursive: true });
-    git("init", "-q", "-b", "main");
     const commit = (version: string) => {
       writeFileSync(
         path.join(work, "package.json"),
@@ -277,21 +272,9 @@ http.createServer((req, res) => res.end("${version} " + (GREETING || "-") + " " 
   .listen(Number(PORT), () => console.log("${version} listening on " + PORT));
 `,
       );
-      git("add", "-A");
-      git("commit", "-q", "-m", version);
-      git("push", "-q", path.join(repos, "app.git"), "main");
+      commitAll(work, path.join(repos, "app.git"), version);
     };
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, "127.0.0.1", () => {
-        const p = (probe.address() as { port: number }).port;
-        probe.close(() => resolve(p));
-      });
-    });
-    const daemon: ChildProcess = spawn(
-      "git",
-      ["daemon", "--reuseaddr", "--listen=127.0.0.1", `--port=${port}`, `--base-path=${repos}`, "--export-all", repos],
-      { stdio: "ignore" },
-    );
+    const daemon = await startGitDaemon(repos);
     try {
       commit("g1");
       const created = await createEnvironment({
@@ -312,15 +295,7 @@ http.createServer((req, res) => res.end("${version} " + (GREETING || "-") + " " 
             })
             .on("error", reject);
         });
-      const url = `git://127.0.0.1:${port}/app.git`;
-      await waitFor("git daemon answers", async () => {
-        try {
-          execFileSync("git", ["ls-remote", url], { stdio: "ignore" });
-          return true;
-        } catch {
-          return null;
-        }
-      });
+      const url = daemon.url("app.git");
 
       // A branch, then a new commit pushed to it.
       const g1 = await deployGit({ actor, environmentId: envId, layerId: cp.id, url, ref: "main" });
@@ -461,7 +436,7 @@ http.createServer((req, res) => res.end("${version} " + (GREETING || "-") + " " 
         "[web-1] serving dist/ (a built site)",
       );
     } finally {
-      daemon.kill("SIGTERM");
+      daemon.stop();
     }
   }, 1_200_000);
 });
