@@ -1,12 +1,13 @@
 // Per-container configuration files of stack containers (pure): rendered from the env the
 // worker passes to configureStackContainer and applied by the container's init at start.
-import { InvalidInputError, assertEnv } from "../names";
+import { InvalidInputError } from "../names";
 import { ENV_FILE, POSTGRES_INIT_SQL, REDIS_AUTH_CONF, type RecipeFile } from "../../../stacks/recipes";
 import { shellQuote } from "../../transport/quote";
 
 /** Credentials end up in SQL literals and redis config strings: no quotes, $, \ or spaces. */
 const CREDENTIAL = /^[A-Za-z0-9._~+/=:@%^*!,-]{1,256}$/;
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function credential(env: Record<string, string>, key: string): string | null {
   const value = env[key];
@@ -21,12 +22,20 @@ function identifier(value: string, key: string): string {
   return value;
 }
 
-/** KEY='value' lines, sourced by init with `set -a`: values stay literal whatever they contain. */
+/**
+ * KEY='value' lines, sourced by init with `set -a`: values stay literal whatever they contain, newlines
+ * included (a PEM key in a variable); only NUL cannot be passed.
+ */
 export function renderEnvFile(env: Record<string, string>): string {
-  const valid = assertEnv(env);
-  const lines = Object.keys(valid)
+  const lines = Object.keys(env)
     .sort()
-    .map((key) => `${key}=${shellQuote(valid[key]!)}`);
+    .map((key) => {
+      if (!ENV_NAME.test(key)) throw new InvalidInputError(`invalid environment variable name ${JSON.stringify(key)}`);
+      const value = env[key]!;
+      if (typeof value !== "string" || value.includes("\0"))
+        throw new InvalidInputError(`environment variable ${key} cannot contain a NUL byte`);
+      return `${key}=${shellQuote(value)}`;
+    });
   return `# Managed by Hostplane (configureStackContainer)\n${lines.join("\n")}\n`;
 }
 

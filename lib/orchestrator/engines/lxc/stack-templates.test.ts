@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { macAddressFor } from "./config";
 import { renderEnvFile, renderPostgresInitSql, renderRedisAuthConf, stackContainerFiles } from "./stack-files";
@@ -69,6 +70,14 @@ describe("per-container stack files", () => {
       "# Managed by Hostplane (configureStackContainer)\nA='x'\nB='it'\\''s $HOME'\n",
     );
     expect(() => renderEnvFile({ "BAD-KEY": "x" })).toThrow();
+    expect(() => renderEnvFile({ A: "nul\0byte" })).toThrow();
+  });
+
+  it("keeps multi-line values (a PEM key in a variable) intact when a shell sources the file", () => {
+    const value = "-----BEGIN KEY-----\nline 'two' $HOME `id`\n-----END KEY-----";
+    const file = renderEnvFile({ PEM: value, PLAIN: "x" });
+    const out = execFileSync("sh", ["-c", 'set -a; eval "$1"; printf %s "$PEM"', "sh", file], { encoding: "utf8" });
+    expect(out).toBe(value);
   });
 
   it("creates or updates the PostgreSQL role and database, one statement per line", () => {
