@@ -152,6 +152,19 @@ test("deploy an archive from the environment page, set a variable, read the app'
     await expectAccessible(page, `Deploy dialog (${scheme})`);
     await page.getByRole("dialog", { name: "Deploy to cp" }).getByRole("button", { name: "Cancel" }).click();
   }
+
+  // The test's containers go with the environment.
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  await page.getByRole("dialog").getByLabel(`Type ${name} to confirm`).fill(name);
+  await page.getByRole("dialog").getByRole("button", { name: "Delete environment" }).click();
+  await expect(page).toHaveURL(/\/environments$/, { timeout: 120_000 });
+  // The name answers 404 once its (only) container is destroyed.
+  await expect
+    .poll(async () => (await visitor.goto(url, { timeout: 10_000 }).catch(() => null))?.status(), {
+      timeout: 120_000,
+      intervals: [500],
+    })
+    .toBe(404);
 });
 
 async function expectAccessible(page: Page, label: string) {
