@@ -13,7 +13,7 @@ import { db, disconnectDb } from "@/lib/db/client";
 import { startWorker, type RunningWorker } from "@/lib/worker";
 import { stopBoss } from "@/lib/queue";
 import { createEnvironment } from "@/lib/services/environments";
-import { scaleLayer } from "@/lib/services/environment-ops";
+import { scaleLayer, setEnvironmentRunning } from "@/lib/services/environment-ops";
 import { deployArchive, deployGit, deployKeptRelease, listDeploys, setDeploySettings } from "@/lib/services/deploys";
 import { crashAt, recover } from "../../scripts/test/crash-harness";
 import { commitAll, startGitDaemon } from "../../scripts/test/git-daemon";
@@ -411,6 +411,16 @@ http.createServer((req, res) => res.end("${version} " + (GREETING || "-") + " " 
       await succeeded(s1.operationId);
       expect((await db.release.findUniqueOrThrow({ where: { id: s1.releaseId } })).output).toContain("[cp-1] stage-3");
       expect(await ask()).toBe("slow");
+
+      // Deployed while stopped: nothing runs to switch, so the container switches when it starts.
+      await succeeded((await setEnvironmentRunning({ actor, environmentId: envId, running: false })).operationId);
+      const offline = await deployGit({ actor, environmentId: envId, layerId: cp.id, url, ref: "main" });
+      await succeeded(offline.operationId);
+      expect((await db.container.findUniqueOrThrow({ where: { id: app.id } })).releaseId).toBe(offline.releaseId);
+      await succeeded((await setEnvironmentRunning({ actor, environmentId: envId, running: true })).operationId);
+      await waitFor("the started container serves the release deployed while it was stopped", async () =>
+        (await ask().catch(() => "")).startsWith("g2 ") ? true : null,
+      );
       const verified = await db.operationStep.findFirstOrThrow({
         where: { operationId: s1.operationId, kind: "verify" },
       });

@@ -189,6 +189,12 @@ async function finishDeploy(input: DeployInput): Promise<string> {
   const now = new Date();
   await db.$transaction(async (tx) => {
     await tx.layer.update({ where: { id: layer.id }, data: { currentReleaseId: input.releaseId } });
+    // Containers that were not running (a stopped environment, a container down) were not switched: their
+    // row now names the release, and the start hook unpacks and switches them before they take traffic.
+    await tx.container.updateMany({
+      where: { layerId: layer.id, desiredState: { not: "DELETED" }, observedState: { not: "RUNNING" } },
+      data: { releaseId: input.releaseId },
+    });
     await tx.release.updateMany({
       where: { layerId: layer.id, status: "ACTIVE", ...(input.releaseId ? { id: { not: input.releaseId } } : {}) },
       data: { status: "INACTIVE" },
