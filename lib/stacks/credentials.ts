@@ -38,6 +38,24 @@ export function serviceEnv(stackId: string, creds: StackCredentials | null): Rec
   return {};
 }
 
+/**
+ * The generated variable each service layer gives app containers, in layer order: the first database
+ * layer is DATABASE_URL, the first cache REDIS_URL; further ones get the layer's name appended.
+ */
+export function connectionVariableNames<T extends { stack: string; name: string; position: number }>(
+  layers: readonly T[],
+): [T, string][] {
+  const taken = new Set<string>();
+  return [...layers]
+    .sort((a, b) => a.position - b.position)
+    .map((layer) => {
+      const key = layer.stack === "postgresql" ? "DATABASE_URL" : "REDIS_URL";
+      const name = taken.has(key) ? `${key}_${layer.name.toUpperCase()}` : key;
+      taken.add(key);
+      return [layer, name];
+    });
+}
+
 /** Connection string of one service container, as shown to the owner and given to app containers. */
 export function connectionString(stackId: string, creds: StackCredentials, ip: string, port?: number): string {
   if (stackId === "postgresql")

@@ -13,7 +13,7 @@ import {
 } from "@/lib/orchestrator/engines/lxc/templates";
 import { getStack } from "@/lib/stacks/catalog";
 import { engineAndRunnerFor } from "@/lib/services/node-engine";
-import { connectionString, readCredentials, serviceEnv } from "@/lib/stacks/credentials";
+import { connectionString, connectionVariableNames, readCredentials, serviceEnv } from "@/lib/stacks/credentials";
 import { operationRow } from "@/lib/validation/operations";
 import { registerStackHook } from "./stack-hooks";
 import type { ContainerEngine } from "@/lib/orchestrator/engines";
@@ -108,14 +108,9 @@ async function envForContainer(container: {
       where: { environmentId: container.environmentId, secretsEncrypted: { not: null } },
       include: { containers: { where: { desiredState: { not: "DELETED" } }, orderBy: { ordinal: "asc" }, take: 1 } },
     });
-    // The first database layer is DATABASE_URL, the first cache REDIS_URL; further ones get the layer name appended.
-    for (const layer of services.sort((a, b) => a.position - b.position)) {
-      const creds = readCredentials(layer.secretsEncrypted);
-      const first = layer.containers[0];
-      if (!creds || !first?.ip) continue;
-      const key = layer.stack === "postgresql" ? "DATABASE_URL" : "REDIS_URL";
-      env[env[key] ? `${key}_${layer.name.toUpperCase()}` : key] = connectionString(layer.stack, creds, first.ip);
-    }
+    const reachable = services.filter((l) => readCredentials(l.secretsEncrypted) && l.containers[0]?.ip);
+    for (const [layer, key] of connectionVariableNames(reachable))
+      env[key] = connectionString(layer.stack, readCredentials(layer.secretsEncrypted)!, layer.containers[0]!.ip!);
   }
   // The owner's variables: the environment's, then the layer's (which win). Reserved names are refused
   // when saved; a generated one still wins here.
