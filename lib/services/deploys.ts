@@ -18,11 +18,48 @@ import type { Actor } from "./environments";
 import { getOwnedEnvironment } from "./environment-ops";
 import type { DeployLayerView } from "@/lib/validation/deploys";
 import { dispatch, recordAuditedOperation } from "./operations";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { AuditAction } from "@/lib/validation/audit";
 
 /** Where kept releases' archives live on the panel's machine. */
 export function deployDir(): string {
   return (
     config.HOSTPLANE_DEPLOY_DIR ?? path.join(config.HOSTPLANE_DATA_DIR ?? path.join(process.cwd(), ".data"), "releases")
+  );
+}
+
+/**
+ * Records (in `tx`) a rolling DEPLOY of a release to the layer (null: the stack's sample), audited as
+ * `action`; `restart` restarts containers already on it too. The caller dispatches after the commit.
+ */
+export function recordDeploy(
+  tx: Prisma.TransactionClient,
+  options: {
+    actor: Actor;
+    ip?: string | null;
+    action: AuditAction;
+    environmentId: string;
+    layer: { id: string; name: string; deployBatch: number };
+    releaseId: string | null;
+    restart?: boolean;
+    detail: Record<string, unknown>;
+  },
+) {
+  const { layer } = options;
+  return recordAuditedOperation(
+    tx,
+    {
+      kind: "DEPLOY",
+      environmentId: options.environmentId,
+      userId: options.actor.id,
+      input: {
+        layerId: layer.id,
+        releaseId: options.releaseId,
+        batch: layer.deployBatch,
+        restart: options.restart ?? false,
+      },
+    },
+    { actor: options.actor, action: options.action, ip: options.ip, detail: { layer: layer.name, ...options.detail } },
   );
 }
 
@@ -120,21 +157,15 @@ async function recordRelease(options: {
           archivePath,
         },
       });
-      const op = await recordAuditedOperation(
-        tx,
-        {
-          kind: "DEPLOY",
-          environmentId: env.id,
-          userId: options.actor.id,
-          input: { layerId: layer.id, releaseId: release.id, batch: layer.deployBatch, restart: false },
-        },
-        {
-          actor: options.actor,
-          action: "layer.deploy",
-          ip: options.ip,
-          detail: { layer: layer.name, release: number, ...options.detail },
-        },
-      );
+      const op = await recordDeploy(tx, {
+        actor: options.actor,
+        ip: options.ip,
+        action: "layer.deploy",
+        environmentId: env.id,
+        layer,
+        releaseId: release.id,
+        detail: { release: number, ...options.detail },
+      });
       return { releaseId: release.id, number, operationId: op.id };
     });
     await dispatch(env.id);
@@ -247,21 +278,15 @@ export async function deployKeptRelease(options: {
       `Release ${release.number} is not kept: only the last releases that deployed can be restored.`,
     );
   const op = await db.$transaction((tx) =>
-    recordAuditedOperation(
-      tx,
-      {
-        kind: "DEPLOY",
-        environmentId: env.id,
-        userId: options.actor.id,
-        input: { layerId: layer.id, releaseId: release.id, batch: layer.deployBatch, restart: false },
-      },
-      {
-        actor: options.actor,
-        action: "layer.rollback",
-        ip: options.ip,
-        detail: { layer: layer.name, release: release.number },
-      },
-    ),
+    recordDeploy(tx, {
+      actor: options.actor,
+      ip: options.ip,
+      action: "layer.rollback",
+      environmentId: env.id,
+      layer,
+      releaseId: release.id,
+      detail: { release: release.number },
+    }),
   );
   await dispatch(env.id);
   return { operationId: op.id };

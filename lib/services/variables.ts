@@ -8,15 +8,15 @@ import { AppError } from "@/lib/errors";
 import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
 import { getRecipe } from "@/lib/stacks/recipes";
 import { getStack } from "@/lib/stacks/catalog";
+import { connectionVariableNames } from "@/lib/stacks/credentials";
 import type { SaveVariablesInput, VariableScopeView } from "@/lib/validation/variables";
 import { ZSaveVariables } from "@/lib/validation/variables";
 import type { Actor } from "./environments";
 import { getOwnedEnvironment } from "./environment-ops";
-import { dispatch, recordAuditedOperation } from "./operations";
+import { dispatch } from "./operations";
+import { recordDeploy } from "./deploys";
 
 const ENVIRONMENT_SCOPE = "*";
-
-const MASK = "••••••••";
 
 /** The values a container of the layer gets: the environment's variables, overridden by the layer's. */
 export async function variablesFor(environmentId: string, layerId: string): Promise<Record<string, string>> {
@@ -40,13 +40,8 @@ function generatedNames(layers: { name: string; stack: string; position: number;
     { name: "HOSTPLANE_CONTAINER", from: "the container's name" },
     { name: "HOSTPLANE_LAYER", from: "the layer's name" },
   ];
-  const seen = new Set<string>();
-  for (const layer of [...layers].sort((a, b) => a.position - b.position)) {
-    if (!layer.secretsEncrypted) continue;
-    const key = layer.stack === "postgresql" ? "DATABASE_URL" : "REDIS_URL";
-    out.push({ name: seen.has(key) ? `${key}_${layer.name.toUpperCase()}` : key, from: `layer ${layer.name}` });
-    seen.add(key);
-  }
+  for (const [layer, name] of connectionVariableNames(layers.filter((l) => l.secretsEncrypted)))
+    out.push({ name, from: `layer ${layer.name}` });
   return out;
 }
 
@@ -71,11 +66,6 @@ export async function listVariables(
     { layerId: null, name: "All application layers", variables: view(ENVIRONMENT_SCOPE), generated },
     ...apps.map((layer) => ({ layerId: layer.id, name: layer.name, variables: view(layer.id), generated: [] })),
   ];
-}
-
-/** Masks a secret for logs and audit details. */
-export function maskedValue(secret: boolean, value: string): string {
-  return secret ? MASK : value;
 }
 
 /**
@@ -136,26 +126,16 @@ export async function saveVariables(
       const operationIds: string[] = [];
       const names = rows.map((r) => r.name);
       for (const layer of affected) {
-        const op = await recordAuditedOperation(
-          tx,
-          {
-            kind: "DEPLOY",
-            environmentId: env.id,
-            userId: options.actor.id,
-            input: {
-              layerId: layer.id,
-              releaseId: layer.currentReleaseId,
-              batch: layer.deployBatch,
-              restart: true,
-            },
-          },
-          {
-            actor: options.actor,
-            action: "environment.variables",
-            ip: options.ip,
-            detail: { scope: input.layerId ? layer.name : "environment", layer: layer.name, names },
-          },
-        );
+        const op = await recordDeploy(tx, {
+          actor: options.actor,
+          ip: options.ip,
+          action: "environment.variables",
+          environmentId: env.id,
+          layer,
+          releaseId: layer.currentReleaseId,
+          restart: true,
+          detail: { scope: input.layerId ? layer.name : "environment", names },
+        });
         operationIds.push(op.id);
       }
       return { operationIds, changed: true };

@@ -171,8 +171,13 @@ async function releaseLabel(releaseId: string | null): Promise<string> {
   return release ? `release ${release.number}` : "a deleted release";
 }
 
-async function appendOutput(releaseId: string, text: string) {
-  await db.$executeRaw`UPDATE "Release" SET "output" = right(COALESCE("output" || E'\n', '') || ${text}, 262144)
+/** Appends to the release's output, keeping its last 256 KiB (in `client`'s transaction when given). */
+async function appendOutput(
+  releaseId: string,
+  text: string,
+  client: Pick<Prisma.TransactionClient, "$executeRaw"> = db,
+) {
+  await client.$executeRaw`UPDATE "Release" SET "output" = right(COALESCE("output" || E'\n', '') || ${text}, 262144)
     WHERE "id" = ${releaseId}`;
 }
 
@@ -262,9 +267,7 @@ export async function onDeployFailed(
         error: failure.message.slice(0, 2000),
       },
     });
-  if (input.releaseId && failure.output)
-    await tx.$executeRaw`UPDATE "Release" SET "output" = right(COALESCE("output" || E'\n', '') || ${failure.output}, 262144)
-      WHERE "id" = ${input.releaseId}`;
+  if (input.releaseId && failure.output) await appendOutput(input.releaseId, failure.output, tx);
   if (input.rollbackOf || !op.environmentId) return;
   const layer = await tx.layer.findUnique({ where: { id: input.layerId } });
   if (!layer) return;
