@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { signUp } from "./fixtures";
+import { deleteEnvironmentFromPage, signUp } from "./fixtures";
 import { commitAll, startGitDaemon, type TestGitDaemon } from "../scripts/test/git-daemon";
 
 let tmp: string;
@@ -154,10 +154,7 @@ test("deploy an archive from the environment page, set a variable, read the app'
   }
 
   // The test's containers go with the environment.
-  await page.getByRole("button", { name: "Delete", exact: true }).click();
-  await page.getByRole("dialog").getByLabel(`Type ${name} to confirm`).fill(name);
-  await page.getByRole("dialog").getByRole("button", { name: "Delete environment" }).click();
-  await expect(page).toHaveURL(/\/environments$/, { timeout: 120_000 });
+  await deleteEnvironmentFromPage(page, name);
   // The name answers 404 once its (only) container is destroyed.
   await expect
     .poll(async () => (await visitor.goto(url, { timeout: 10_000 }).catch(() => null))?.status(), {

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { E2E_DATA_DIR, E2E_LOCAL } from "../playwright.config";
-import { signUp } from "./fixtures";
+import { deleteEnvironmentFromPage, signUp } from "./fixtures";
 import { destroyManagedContainers } from "../lib/orchestrator/engines/lxc/test-hosts";
 import { config } from "../lib/config";
 
@@ -352,10 +352,7 @@ test("another developer gets 404 for the page and the events stream, and replaye
   await page.reload();
   await expect(page.getByTestId("env-status")).toHaveText("Stopped");
 
-  await page.getByRole("button", { name: "Delete", exact: true }).click();
-  await page.getByRole("dialog").getByLabel(`Type ${name} to confirm`).fill(name);
-  await page.getByRole("dialog").getByRole("button", { name: "Delete environment" }).click();
-  await expect(page).toHaveURL(/\/environments$/, { timeout: 90_000 });
+  await deleteEnvironmentFromPage(page, name, 90_000);
 });
 
 test("account: add an SSH key (fingerprint as ssh-keygen shows it), refuse a bad one, remove it", async ({ page }) => {

@@ -38,3 +38,11 @@ export async function adminPage(browser: Browser): Promise<Page> {
 export function formAlert(page: Page) {
   return page.locator('p[role="alert"]').first();
 }
+
+/** On an environment's page: Delete, type the name to confirm, and wait for the list (the deletion runs on). */
+export async function deleteEnvironmentFromPage(page: Page, name: string, timeout = 120_000) {
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  await page.getByRole("dialog").getByLabel(`Type ${name} to confirm`).fill(name);
+  await page.getByRole("dialog").getByRole("button", { name: "Delete environment" }).click();
+  await expect(page).toHaveURL(/\/environments$/, { timeout });
+}

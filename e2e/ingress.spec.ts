@@ -5,7 +5,7 @@
 // ingress's "stopped" page, deleted → its 404 page.
 import { chromium, expect, test, type Page } from "@playwright/test";
 import config, { E2E_INGRESS } from "../playwright.config";
-import { signUp } from "./fixtures";
+import { deleteEnvironmentFromPage, signUp } from "./fixtures";
 
 async function addLayer(page: Page, role: string, layerName: string, stack: string) {
   await page.getByRole("button", { name: `+ ${role}` }).click();
@@ -141,10 +141,7 @@ test("the environment answers at <env>-<handle>.localhost through the ingress, t
   expect(stopped?.status()).toBe(503);
   await expect(visitor.getByRole("heading", { name: "This environment is stopped" })).toBeVisible();
 
-  await page.getByRole("button", { name: "Delete", exact: true }).click();
-  await page.getByRole("dialog").getByLabel(`Type ${name} to confirm`).fill(name);
-  await page.getByRole("dialog").getByRole("button", { name: "Delete environment" }).click();
-  await expect(page).toHaveURL(/\/environments$/, { timeout: 120_000 });
+  await deleteEnvironmentFromPage(page, name);
   await expect
     .poll(async () => (await visitor.goto(url, { timeout: 10_000 }).catch(() => null))?.status(), {
       timeout: 60_000,
