@@ -122,9 +122,14 @@ export async function startSshd(options: StartSshdOptions = {}): Promise<TestSsh
   }
   writeFileSync(path.join(dir, "authorized_keys"), publicKey, { mode: 0o600 });
   const port = options.port ?? (await freePort());
+  // Remote sessions get an empty HOME of their own: bash sources ~/.bashrc for every ssh command, and
+  // the machine's /root/.bashrc is not the tests' business (on this one it runs `pyenv init`, whose
+  // rehash lock serialised concurrent sessions for minutes).
+  const home = path.join(dir, "home");
+  mkdirSync(home, { recursive: true, mode: 0o700 });
   // sshd uses the first SetEnv line only: all variables go on one line.
-  const envPairs = Object.entries(options.env ?? {}).map(([key, value]) => `${key}="${value}"`);
-  const envLines = envPairs.length > 0 ? [`SetEnv ${envPairs.join(" ")}`] : [];
+  const envPairs = Object.entries({ HOME: home, ...options.env }).map(([key, value]) => `${key}="${value}"`);
+  const envLines = [`SetEnv ${envPairs.join(" ")}`];
   const config = [
     `Port ${port}`,
     "ListenAddress 127.0.0.1",
