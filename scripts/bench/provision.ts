@@ -298,21 +298,21 @@ async function main() {
     const mix = "25 % create (2 containers), 25 % scale ±1, 50 % stop/start";
 
     let mutationsUnderChurn: Record<string, unknown> | null = null;
-    let warmup: Record<string, unknown> | null = null;
-    if (PARTS.has("churn") && WARMUP_SECONDS > 0) {
-      const w = await churn(20, WARMUP_SECONDS);
-      await waitUntil(async () => (await backlog()) === 0, 120_000);
-      warmup = {
-        figure: "the same churn before the measured window (a cold process, starting without environments)",
-        seconds: WARMUP_SECONDS,
-        mutations: w.accept.length,
-        errors: w.errors,
-        p50Ms: round(percentile(w.accept, 50), 2),
-        p99Ms: round(percentile(w.accept, 99), 2),
-        environmentsAfter: envs.length,
-      };
-    }
     if (PARTS.has("churn")) {
+      let warmup: Record<string, unknown> | null = null;
+      if (WARMUP_SECONDS > 0) {
+        const w = await churn(20, WARMUP_SECONDS);
+        await waitUntil(async () => (await backlog()) === 0, 120_000);
+        warmup = {
+          figure: "the same churn before the measured window (a cold process, starting without environments)",
+          seconds: WARMUP_SECONDS,
+          mutations: w.accept.length,
+          errors: w.errors,
+          p50Ms: round(percentile(w.accept, 50), 2),
+          p99Ms: round(percentile(w.accept, 99), 2),
+          environmentsAfter: envs.length,
+        };
+      }
       const deadlocksBefore = await deadlocks();
       const retriesBefore = { ...retryStats };
       const since = new Date();

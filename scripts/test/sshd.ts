@@ -129,7 +129,6 @@ export async function startSshd(options: StartSshdOptions = {}): Promise<TestSsh
   mkdirSync(home, { recursive: true, mode: 0o700 });
   // sshd uses the first SetEnv line only: all variables go on one line.
   const envPairs = Object.entries({ HOME: home, ...options.env }).map(([key, value]) => `${key}="${value}"`);
-  const envLines = [`SetEnv ${envPairs.join(" ")}`];
   const config = [
     `Port ${port}`,
     "ListenAddress 127.0.0.1",
@@ -145,7 +144,7 @@ export async function startSshd(options: StartSshdOptions = {}): Promise<TestSsh
     "LogLevel ERROR",
     "MaxStartups 100:30:200",
     "MaxSessions 100",
-    ...envLines,
+    `SetEnv ${envPairs.join(" ")}`,
   ].join("\n");
   const configFile = path.join(dir, "sshd_config");
   writeFileSync(configFile, `${config}\n`);
