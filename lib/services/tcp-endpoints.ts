@@ -8,7 +8,7 @@ import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { AppError } from "@/lib/errors";
 import { logIgnored } from "@/lib/log";
-import { endpointsTableName, renderEndpointsTable } from "@/lib/orchestrator/ingress/endpoints-nft";
+import { renderEndpointsRemoval, renderEndpointsTable } from "@/lib/orchestrator/ingress/endpoints-nft";
 import { connectionString, readCredentials } from "@/lib/stacks/credentials";
 import {
   TCP_ENDPOINT_DEFAULT_RANGE,
@@ -244,6 +244,20 @@ export async function listTcpEndpoints(viewer: Pick<Actor, "id" | "role">, envir
   return { enabled: env.region.tcpEndpoints, endpoints, containers };
 }
 
+/**
+ * One `nft -f -` on the node, tried up to three times: nft 1.0 can fail a command with "Interrupted system
+ * call" when another process changes the ruleset while it reads it (the isolation tables, other nodes'
+ * applies). A node whose apply still fails stays marked and is retried by the next sync or resync.
+ */
+async function applyNft(runner: ReturnType<typeof runnerFor>, script: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const applied = await runner.run(["nft", "-f", "-"], { input: script, timeoutMs: 20_000 });
+    if (applied.code === 0) return;
+    if (attempt === 3) throw new Error(applied.stderr.trim().slice(0, 300));
+    await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+  }
+}
+
 /** Nodes this process gave a non-empty table: they are checked again when their last endpoint goes. */
 const published = new Set<string>();
 
@@ -274,26 +288,14 @@ export async function syncTcpEndpoints(
           .filter((e) => e.container.hardwareNodeId === node.id)
           .map((e) => ({ nodePort: e.nodePort, ip: e.container.ip!, port: e.containerPort }));
         try {
-          const runner = runnerFor(node);
-          if (ports.length === 0) {
-            // No endpoints here: the node has no table of ours (one left from earlier endpoints goes).
-            const table = endpointsTableName(node.bridge);
-            const listed = await runner.run(["nft", "list", "table", "ip", table], { timeoutMs: 20_000 });
-            if (listed.code !== 0) {
-              published.delete(node.id);
-              continue;
-            }
-            const removed = await runner.run(["nft", "delete", "table", "ip", table], { timeoutMs: 20_000 });
-            if (removed.code !== 0) throw new Error(removed.stderr.trim().slice(0, 300));
-            published.delete(node.id);
-          } else {
-            const applied = await runner.run(["nft", "-f", "-"], {
-              input: renderEndpointsTable({ bridge: node.bridge, ports }),
-              timeoutMs: 20_000,
-            });
-            if (applied.code !== 0) throw new Error(applied.stderr.trim().slice(0, 300));
-            published.add(node.id);
-          }
+          // No endpoints here: the node has no table of ours (one left from earlier endpoints goes).
+          const script =
+            ports.length === 0
+              ? renderEndpointsRemoval(node.bridge)
+              : renderEndpointsTable({ bridge: node.bridge, ports });
+          await applyNft(runnerFor(node), script);
+          if (ports.length === 0) published.delete(node.id);
+          else published.add(node.id);
           result.applied.push(node.name);
         } catch (error) {
           result.failed.push({ node: node.name, error: (error as Error).message.slice(0, 300) });

@@ -342,6 +342,7 @@ describe("ingress", () => {
     expect(psql()).toBe("1");
 
     // Deleted with the environment, and the node's endpoint table with it.
+    execFileSync("nft", ["list", "table", "ip", "hostplane_ep_hp_tin"], { stdio: "ignore" });
     await waitOp((await deleteEnvironment({ actor, environmentId: env.environmentId, confirmName: "db" })).operationId);
     expect(await db.tcpEndpoint.count({ where: { nodePort: published.nodePort } })).toBe(0);
     expect(() => execFileSync("nft", ["list", "table", "ip", "hostplane_ep_hp_tin"], { stdio: "ignore" })).toThrow();

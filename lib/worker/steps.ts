@@ -137,9 +137,11 @@ async function migrateContainerStep(containerId: string, toNodeId: string | null
 
 /** Deletes the row and gives its capacity back, atomically; a second run finds nothing to do. */
 async function releaseContainer(containerId: string): Promise<string> {
-  return db.$transaction(async (tx) => {
+  let published = 0;
+  const message = await db.$transaction(async (tx) => {
     const c = await tx.container.findUnique({ where: { id: containerId } });
     if (!c) return "already released";
+    published = await tx.tcpEndpoint.count({ where: { containerId } });
     // Node row first, then the container (and through its trigger the owner's quota counters): the
     // lock order of the placing transactions, so a release never deadlocks with a placement.
     if (c.hardwareNodeId)
@@ -153,6 +155,10 @@ async function releaseContainer(containerId: string): Promise<string> {
     if (gone.count === 0) throw new Error(`container ${c.id} was released concurrently`);
     return `released ${containerNameFor(c.id)} (${c.reservedCloudlets} cloudlets)`;
   });
+  // Its published ports went with the row (cascade): their DNAT rules go now (a crash before this
+  // leaves them to the next resync's sweep).
+  if (published > 0) await syncTcpEndpoints().catch(logIgnored("removing a released container's endpoint rules"));
+  return message;
 }
 
 async function executeEnvironmentStep(ctx: Ctx): Promise<string> {
@@ -181,6 +187,9 @@ async function executeEnvironmentStep(ctx: Ctx): Promise<string> {
       if (left > 0) throw new StepRetryLater(`${left} containers are still being removed`);
       // The operation's completion commits with the deletion: once the environment row is gone,
       // nothing would find this operation again to finish it.
+      // Its endpoints went with its containers (cascade): their DNAT rules go before the operation is
+      // recorded done, so a finished deletion leaves no published port behind.
+      await syncTcpEndpoints().catch(logIgnored("removing endpoint rules of a deleted environment (resync retries)"));
       const message = `environment ${env.name} deleted`;
       const now = new Date();
       await db.$transaction([
@@ -207,8 +216,6 @@ async function executeEnvironmentStep(ctx: Ctx): Promise<string> {
       ]);
       // The step is already recorded as done with the deletion: a crash before this line leaves the
       // route to the next resync, which removes it.
-      // Its endpoints went with its rows (cascade): their DNAT rules go now, not at the next resync.
-      await syncTcpEndpoints().catch(logIgnored("removing endpoint rules of a deleted environment (resync retries)"));
       return withIngressSync(message);
     }
     default:

@@ -18,6 +18,12 @@ function port(value: number): number {
   return value;
 }
 
+/** Removes the node's endpoint table if there is one: one atomic `nft -f -` (adding first makes it idempotent). */
+export function renderEndpointsRemoval(bridge: string): string {
+  const table = endpointsTableName(bridge);
+  return [`add table ip ${table}`, `delete table ip ${table}`, ""].join("\n");
+}
+
 /**
  * Connections to any local address of the node on `nodePort` — from outside (prerouting) and from the
  * node itself (output) — go to the container's address and port.

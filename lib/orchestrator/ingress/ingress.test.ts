@@ -3,7 +3,7 @@ import { buildCaddyConfig, type IngressSettings, type IngressSite } from "./cadd
 import { environmentHost, handleBaseFor, hostUrl, HANDLE_PATTERN } from "./names";
 import { entryLayerOf, ingressSiteFor, type IngressEnvironmentRow } from "./sites";
 import { nodeRoutesFor, type RoutableNode } from "./node-routes";
-import { renderEndpointsTable } from "./endpoints-nft";
+import { renderEndpointsRemoval, renderEndpointsTable } from "./endpoints-nft";
 
 const settings: IngressSettings = {
   adminSocket: "/run/hp/admin.sock",
@@ -221,7 +221,14 @@ describe("renderEndpointsTable", () => {
     expect(rules[0]!.trim()).toBe("fib daddr type local tcp dport 30001 dnat to 10.213.1.5:5432");
   });
 
+  it("removes the table in one transaction that also succeeds when there is none", () => {
+    expect(renderEndpointsRemoval("hp-br0")).toBe(
+      "add table ip hostplane_ep_hp_br0\ndelete table ip hostplane_ep_hp_br0\n",
+    );
+  });
+
   it("refuses what is not an address, a port or a bridge name", () => {
+    expect(() => renderEndpointsRemoval("hp br0")).toThrow();
     expect(() => renderEndpointsTable({ bridge: "hp;x", ports: [] })).toThrow();
     expect(() =>
       renderEndpointsTable({ bridge: "hp-br0", ports: [{ nodePort: 70000, ip: "10.0.0.1", port: 1 }] }),
