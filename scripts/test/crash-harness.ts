@@ -55,32 +55,50 @@ export async function openOperations() {
   return db.operation.count({ where: { status: { in: ["PENDING", "RUNNING"] } } });
 }
 
+/** The operations not finished yet, with their steps' states (and messages): for failure messages. */
+async function describeOpenOperations(messages = false): Promise<string> {
+  const open = await db.operation.findMany({
+    where: { status: { in: ["PENDING", "RUNNING"] } },
+    include: { steps: { orderBy: { position: "asc" } } },
+  });
+  return JSON.stringify(
+    open.map((o) => ({
+      kind: o.kind,
+      status: o.status,
+      steps: o.steps.map((s) => `${s.kind}:${s.status}${messages ? `:${s.message ?? ""}` : ""}`),
+    })),
+  );
+}
+
 /** A worker without failpoints runs until everything is converged, then stops. */
 export async function recover(timeoutMs = 60_000) {
   const { child, exited } = startChild({});
   try {
     await waitFor("convergence after a crash", async () => (await openOperations()) === 0, timeoutMs, 250);
   } catch (error) {
-    const open = await db.operation.findMany({
-      where: { status: { in: ["PENDING", "RUNNING"] } },
-      include: { steps: { orderBy: { position: "asc" } } },
-    });
-    throw new Error(
-      `${(error as Error).message}; open: ${JSON.stringify(open.map((o) => ({ kind: o.kind, status: o.status, steps: o.steps.map((s) => `${s.kind}:${s.status}:${s.message ?? ""}`) })))}`,
-    );
+    throw new Error(`${(error as Error).message}; open: ${await describeOpenOperations(true)}`);
   } finally {
     child.kill("SIGTERM");
     await exited;
   }
 }
 
-/** Runs a worker with a failpoint; resolves with how it ended (SIGKILL when the failpoint fired). */
-export async function crashAt(failpoint: string, submit?: object) {
+/**
+ * Runs a worker with a failpoint; resolves with how it ended (SIGKILL when the failpoint fired), or null
+ * when it did not get there within `timeoutMs` (a clean-clone run on a cold machine once needed more than 60 s;
+ * the open operations are printed to show what it was doing).
+ */
+export async function crashAt(failpoint: string, submit?: object, timeoutMs = 180_000) {
   const { child, exited } = startChild({
     HOSTPLANE_FAILPOINT: failpoint,
     ...(submit ? { CRASH_SUBMIT: JSON.stringify(submit) } : {}),
   });
-  const result = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 60_000))]);
-  if (!result) child.kill("SIGKILL");
+  const result = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), timeoutMs))]);
+  if (!result) {
+    child.kill("SIGKILL");
+    console.error(
+      `failpoint ${failpoint} not reached in ${timeoutMs / 1000} s; open: ${await describeOpenOperations()}`,
+    );
+  }
   return result;
 }
