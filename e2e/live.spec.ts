@@ -143,3 +143,42 @@ test("one user's 21st open stream gets 429 with Retry-After and a clear error; c
     for (const s of open) s.close();
   }
 });
+
+test("with the events feed unreachable, an open environment page still follows its operation to the end", async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await signUp(page);
+  // No stream ever connects: only the page's own refresh while an operation is in progress can update it.
+  await page.route("**/api/events**", (route) => route.abort());
+  const [region] = await query<{ id: string }>(
+    `SELECT id FROM "Region" WHERE "isDefault" ORDER BY "createdAt" LIMIT 1`,
+  );
+  const name = `quiet-${Date.now().toString(36)}`;
+  await callAction(page, "/environments/new", "createEnvironmentAction", [
+    {
+      name,
+      regionId: region.id,
+      layers: [{ name: "cp", stack: "busybox", count: 1, reservedCloudlets: 1, dynamicCloudlets: 2, diskGib: 1 }],
+      idempotencyKey: randomUUID(),
+    },
+  ]);
+  const [env] = await query<{ id: string }>(`SELECT id FROM "Environment" WHERE name = $1`, [name]);
+  await page.goto(`/environments/${env.id}`);
+  const create = page.getByTestId("operation-CREATE").locator("summary");
+  // Still in progress when the page rendered (real containers take a while): what follows is a refresh.
+  await expect(create).toBeVisible();
+  expect(await create.textContent()).not.toContain("Succeeded");
+  await expect(page.getByTestId("live-state")).not.toHaveAttribute("data-live", "live");
+  await expect(create).toContainText("Succeeded", { timeout: 180_000 });
+  await expect(page.getByTestId("env-status")).toHaveText("Running");
+
+  await callAction(page, `/environments/${env.id}`, "deleteEnvironmentAction", [
+    { environmentId: env.id, confirmName: name },
+  ]);
+  await expect
+    .poll(async () => (await query(`SELECT id FROM "Environment" WHERE id = $1`, [env.id])).length, {
+      timeout: 120_000,
+    })
+    .toBe(0);
+});

@@ -58,6 +58,7 @@ export function EnvironmentView({
 
   const { state } = useEnvironmentEvents({
     environmentId: env.id,
+    busy: env.busy,
     onGone: () => {
       toast.show(`${env.name} was deleted.`, "success");
       router.replace("/environments");

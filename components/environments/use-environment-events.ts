@@ -1,4 +1,5 @@
 "use client";
+import { useEffect } from "react";
 import { useFeed, useThrottledRefresh, type LiveState } from "@/components/live/live-feed";
 import type { FeedEvent } from "@/lib/validation/events";
 
@@ -7,12 +8,21 @@ export type { LiveState };
 const TABLES = new Set(["Environment", "Layer", "Container", "Operation", "OperationStep", "Release"]);
 
 /**
+ * While the shown data has an operation in progress, the page also refreshes on this period: a
+ * refresh requested by an event is occasionally not applied by the router (seen in e2e: the page kept
+ * an operation's last step "Running" minutes after it finished, with no later event to correct it).
+ */
+const BUSY_REFRESH_MS = 5_000;
+
+/**
  * The environment page's view of the tab's live feed: refreshes the server-rendered page data
  * (throttled) when a row of this environment changes, reports the environment's deletion, and hands
  * each change to `onChange` (toasts when an operation finishes).
  */
 export function useEnvironmentEvents(options: {
   environmentId: string;
+  /** Whether the shown data has an operation in progress (then the page also refreshes periodically). */
+  busy?: boolean;
   onGone?: () => void;
   onChange?: (change: FeedEvent) => void;
 }) {
@@ -24,5 +34,10 @@ export function useEnvironmentEvents(options: {
     options.onChange?.(message);
     refresh();
   });
+  useEffect(() => {
+    if (!options.busy) return;
+    const timer = setInterval(refresh, BUSY_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [options.busy, refresh]);
   return { state };
 }
