@@ -77,7 +77,7 @@ async function planSteps(op: OpRow): Promise<Planned[]> {
 }
 
 async function runOperation(operationId: string): Promise<void> {
-  let row = await db.operation.findUniqueOrThrow({
+  const row = await db.operation.findUniqueOrThrow({
     where: { id: operationId },
     include: { steps: { orderBy: { position: "asc" } } },
   });
@@ -104,18 +104,15 @@ async function runOperation(operationId: string): Promise<void> {
       }
       throw error;
     }
-    await db.$transaction([
-      db.operationStep.createMany({ data: steps }),
+    const [created] = await db.$transaction([
+      db.operationStep.createManyAndReturn({ data: steps }),
       db.operation.update({
         where: { id: op.id },
         data: { status: "RUNNING", startedAt: new Date(), attempts: { increment: 1 } },
+        select: { id: true },
       }),
     ]);
-    row = await db.operation.findUniqueOrThrow({
-      where: { id: operationId },
-      include: { steps: { orderBy: { position: "asc" } } },
-    });
-    op = { ...row, payload };
+    op = { ...op, status: "RUNNING", steps: [...created].sort((a, b) => a.position - b.position) };
   } else if (op.status === "PENDING") {
     await db.operation.update({
       where: { id: op.id },
@@ -135,6 +132,7 @@ async function runOperation(operationId: string): Promise<void> {
     )
       wave.push(pending[i + wave.length]);
     i += wave.length;
+    await markRunning(wave);
     const outcomes = await Promise.allSettled(wave.map((step) => runStep(op, step)));
     const failed = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult | undefined;
     if (failed) {
@@ -193,6 +191,14 @@ type OpRow = {
   payload: OperationPayload;
 };
 
+/** A wave's steps are marked RUNNING (and their attempt counted) in one statement before any runs. */
+async function markRunning(wave: StepRow[]): Promise<void> {
+  await db.operationStep.updateMany({
+    where: { id: { in: wave.map((s) => s.id) } },
+    data: { status: "RUNNING", startedAt: new Date(), finishedAt: null, attempts: { increment: 1 } },
+  });
+}
+
 async function runStep(op: OpRow, step: StepRow): Promise<void> {
   let parsed;
   try {
@@ -203,11 +209,8 @@ async function runStep(op: OpRow, step: StepRow): Promise<void> {
     throw new OperationFailed(error.message);
   }
   const { containerId, toNodeId } = parsed;
+  // markRunning counted this attempt.
   const attempts = step.attempts + 1;
-  await db.operationStep.update({
-    where: { id: step.id },
-    data: { status: "RUNNING", startedAt: new Date(), finishedAt: null, attempts },
-  });
   try {
     const message = await executeStep({
       environmentId: op.environmentId,

@@ -121,6 +121,18 @@ async function envForContainer(container: {
 }
 
 async function refreshBalancers(environmentId: string): Promise<string | null> {
+  // Most environments have no running balancer on an lxc node: one small query says so.
+  const balancer = await db.container.findFirst({
+    where: {
+      environmentId,
+      desiredState: { not: "DELETED" },
+      observedState: "RUNNING",
+      layer: { stack: "nginx" },
+      hardwareNode: { engine: "LXC" },
+    },
+    select: { id: true },
+  });
+  if (!balancer) return null;
   const containers = await db.container.findMany({
     where: { environmentId, desiredState: { not: "DELETED" } },
     include: { layer: true, hardwareNode: true },
