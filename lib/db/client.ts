@@ -19,16 +19,28 @@ const globalForDb = globalThis as unknown as {
 };
 const poolContext = (globalForDb.hostplanePool ??= new AsyncLocalStorage<Pool>());
 
-function createClient(max: number): PrismaClient {
+/**
+ * The worker's sessions commit asynchronously (`synchronous_commit=off`): a commit returns before its
+ * WAL reaches the disk, and PostgreSQL flushes it within a few hundred milliseconds. Everything the
+ * worker writes is progress on an operation the panel already committed durably (step marks, observed
+ * states, reservations released with their rows), and every step is idempotent: if PostgreSQL itself
+ * (not the panel) crashed in that window, the operation resumes from its last durable step and repeats
+ * work the engines treat as done. In exchange the worker's many small commits neither wait for an
+ * fsync nor hold the notify lock (every row change NOTIFYs the events feed) through one, which the
+ * panel's own commits queued behind. Requests (the panel's pool) keep synchronous commits.
+ */
+const WORKER_SESSION = "-c synchronous_commit=off";
+
+function createClient(max: number, options?: string): PrismaClient {
   const url = config.DATABASE_URL;
   if (!url)
     throw new Error("DATABASE_URL is not set: start Hostplane with `npm start` (embedded PostgreSQL) or set it");
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max }) });
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max, ...(options ? { options } : {}) }) });
 }
 
 function current(): PrismaClient {
   if (poolContext.getStore() === "worker")
-    return (globalForDb.hostplaneWorkerDb ??= createClient(config.HOSTPLANE_WORKER_DB_POOL));
+    return (globalForDb.hostplaneWorkerDb ??= createClient(config.HOSTPLANE_WORKER_DB_POOL, WORKER_SESSION));
   return (globalForDb.hostplaneDb ??= createClient(config.HOSTPLANE_DB_POOL));
 }
 
