@@ -7,7 +7,7 @@ import { engineFor } from "@/lib/services/node-engine";
 export async function loadEnvironmentState(environmentId: string) {
   const env = await db.environment.findUnique({
     where: { id: environmentId },
-    include: { containers: { include: { hardwareNode: true, layer: true } } },
+    include: { containers: { include: { hardwareNode: true } } },
   });
   if (!env) return null;
   const desired: DesiredContainer[] = env.containers.map((c) => ({
