@@ -4,6 +4,7 @@
 // changes a rotation (health.ts), by every resync and when the supervisor (re)starts Caddy. Each
 // call compares with what Caddy runs and loads only on a difference, so it is idempotent and a
 // crash at any point converges on the next call.
+import { coalesce } from "./coalesce";
 import { X509Certificate } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
@@ -146,6 +147,13 @@ function countRoutes(config: CaddyConfig): number {
 }
 
 /**
+ * Steps finishing together (a scale-out's starts, a deletion's destroys, several environments at once)
+ * share syncs: each computes every route, so one per finished step would queue them behind each other
+ * on the ingress lock. A step still gets a sync that began after its change was committed.
+ */
+const syncIngressForSteps = coalesce(syncIngress);
+
+/**
  * For steps: syncs and appends a note to the step's timeline message when the routes changed or could
  * not be pushed. The routes are never a reason to fail an operation: resync retries them.
  */
@@ -154,7 +162,7 @@ export async function withIngressSync(message: string): Promise<string> {
   failpoint("routes");
   let note: string | null;
   try {
-    const result = await syncIngress();
+    const result = await syncIngressForSteps();
     note = result.status === "applied" ? `ingress routes updated (${result.routes})` : null;
   } catch (error) {
     note = `ingress routes not pushed: ${(error as Error).message.slice(0, 200)} (the next resync retries)`;
