@@ -76,6 +76,10 @@ export const VARIABLES = {
   }),
   HOSTPLANE_INGRESS_HTTP_PORT: v(int(80), "the ingress's HTTP port"),
   HOSTPLANE_INGRESS_HTTPS_PORT: v(int(443), "the ingress's HTTPS port"),
+  HOSTPLANE_INGRESS_GOMAXPROCS: v(
+    optional(),
+    "CPU threads Caddy runs Go code on (GOMAXPROCS; default: the machine's cores less one, at least 1)",
+  ),
   HOSTPLANE_DEPLOY_DIR: v(
     optional(),
     "uploaded and normalised deploy archives of kept releases (default <data dir>/releases)",

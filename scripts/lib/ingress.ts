@@ -82,6 +82,7 @@ export async function startIngress(options: {
         HOME: dir,
         XDG_DATA_HOME: dir,
         XDG_CONFIG_HOME: dir,
+        ...(settings.goMaxProcs ? { GOMAXPROCS: String(settings.goMaxProcs) } : {}),
       },
       stdio: ["ignore", out, out],
       // Its own process group: a Ctrl-C or a SIGTERM to the panel's group does not stop Caddy behind the

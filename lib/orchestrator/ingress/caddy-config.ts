@@ -31,6 +31,8 @@ export type IngressSettings = {
   httpsPort: number;
   /** With an email, public names get ACME certificates; without, Caddy's internal CA issues them all. */
   acmeEmail: string | null;
+  /** GOMAXPROCS of the Caddy process (lib/services/ingress.ts chooses it). */
+  goMaxProcs?: number;
 };
 
 export type CaddyConfig = Record<string, unknown>;
