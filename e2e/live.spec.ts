@@ -46,6 +46,23 @@ async function callAction(page: Page, pagePath: string, name: string, args: unkn
   return text;
 }
 
+/** A one-container busybox environment created through the server action, as another tab would. */
+async function createInBackground(page: Page, prefix: string): Promise<string> {
+  const [region] = await query<{ id: string }>(
+    `SELECT id FROM "Region" WHERE "isDefault" ORDER BY "createdAt" LIMIT 1`,
+  );
+  const name = `${prefix}-${Date.now().toString(36)}`;
+  await callAction(page, "/environments/new", "createEnvironmentAction", [
+    {
+      name,
+      regionId: region.id,
+      layers: [{ name: "cp", stack: "busybox", count: 1, reservedCloudlets: 1, dynamicCloudlets: 2, diskGib: 1 }],
+      idempotencyKey: randomUUID(),
+    },
+  ]);
+  return name;
+}
+
 test("an environment created through the API in the background appears in the open list within 2 s, and its status follows", async ({
   page,
 }) => {
@@ -60,18 +77,7 @@ test("an environment created through the API in the background appears in the op
     if (r.url().includes("/api/events")) streams.push(r.url());
   });
 
-  const [region] = await query<{ id: string }>(
-    `SELECT id FROM "Region" WHERE "isDefault" ORDER BY "createdAt" LIMIT 1`,
-  );
-  const name = `live-${Date.now().toString(36)}`;
-  await callAction(page, "/environments/new", "createEnvironmentAction", [
-    {
-      name,
-      regionId: region.id,
-      layers: [{ name: "cp", stack: "busybox", count: 1, reservedCloudlets: 1, dynamicCloudlets: 2, diskGib: 1 }],
-      idempotencyKey: randomUUID(),
-    },
-  ]);
+  const name = await createInBackground(page, "live");
   const row = page.getByTestId(`env-row-${name}`);
   await expect(row).toBeVisible({ timeout: 2000 });
   await expect(row).toContainText("Creating");
@@ -151,18 +157,7 @@ test("with the events feed unreachable, an open environment page still follows i
   await signUp(page);
   // No stream ever connects: only the page's own refresh while an operation is in progress can update it.
   await page.route("**/api/events**", (route) => route.abort());
-  const [region] = await query<{ id: string }>(
-    `SELECT id FROM "Region" WHERE "isDefault" ORDER BY "createdAt" LIMIT 1`,
-  );
-  const name = `quiet-${Date.now().toString(36)}`;
-  await callAction(page, "/environments/new", "createEnvironmentAction", [
-    {
-      name,
-      regionId: region.id,
-      layers: [{ name: "cp", stack: "busybox", count: 1, reservedCloudlets: 1, dynamicCloudlets: 2, diskGib: 1 }],
-      idempotencyKey: randomUUID(),
-    },
-  ]);
+  const name = await createInBackground(page, "quiet");
   const [env] = await query<{ id: string }>(`SELECT id FROM "Environment" WHERE name = $1`, [name]);
   await page.goto(`/environments/${env.id}`);
   const create = page.getByTestId("operation-CREATE").locator("summary");
