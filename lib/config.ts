@@ -77,7 +77,7 @@ export const VARIABLES = {
   HOSTPLANE_INGRESS_HTTP_PORT: v(int(80), "the ingress's HTTP port"),
   HOSTPLANE_INGRESS_HTTPS_PORT: v(int(443), "the ingress's HTTPS port"),
   HOSTPLANE_INGRESS_GOMAXPROCS: v(
-    optional(),
+    z.coerce.number().int().min(1).optional(),
     "CPU threads Caddy runs Go code on (GOMAXPROCS; default: the machine's cores less one, at least 1)",
   ),
   HOSTPLANE_DEPLOY_DIR: v(
