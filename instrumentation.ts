@@ -1,5 +1,6 @@
-// Starts the worker inside the app process (the default). Set HOSTPLANE_WORKER=off to run the
-// panel without one, e.g. when workers run separately with `npm run worker`.
+// Starts a worker inside the app process when Next.js runs on its own (`next start`). `npm start` runs
+// its worker as a separate, supervised process (scripts/serve.ts) and starts Next.js with
+// HOSTPLANE_WORKER=off; so does anyone running workers elsewhere with `npm run worker`.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { config } = await import("./lib/config");

@@ -51,7 +51,7 @@ export const VARIABLES = {
   HOSTPLANE_WORKER_DB_POOL: v(int(8), "PostgreSQL connections of the worker's own pool (jobs, resync, metrics)"),
   HOSTPLANE_EVENTS_MAX_PER_USER: v(int(20), "open live-event streams one user may hold (one per tab); more get 429"),
   HOSTPLANE_EVENTS_MAX_STREAMS: v(int(1000), "open live-event streams one panel process serves; more get 429"),
-  HOSTPLANE_WORKER: v(flag(true), "off: this panel process runs no worker (run `npm run worker` elsewhere)"),
+  HOSTPLANE_WORKER: v(flag(true), "off: `npm start` runs no worker (run `npm run worker` elsewhere)"),
   HOSTPLANE_TEMPLATE_WARM: v(
     flag(true),
     "off: the worker does not build lxc nodes' stack templates in the background (they are built on first use)",

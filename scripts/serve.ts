@@ -1,5 +1,6 @@
-// Runs Hostplane: database (embedded unless DATABASE_URL), migrations, first admin, default region,
-// then Next.js (production build, or dev with --dev) through scripts/next-server.mjs. Stops everything it started on SIGINT/SIGTERM.
+// Runs Hostplane: database (embedded unless DATABASE_URL), migrations, first admin, default region, the
+// ingress, the worker (a supervised process of its own), then Next.js (production build, or dev with
+// --dev) through scripts/next-server.mjs. Stops everything it started on SIGINT/SIGTERM.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { applyMigrations } from "../lib/db/migrate";
@@ -11,6 +12,7 @@ import { logIgnored } from "../lib/log";
 import { DATA_DIR, openDatabase } from "./lib/database";
 import { loadOrCreateSecrets } from "./lib/secrets";
 import { startIngress, type RunningIngress } from "./lib/ingress";
+import { superviseWorker, type WorkerProcess } from "./lib/worker-process";
 import { ingressSettings, syncIngress } from "../lib/services/ingress";
 
 const dev = process.argv.includes("--dev");
@@ -23,6 +25,7 @@ async function main() {
   process.env.DATABASE_URL = database.url;
   let next: ChildProcess | null = null;
   let ingress: RunningIngress | null = null;
+  let worker: WorkerProcess | null = null;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -30,6 +33,7 @@ async function main() {
     // The ingress first and meanwhile: it runs in its own process group, so it is the one part a caller's
     // SIGKILL after a grace period would leave behind (Playwright's web server stop, a service manager).
     const ingressStopped = ingress?.stop().catch(logIgnored("stopping the ingress"));
+    const workerStopped = worker?.stop().catch(logIgnored("stopping the worker"));
     if (next && next.exitCode === null) {
       next.kill("SIGTERM");
       await new Promise((r) => {
@@ -42,6 +46,7 @@ async function main() {
     }
     // Shutting down: report and carry on so the process still exits.
     await ingressStopped;
+    await workerStopped;
     await disconnectDb().catch(logIgnored("closing the database client"));
     await database.stop().catch(logIgnored("stopping the embedded database"));
     process.exit(code);
@@ -74,11 +79,15 @@ async function main() {
       }
     }
 
+    // The worker in its own process: under churn it no longer delays the pages and the API (one event
+    // loop each). Next.js then runs none (instrumentation.ts starts one only when run on its own).
+    if (config.HOSTPLANE_WORKER) worker = superviseWorker({ env: { ...process.env } });
+
     // Next.js behind scripts/next-server.mjs, which stamps the socket's peer address on each request.
     const server = path.join(process.cwd(), "scripts", "next-server.mjs");
     next = spawn(process.execPath, [server, ...(dev ? ["--dev"] : [])], {
       stdio: "inherit",
-      env: { ...process.env, PORT: String(port) },
+      env: { ...process.env, PORT: String(port), HOSTPLANE_WORKER: "off" },
     });
     next.on("exit", (code) => void stop(code ?? 0));
 

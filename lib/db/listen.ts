@@ -22,6 +22,8 @@ export type ListenOptions = {
   onListening?: (reconnected: boolean) => void;
   /** Called when the connection is lost or cannot be made (the listener keeps retrying). */
   onDown?: (error: Error) => void;
+  /** The connection's application_name (pg_stat_activity), "hostplane-events" unless set. */
+  applicationName?: string;
   createClient?: () => ListenClient;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -40,7 +42,11 @@ export function listen(options: ListenOptions): Listener {
     (() => {
       const url = config.DATABASE_URL;
       if (!url) throw new Error("DATABASE_URL is not set");
-      return new pg.Client({ connectionString: url, keepAlive: true, application_name: "hostplane-events" });
+      return new pg.Client({
+        connectionString: url,
+        keepAlive: true,
+        application_name: options.applicationName ?? "hostplane-events",
+      });
     });
 
   let client: ListenClient | null = null;

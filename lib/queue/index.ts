@@ -40,7 +40,13 @@ export function getBoss(): Promise<PgBoss> {
   return globalForBoss.hostplaneBoss;
 }
 
-/** This process's queue consumers (the panel runs its worker in-process): woken on enqueue. */
+/**
+ * Workers in other processes (the one `npm start` supervises, `npm run worker` elsewhere) LISTEN here and
+ * look for work at once when a job is created, instead of at their next poll.
+ */
+export const WAKE_CHANNEL = "hostplane_work";
+
+/** This process's queue consumers (a worker started in this process): woken on enqueue directly. */
 let localWorkers: string[] = [];
 export function setLocalWorkers(ids: string[]): void {
   localWorkers = [...ids];
@@ -60,9 +66,11 @@ export async function enqueueEnvironment(environmentId: string): Promise<void> {
       expireInSeconds: JOB_EXPIRE_SECONDS,
     },
   );
+  if (!id) return;
   // A new job: the pollers of this process look now instead of at their next interval (one finds it,
-  // the others find nothing and wait as before). Workers in other processes still poll.
-  if (id) for (const w of localWorkers) boss.notifyWorker(w);
+  // the others find nothing and wait as before); workers in other processes hear the NOTIFY.
+  for (const w of localWorkers) boss.notifyWorker(w);
+  await boss.getDb().executeSql(`NOTIFY ${WAKE_CHANNEL}`, []);
 }
 
 export async function stopBoss(): Promise<void> {

@@ -10,7 +10,15 @@ import { processEnvironment, RetryLater } from "./executor";
 import { healthCheckOnce } from "./health";
 import { trimServiceLogs } from "@/lib/services/logs";
 import { pruneMetrics, sampleMetricsOnce } from "./metrics";
-import { failOrphanedJob, getBoss, listStaleActiveJobs, RECONCILE_QUEUE, setLocalWorkers } from "@/lib/queue";
+import {
+  failOrphanedJob,
+  getBoss,
+  listStaleActiveJobs,
+  RECONCILE_QUEUE,
+  setLocalWorkers,
+  WAKE_CHANNEL,
+} from "@/lib/queue";
+import { listen } from "@/lib/db/listen";
 import { logIgnored } from "@/lib/log";
 import { redispatchOpenOperations, resyncOnce } from "./resync";
 import { runTemplateQueueOnce, warmTemplatesOnce } from "./template-builds";
@@ -71,6 +79,16 @@ async function startWorkerOnPool(options: WorkerOptions): Promise<RunningWorker>
     workIds.push(workId);
   }
   setLocalWorkers(workIds);
+  // Jobs enqueued by another process (the panel, when this worker runs on its own) wake the pollers at
+  // once; after a lost connection they look anyway, in case a wake-up was missed in the gap.
+  const wakeAll = () => workIds.forEach((w) => boss.notifyWorker(w));
+  const wake = listen({
+    channel: WAKE_CHANNEL,
+    applicationName: "hostplane-worker-wake",
+    onNotify: wakeAll,
+    onListening: (reconnected) => reconnected && wakeAll(),
+    onDown: (error) => log(`wake-up connection: ${error.message}`),
+  });
 
   const beat = () =>
     db.workerHeartbeat
@@ -144,6 +162,7 @@ async function startWorkerOnPool(options: WorkerOptions): Promise<RunningWorker>
       // Stopping: each step is tried whatever the previous one did. A heartbeat row left behind goes stale
       // and counts as a dead worker, which is what this one now is.
       setLocalWorkers([]);
+      await wake.stop().catch(logIgnored("closing the wake-up connection"));
       for (const w of workIds) await boss.offWork({ id: w }).catch(logIgnored("stopping a queue consumer"));
       await recoveryClient.end().catch(logIgnored("closing the recovery connection"));
       // Not awaited: a job still running keeps its connection (and lock) until it releases it.

@@ -76,9 +76,10 @@ async function main() {
   const { retryStats } = await import("../../lib/services/placement");
   const { stopBoss } = await import("../../lib/queue");
   cleanLxcNode(LXC);
-  // BENCH_WORKER=process: the worker in a process of its own (`npm run worker`, the scale-out layout), so
-  // this process only accepts; default: in-process, as `npm start` runs it inside the panel.
-  const workerInProcess = process.env.BENCH_WORKER !== "process";
+  // Default: the worker in a process of its own, as `npm start` runs it beside the panel (and
+  // `npm run worker` to scale out), so this process only accepts; BENCH_WORKER=inline: in this process,
+  // as Next.js runs one when started on its own.
+  const workerInProcess = process.env.BENCH_WORKER === "inline";
   const worker = workerInProcess
     ? await startWorker({
         concurrency: 4,
