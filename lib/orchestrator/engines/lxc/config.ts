@@ -32,8 +32,9 @@ export interface IdMap {
 /**
  * One id range per node (every node uses the same one): stack templates are shifted into it
  * once and shared read-only by every overlay clone. 1 000 000 is above the ranges useradd hands
- * out in /etc/subuid to the first users (100000 + n·65536, the 15th user's range would reach it);
- * containers are started by root, so /etc/subuid itself is not consulted.
+ * out in /etc/subuid to the first users (100000 + n·65536, the 15th user's range would reach it).
+ * Root holds it in /etc/subuid and /etc/subgid (idrange.ts): LXC maps ids through shadow's
+ * newuidmap whenever that is installed, even for root.
  */
 export const NODE_IDMAP: IdMap = { hostBase: 1_000_000, size: 65_536 };
 

@@ -32,6 +32,7 @@ import {
   serializeMetadata,
   type ContainerMetadata,
 } from "./config";
+import { ensureRootIdRange } from "./idrange";
 import { assertBridgeName, ensureBridge, ensureContainerRoute, removeContainerRoute } from "./network";
 import { createDiskImage, diskPathsOf, growDisk, prepareDisk, releaseDisk } from "./disk";
 import { applyNodeFirewall } from "./firewall";
@@ -50,7 +51,7 @@ export class LxcEngine implements ContainerEngine {
   readonly settings: LxcNodeSettings;
   readonly commands: NodeCommands;
   private mhzPerCore: number | undefined;
-  private bridgeReady: Promise<void> | null = null;
+  private hostReady: Promise<void> | null = null;
 
   constructor(
     readonly node: EngineNodeConfig,
@@ -156,7 +157,7 @@ export class LxcEngine implements ContainerEngine {
         message: `lxc engine cannot create from template kind "${spec.template.kind}"`,
       });
     if (await this.readMetadata(name)) return; // complete from an earlier call
-    await this.ensureNetwork();
+    await this.prepareHost();
     const mhzPerCore = await this.hostMhzPerCore();
     // Leftovers of an interrupted create (its disk image may still be mounted): start over from nothing.
     await this.removeLeftovers(name);
@@ -220,15 +221,15 @@ export class LxcEngine implements ContainerEngine {
         paths: diskPathsOf({ lxcPath: this.lxcPath, name }),
         diskGib: metadata.limits.diskGib,
       });
-    await this.ensureNetwork();
+    await this.prepareHost();
     await ensureContainerRoute({ commands: this.commands, settings: this.settings, metadata });
     // -d returns once the container reports RUNNING (network configured by LXC before init): no polling.
     const argv = ["lxc-start", "-P", this.lxcPath, "-n", name, "-d"];
     const result = await this.commands.run(argv);
     if (result.code === 0) return;
     // The bridge may have been removed behind our back: recreate it once and retry.
-    this.bridgeReady = null;
-    await this.ensureNetwork();
+    this.hostReady = null;
+    await this.prepareHost();
     const again = await this.commands.run(argv);
     if (again.code !== 0 && (await this.inspect(name))?.state !== "running")
       throw this.commands.failure({ argv, result: again });
@@ -281,6 +282,7 @@ export class LxcEngine implements ContainerEngine {
    */
   async convertToUnprivileged(metadata: ContainerMetadata): Promise<ContainerMetadata> {
     const { name } = metadata;
+    await this.prepareHost();
     const dir = this.dir(name);
     const idmap = NODE_IDMAP;
     const config = await this.commands.check(["cat", "--", `${dir}/config`]);
@@ -428,12 +430,18 @@ export class LxcEngine implements ContainerEngine {
     });
   }
 
-  ensureNetwork(): Promise<void> {
-    this.bridgeReady ??= ensureBridge({ commands: this.commands, settings: this.settings }).catch((error: unknown) => {
-      this.bridgeReady = null;
-      throw error;
-    });
-    return this.bridgeReady;
+  /** What every container of this node needs from the host: its bridge, and root's id range (idrange.ts). */
+  prepareHost(): Promise<void> {
+    this.hostReady ??= Promise.all([
+      ensureBridge({ commands: this.commands, settings: this.settings }),
+      ensureRootIdRange(this.commands, NODE_IDMAP),
+    ])
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        this.hostReady = null;
+        throw error;
+      });
+    return this.hostReady;
   }
 
   private async hostMhzPerCore(): Promise<number> {

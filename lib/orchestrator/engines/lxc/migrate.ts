@@ -122,7 +122,7 @@ async function copyContainer(options: {
     `${stagingDir}/${MIGRATION_MARKER_FILE}`,
   ]);
   await target.commands.check(["mv", "-T", "--", stagingDir, finalDir]);
-  await target.ensureNetwork();
+  await target.prepareHost();
   await target.writeContainerConfig({ metadata });
   await writeNodeFile({
     commands: target.commands,

@@ -11,6 +11,7 @@ import {
   templateFiles,
   type RecipeFile,
 } from "../../../stacks/recipes";
+import { ensureRootIdRange } from "./idrange";
 import { NODE_IDMAP, asMappedRoot, containerDir, type IdMap } from "./config";
 import { withNodeLock } from "./template-lock";
 import {
@@ -205,6 +206,7 @@ async function buildStackTemplate(
 async function shiftRootfs(commands: NodeCommands, work: string, idmap: IdMap): Promise<void> {
   const archive = `${work}/rootfs.tar`;
   const shifted = `${work}/rootfs.shifted`;
+  await ensureRootIdRange(commands, idmap);
   await commands.check(["rm", "-rf", "--", archive, shifted]);
   await commands.check(["tar", "--numeric-owner", "--exclude=./dev/*", "-C", `${work}/rootfs`, "-cf", archive, "."], {
     timeoutMs: 10 * 60_000,
