@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { macAddressFor } from "./config";
 import { renderEnvFile, renderPostgresInitSql, renderRedisAuthConf, stackContainerFiles } from "./stack-files";
 import { isStaleOwner } from "./template-lock";
-import { osTemplateKey, parseAptMirror, renderTemplateConfig } from "./template-os";
+import { mountsBelow, osTemplateKey, parseAptMirror, removeBuildDir, renderTemplateConfig } from "./template-os";
+import type { NodeCommands } from "../command";
 
 describe("apt mirror of the node", () => {
   it("reads the deb822 stanza of the suite, skipping security", () => {
@@ -110,5 +111,42 @@ describe("per-container stack files", () => {
         stackContainerFiles({ stackId: "postgresql", env: { HOSTPLANE_DB_USER: "app", HOSTPLANE_DB_PASSWORD: bad } }),
       ).toThrow(/may contain only/);
     }
+  });
+});
+
+describe("removeBuildDir", () => {
+  const work = "/var/lib/lxc/.hpt-build-hpt-nodejs-1";
+  const procMounts = [
+    "proc /proc proc rw 0 0",
+    `proc ${work}/rootfs/proc proc rw,relatime 0 0`,
+    `tmpfs ${work}/rootfs/proc/sys/fs/binfmt_misc tmpfs rw 0 0`,
+    `proc ${work}-other/rootfs/proc proc rw 0 0`,
+    "",
+  ].join("\n");
+
+  it("lists the mounts at or below the directory only, deepest first", () => {
+    expect(mountsBelow(procMounts, work)).toEqual([`${work}/rootfs/proc/sys/fs/binfmt_misc`, `${work}/rootfs/proc`]);
+    expect(mountsBelow("proc /proc proc rw 0 0\n", work)).toEqual([]);
+  });
+
+  it("unmounts what a killed build left mounted before it removes the directory", async () => {
+    const calls: string[][] = [];
+    const commands = {
+      run: async (argv: string[]) => {
+        calls.push(argv);
+        return { code: 0, stdout: argv[1] === "/proc/mounts" ? procMounts : "", stderr: "" };
+      },
+      check: async (argv: string[]) => {
+        calls.push(argv);
+        return { code: 0, stdout: "", stderr: "" };
+      },
+    } as unknown as NodeCommands;
+    await removeBuildDir(commands, work);
+    expect(calls).toEqual([
+      ["cat", "/proc/mounts"],
+      ["umount", "-l", "--", `${work}/rootfs/proc/sys/fs/binfmt_misc`],
+      ["umount", "-l", "--", `${work}/rootfs/proc`],
+      ["rm", "-rf", "--", work],
+    ]);
   });
 });

@@ -18,6 +18,7 @@ import {
   DEFAULT_TEMPLATE_CACHE_DIR,
   ensureOsTemplate,
   readTemplateMarker,
+  removeBuildDir,
   renderTemplateConfig,
   type TemplateBuildContext,
   type TemplateProgress,
@@ -152,7 +153,7 @@ async function buildStackTemplate(
   const work = `${settings.lxcPath}/.hpt-build-${name}`;
   const rootfs = `${work}/rootfs`;
   context.onProgress({ phase: "copy", message: `copying the OS template into ${name}`, percent: 40 });
-  await commands.check(["rm", "-rf", "--", work]);
+  await removeBuildDir(commands, work);
   await commands.check(["mkdir", "-p", "--", work]);
   await commands.check(["cp", "-a", "--reflink=auto", "--", options.osRootfs, rootfs], { timeoutMs: 10 * 60_000 });
   // apt runs in a chroot from the host: its traffic goes to the mirror like the host's own apt.

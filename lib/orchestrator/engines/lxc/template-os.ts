@@ -9,6 +9,26 @@ export const DEFAULT_MIRROR = "http://deb.debian.org/debian";
 /** Per machine, outside any checkout: every node (lxcpath) on the machine reuses the rootfs. */
 export const DEFAULT_TEMPLATE_CACHE_DIR = "/var/cache/hostplane/debootstrap";
 
+/** Mount points at or below `dir`, deepest first, from a /proc/mounts listing. */
+export function mountsBelow(procMounts: string, dir: string): string[] {
+  return procMounts
+    .split("\n")
+    .map((line) => line.split(" ")[1])
+    .filter((target): target is string => !!target && (target === dir || target.startsWith(`${dir}/`)))
+    .sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Removes a build's work directory. A build killed midway (a worker SIGKILLed while apt ran in the
+ * chroot) leaves its rootfs's /proc mounted, which `rm -rf` cannot remove: without unmounting first,
+ * every later build of that template on the node would fail.
+ */
+export async function removeBuildDir(commands: NodeCommands, dir: string): Promise<void> {
+  const mounts = await commands.run(["cat", "/proc/mounts"]);
+  for (const target of mountsBelow(mounts.stdout, dir)) await commands.run(["umount", "-l", "--", target]);
+  await commands.check(["rm", "-rf", "--", dir], { timeoutMs: 5 * 60_000 });
+}
+
 export interface TemplateProgress {
   phase: "lock" | "os-debootstrap" | "os-unpack" | "copy" | "install" | "configure" | "finalize" | "done";
   message: string;
@@ -190,7 +210,7 @@ export async function ensureOsTemplate(context: TemplateBuildContext): Promise<O
         percent: 30,
       });
       const work = `${settings.lxcPath}/.hpt-build-${name}`;
-      await commands.check(["rm", "-rf", "--", work]);
+      await removeBuildDir(commands, work);
       await commands.check(["mkdir", "-p", "--", `${work}/rootfs`]);
       await commands.check(["tar", "--numeric-owner", "-C", `${work}/rootfs`, "-xf", tarball], {
         timeoutMs: 10 * 60_000,
