@@ -32,11 +32,13 @@ afterAll(async () => {
   await disconnectDb();
 });
 
+type Reader = Pick<typeof db, "environment" | "container" | "quotaUsage">;
+
 /** The aggregates the counters stand for. */
-async function aggregateOf(userId: string) {
+async function aggregateOf(userId: string, client: Reader = db) {
   const [environments, reserved] = await Promise.all([
-    db.environment.count({ where: { ownerId: userId } }),
-    db.container.aggregate({
+    client.environment.count({ where: { ownerId: userId } }),
+    client.container.aggregate({
       where: { environment: { ownerId: userId }, desiredState: { not: "DELETED" } },
       _sum: { reservedCloudlets: true },
     }),
@@ -44,8 +46,8 @@ async function aggregateOf(userId: string) {
   return { environments, reservedCloudlets: reserved._sum.reservedCloudlets ?? 0 };
 }
 
-async function counterOf(userId: string) {
-  const row = await db.quotaUsage.findUnique({ where: { userId } });
+async function counterOf(userId: string, client: Reader = db) {
+  const row = await client.quotaUsage.findUnique({ where: { userId } });
   return { environments: row?.environments ?? 0, reservedCloudlets: row?.reservedCloudlets ?? 0 };
 }
 
@@ -143,8 +145,13 @@ describe("quota usage counters", () => {
           }
         }
         expect(refused).toBeLessThan(commands.length / 2);
-        // Counters are exact at every instant, also while the worker deletes rows meanwhile.
-        for (const u of users) expect(await counterOf(u.id)).toEqual(await aggregateOf(u.id));
+        // Counters are exact at every instant, also while the worker deletes rows meanwhile: both read in
+        // one snapshot (read one after the other, a deletion committed between them would differ).
+        const snapshot = await db.$transaction(
+          (tx) => Promise.all(users.map(async (u) => [await counterOf(u.id, tx), await aggregateOf(u.id, tx)])),
+          { isolationLevel: "RepeatableRead" },
+        );
+        for (const [counter, aggregate] of snapshot) expect(counter).toEqual(aggregate);
         await waitFor("the worker to converge", async () =>
           (await db.operation.count({
             where: { environment: { regionId: region.id }, status: { in: ["PENDING", "RUNNING"] } },
