@@ -249,6 +249,8 @@ async function environmentThroughWorker(): Promise<Record<string, unknown>> {
     const actor = await makeUser();
     const samples: number[] = [];
     const converge: number[] = [];
+    const servicesAfterSucceeded: number[] = [];
+    const spans: Record<string, Map<number, [number, number]>> = {};
     for (let run = 0; run < ENV_RUNS + 1; run++) {
       const name = `five-${run}`;
       const began = performance.now();
@@ -263,10 +265,24 @@ async function environmentThroughWorker(): Promise<Record<string, unknown>> {
       await waitOp(operationId);
       const converged = performance.now() - began;
       await waitUntilEveryServiceAnswers(environmentId, 30_000);
+      const answered = performance.now() - began;
       // Run 0 warms the worker (connections, JIT, the node's bridge and firewall) and is not counted.
       if (run > 0) {
-        samples.push(performance.now() - began);
+        samples.push(answered);
         converge.push(converged);
+        // Where the time went: each step kind's span (first start to last finish, its containers run in
+        // parallel), and the wait for the services after the operation succeeded.
+        const steps = await db.operationStep.findMany({ where: { operationId } });
+        for (const step of steps) {
+          if (!step.startedAt || !step.finishedAt) continue;
+          const span = (spans[step.kind] ??= new Map());
+          const current = span.get(run) ?? [Infinity, -Infinity];
+          span.set(run, [
+            Math.min(current[0], step.startedAt.getTime()),
+            Math.max(current[1], step.finishedAt.getTime()),
+          ]);
+        }
+        servicesAfterSucceeded.push(answered - converged);
       }
       await waitOp((await deleteEnvironment({ actor, environmentId, confirmName: name })).operationId);
     }
@@ -277,6 +293,10 @@ async function environmentThroughWorker(): Promise<Record<string, unknown>> {
       layout: "NGINX ×1, Node.js ×2, PostgreSQL ×1, Redis ×1 (templates warm)",
       submitToAllAnsweringMs: result,
       submitToOperationSucceededMs: percentiles(converge),
+      operationSucceededToAllAnsweringMs: percentiles(servicesAfterSucceeded),
+      stepSpanMs: Object.fromEntries(
+        Object.entries(spans).map(([kind, span]) => [kind, percentiles([...span.values()].map(([a, b]) => b - a))]),
+      ),
       targetP95Ms: 5_000,
       met: result.p95 <= 5_000,
       conditions: {
