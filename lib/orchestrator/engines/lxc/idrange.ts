@@ -6,7 +6,7 @@
 import type { NodeCommands } from "../command";
 import type { IdMap } from "./config";
 
-export const SUBID_FILES = ["/etc/subuid", "/etc/subgid"] as const;
+const SUBID_FILES = ["/etc/subuid", "/etc/subgid"] as const;
 
 /** True when a line of an /etc/subuid-style file gives root (by name or uid 0) every id of the range. */
 export function rootHoldsRange(content: string, idmap: IdMap): boolean {
