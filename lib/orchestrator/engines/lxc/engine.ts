@@ -160,10 +160,9 @@ export class LxcEngine implements ContainerEngine {
     await this.prepareHost();
     const mhzPerCore = await this.hostMhzPerCore();
     // Leftovers of an interrupted create (its disk image may still be mounted): start over from nothing.
-    await this.removeLeftovers(name);
-    await this.commands.check(["mkdir", "-p", "--", this.lxcPath]);
+    if ((await this.commands.run(["test", "-e", this.dir(name)])).code === 0) await this.removeLeftovers(name);
     const timeoutMs = Math.max(this.node.timeoutMs ?? 0, 120_000);
-    await provisionTemplate(
+    const mainConfig = await provisionTemplate(
       { commands: this.commands, lxcPath: this.lxcPath, spec, hostname, timeoutMs, idmap: NODE_IDMAP },
       spec.template,
     );
@@ -181,7 +180,7 @@ export class LxcEngine implements ContainerEngine {
       idmap: NODE_IDMAP,
       diskImage: true,
     };
-    await this.writeContainerConfig({ metadata, mhzPerCore });
+    await this.writeContainerConfig({ metadata, mhzPerCore, mainConfig });
     // Written last: its presence is what marks the container as completely created.
     await writeNodeFile({
       commands: this.commands,
@@ -190,15 +189,22 @@ export class LxcEngine implements ContainerEngine {
     });
   }
 
-  /** Normalises the template's config and (re)writes hostplane.conf for this node. */
-  async writeContainerConfig(options: { metadata: ContainerMetadata; mhzPerCore?: number }): Promise<void> {
+  /**
+   * Normalises the template's config and (re)writes hostplane.conf for this node. `mainConfig`:
+   * the config's text when the caller has it (a create), instead of reading it back.
+   */
+  async writeContainerConfig(options: {
+    metadata: ContainerMetadata;
+    mhzPerCore?: number;
+    mainConfig?: string | null;
+  }): Promise<void> {
     const { metadata } = options;
     const dir = this.dir(metadata.name);
-    const main = await this.commands.check(["cat", "--", `${dir}/config`]);
+    const text = options.mainConfig ?? (await this.commands.check(["cat", "--", `${dir}/config`])).stdout;
     await writeNodeFile({
       commands: this.commands,
       path: `${dir}/config`,
-      content: rewriteMainConfig({ text: main.stdout, lxcPath: this.lxcPath, name: metadata.name }),
+      content: rewriteMainConfig({ text, lxcPath: this.lxcPath, name: metadata.name }),
     });
     const mhzPerCore = options.mhzPerCore ?? (await this.hostMhzPerCore());
     await writeNodeFile({
@@ -430,11 +436,12 @@ export class LxcEngine implements ContainerEngine {
     });
   }
 
-  /** What every container of this node needs from the host: its bridge, and root's id range (idrange.ts). */
+  /** What every container of this node needs from the host: its bridge, root's id range (idrange.ts), the lxcpath. */
   prepareHost(): Promise<void> {
     this.hostReady ??= Promise.all([
       ensureBridge({ commands: this.commands, settings: this.settings }),
       ensureRootIdRange(this.commands, NODE_IDMAP),
+      this.commands.check(["mkdir", "-p", "--", this.lxcPath]),
     ])
       .then(() => undefined)
       .catch((error: unknown) => {

@@ -9,8 +9,9 @@ import {
   type RecipeFile,
   type Upstream,
 } from "../../../stacks/recipes";
-import { NODE_IDMAP, asMappedRoot, containerDir, writableRootfsOf } from "./config";
+import { NODE_IDMAP, containerDir, writableRootfsOf } from "./config";
 import { diskPathsOf, ensureDiskMounted } from "./disk";
+import { writeLayerFiles } from "./layer-files";
 import { parseLxcInfo } from "./parse";
 import { stackContainerFiles } from "./stack-files";
 
@@ -61,9 +62,10 @@ async function writeInside(target: Target, file: RecipeFile): Promise<void> {
 /**
  * Into a stopped container's writable layer (the overlay's upper directory). Nothing runs in
  * the container meanwhile, and every path is resolved first: a symlink the container planted
- * that points outside its layer is refused instead of followed on the host.
+ * that points outside its layer is refused instead of followed on the host. All files go in one
+ * tar unpacked as the container's root (writeLayerFiles).
  */
-async function writeIntoLayer(target: Target, file: RecipeFile): Promise<void> {
+async function writeIntoLayer(target: Target, files: RecipeFile[]): Promise<void> {
   const { commands } = target;
   // The layer lives on the container's disk image: mounted again if a node reboot unmounted it.
   await ensureDiskMounted(commands, diskPathsOf(target));
@@ -71,25 +73,29 @@ async function writeIntoLayer(target: Target, file: RecipeFile): Promise<void> {
   const layer = writableRootfsOf(config.stdout);
   if (!layer)
     throw commands.failure({ argv: ["cat", "config"], message: `cannot find the writable rootfs of ${target.name}` });
-  const path = `${layer}${file.path}`;
-  const real = await commands.check(["realpath", "-m", "--", layer, path]);
-  const [realLayer, resolved] = real.stdout.trim().split("\n");
-  if (resolved !== `${realLayer}${file.path}`)
-    throw commands.failure({
-      argv: ["realpath", path],
-      reason: "invalid_input",
-      message: `${file.path} in ${target.name} resolves outside its place (${resolved})`,
-    });
-  // As the container's root (mapped ids): owned by root inside, and nothing the container
-  // planted can make this write where an unprivileged id could not.
-  await commands.check(asMappedRoot(NODE_IDMAP, ["mkdir", "-p", "--", path.replace(/\/[^/]+$/, "")]));
-  await commands.check(asMappedRoot(NODE_IDMAP, ["tee", "--", path]), { input: file.content });
-  await commands.check(asMappedRoot(NODE_IDMAP, ["chmod", file.mode, "--", path]));
+  const paths = files.map((file) => `${layer}${file.path}`);
+  const real = await commands.check(["realpath", "-m", "--", layer, ...paths]);
+  const [realLayer, ...resolved] = real.stdout.trim().split("\n");
+  files.forEach((file, i) => {
+    if (resolved[i] !== `${realLayer}${file.path}`)
+      throw commands.failure({
+        argv: ["realpath", paths[i]!],
+        reason: "invalid_input",
+        message: `${file.path} in ${target.name} resolves outside its place (${resolved[i]})`,
+      });
+  });
+  await writeLayerFiles({
+    commands,
+    idmap: NODE_IDMAP,
+    dir: layer,
+    files: files.map((file) => ({ path: file.path.replace(/^\/+/, ""), content: file.content, mode: file.mode })),
+  });
 }
 
 async function writeFiles(target: Target, files: RecipeFile[]): Promise<"running" | "stopped"> {
   const running = (await stateOf(target)) === "running";
-  for (const file of files) await (running ? writeInside(target, file) : writeIntoLayer(target, file));
+  if (running) for (const file of files) await writeInside(target, file);
+  else await writeIntoLayer(target, files);
   return running ? "running" : "stopped";
 }
 
@@ -128,7 +134,7 @@ export async function writeBalancerUpstreams(options: {
   const content = renderBalancerConfig(options.upstreams);
   const file: RecipeFile = { path: BALANCER_UPSTREAM_CONF, content, mode: "0644" };
   if ((await stateOf(target)) !== "running") {
-    await writeIntoLayer(target, file);
+    await writeIntoLayer(target, [file]);
     return { changed: true, reloaded: false };
   }
   const { commands } = target;

@@ -2,16 +2,9 @@ import type { NodeCommands } from "../command";
 import type { ContainerSpec, ContainerTemplate, TemplateKind } from "../types";
 import { assertOperand } from "../../transport/quote";
 import { CONTAINER_NAME_PATTERN } from "../names";
-import {
-  BUSYBOX_INITTAB,
-  BUSYBOX_RCS,
-  DISK_MOUNT_DIR,
-  asMappedRoot,
-  containerDir,
-  renderHostsFile,
-  type IdMap,
-} from "./config";
+import { BUSYBOX_INITTAB, BUSYBOX_RCS, DISK_MOUNT_DIR, containerDir, renderHostsFile, type IdMap } from "./config";
 import { createDiskImage, diskPathsOf } from "./disk";
+import { writeLayerFiles } from "./layer-files";
 
 export interface ProvisionContext {
   commands: NodeCommands;
@@ -26,31 +19,18 @@ export interface ProvisionContext {
 /**
  * How each template kind produces a container directory with a rootfs and a base config.
  * Adding a kind = adding an entry here; the engine then normalises the config the same way
- * for every kind, so callers of create(spec) never change.
+ * for every kind, so callers of create(spec) never change. A strategy returns the base config's
+ * text when it has it in hand (the engine then writes it once, normalised), or null when the
+ * engine should read it from the container directory.
  */
 export type TemplateStrategy<K extends TemplateKind> = (
   context: ProvisionContext,
   template: Extract<ContainerTemplate, { kind: K }>,
-) => Promise<void>;
+) => Promise<string | null>;
 
 /** Writes a file on the node via tee (stdin), so content never appears in argv or a shell line. */
 export async function writeNodeFile(options: { commands: NodeCommands; path: string; content: string }): Promise<void> {
   await options.commands.check(["tee", "--", assertOperand(options.path, "path")], { input: options.content });
-}
-
-/**
- * Writes a file into a container's rootfs as the container's root (mapped ids): it gets the
- * ownership the container sees as root, and a symlink planted by the container cannot make it
- * write anywhere an unprivileged id could not.
- */
-export async function writeContainerFile(options: {
-  commands: NodeCommands;
-  idmap: IdMap;
-  path: string;
-  content: string;
-}): Promise<void> {
-  const path = assertOperand(options.path, "path");
-  await options.commands.check(asMappedRoot(options.idmap, ["tee", "--", path]), { input: options.content });
 }
 
 /**
@@ -98,12 +78,18 @@ const provisionBusybox: TemplateStrategy<"busybox"> = async (context) => {
     { timeoutMs },
   );
   await commands.check(["rm", "-f", "--", `${dir}/idmap.conf`]);
-  const write = (path: string, content: string) =>
-    writeContainerFile({ commands, idmap, path: `${rootfs}${path}`, content });
-  await write("/etc/init.d/rcS", BUSYBOX_RCS);
-  await write("/etc/inittab", BUSYBOX_INITTAB);
-  await write("/etc/hosts", renderHostsFile({ ip: spec.ip, hostname: context.hostname }));
-  await write("/etc/hostname", `${context.hostname}\n`);
+  await writeLayerFiles({
+    commands,
+    idmap,
+    dir: rootfs,
+    files: [
+      { path: "etc/init.d/rcS", content: BUSYBOX_RCS, mode: "0755" },
+      { path: "etc/inittab", content: BUSYBOX_INITTAB, mode: "0644" },
+      { path: "etc/hosts", content: renderHostsFile({ ip: spec.ip, hostname: context.hostname }), mode: "0644" },
+      { path: "etc/hostname", content: `${context.hostname}\n`, mode: "0644" },
+    ],
+  });
+  return null;
 };
 
 const provisionClone: TemplateStrategy<"clone"> = async (context, template) => {
@@ -121,35 +107,35 @@ const provisionClone: TemplateStrategy<"clone"> = async (context, template) => {
   // The clone's writable layer moves onto its own disk image (the enforced disk limit): the
   // upper directory of a snapshot, or the whole rootfs of a full copy (moved over as it is).
   const overlay = rootfsLine[1]!.startsWith("overlay");
-  const layer = `${dir}/${DISK_MOUNT_DIR}/${overlay ? "delta" : "rootfs"}`;
+  const layerDir = overlay ? "delta" : "rootfs";
+  const paths = diskPathsOf({ lxcPath, name: spec.name });
   // The container's root must be able to reach its disk below the container directory.
   await commands.check(["chmod", "0711", "--", dir]);
-  await createDiskImage({
-    commands,
-    paths: diskPathsOf({ lxcPath, name: spec.name }),
-    diskGib: spec.limits.diskGib,
-    idmap,
-  });
-  if (overlay) {
-    await commands.check(["rm", "-rf", "--", `${dir}/overlay`]);
-    await commands.check(asMappedRoot(idmap, ["mkdir", "-p", "--", `${layer}/etc`]));
-  } else {
-    await commands.check(["cp", "-a", "--", rootfsLine[2]!, layer], { timeoutMs });
+  await createDiskImage({ commands, paths, diskGib: spec.limits.diskGib, idmap, fresh: true });
+  if (overlay) await commands.check(["rm", "-rf", "--", `${dir}/overlay`]);
+  else {
+    await commands.check(["cp", "-a", "--", rootfsLine[2]!, `${paths.mount}/${layerDir}`], { timeoutMs });
     await commands.check(["rm", "-rf", "--", rootfsLine[2]!]);
   }
-  await writeNodeFile({
-    commands,
-    path: `${dir}/config`,
-    content: config.stdout.replace(rootfsLine[0], `lxc.rootfs.path = ${overlay ? rootfsLine[1] : "dir:"}${layer}`),
-  });
-  // Files written into an overlay clone go to its upper (delta) directory, never the shared template.
-  await writeContainerFile({
+  // Written into the clone's own layer (for a snapshot: the upper directory, which this creates),
+  // never into the shared template.
+  await writeLayerFiles({
     commands,
     idmap,
-    path: `${layer}/etc/hosts`,
-    content: renderHostsFile({ ip: spec.ip, hostname: context.hostname }),
+    dir: paths.mount,
+    files: [
+      {
+        path: `${layerDir}/etc/hosts`,
+        content: renderHostsFile({ ip: spec.ip, hostname: context.hostname }),
+        mode: "0644",
+      },
+      { path: `${layerDir}/etc/hostname`, content: `${context.hostname}\n`, mode: "0644" },
+    ],
   });
-  await writeContainerFile({ commands, idmap, path: `${layer}/etc/hostname`, content: `${context.hostname}\n` });
+  return config.stdout.replace(
+    rootfsLine[0],
+    `lxc.rootfs.path = ${overlay ? rootfsLine[1] : "dir:"}${paths.mount}/${layerDir}`,
+  );
 };
 
 const STRATEGIES: { [K in TemplateKind]?: TemplateStrategy<K> } = {
@@ -162,7 +148,7 @@ export function supportsTemplate(kind: TemplateKind): boolean {
 }
 
 /** Runs the strategy registered for the template's kind. */
-export function provisionTemplate(context: ProvisionContext, template: ContainerTemplate): Promise<void> {
+export function provisionTemplate(context: ProvisionContext, template: ContainerTemplate): Promise<string | null> {
   const strategy = STRATEGIES[template.kind] as TemplateStrategy<typeof template.kind> | undefined;
   if (!strategy) throw new TypeError(`no lxc strategy for template kind ${template.kind}`);
   return strategy(context, template);
