@@ -28,7 +28,7 @@ export function IngressCard(o: IngressCardProps) {
       <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm" data-testid="ingress-card">
         <dt className="text-slate-500">Status</dt>
         <dd>{o.running ? "running" : `not running${o.error ? ` (${o.error})` : ""}`}</dd>
-        <dt className="text-slate-500">Routes</dt>
+        <dt className="text-slate-500">Names routed</dt>
         <dd>{o.routes}</dd>
         <dt className="text-slate-500">Listens on</dt>
         <dd>

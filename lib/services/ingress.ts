@@ -153,9 +153,11 @@ export async function syncIngress(): Promise<IngressSyncResult> {
   }
 }
 
+/** The names the HTTPS server routes (environments' platform names and custom domains), not Caddy's route count. */
 function countRoutes(config: CaddyConfig): number {
-  const servers = (config.apps as { http: { servers: { https: { routes: unknown[] } } } }).http.servers;
-  return servers.https.routes.length - 1;
+  type Route = { match?: { host?: string[] }[] };
+  const servers = (config.apps as { http: { servers: { https: { routes: Route[] } } } }).http.servers;
+  return servers.https.routes.reduce((sum, route) => sum + (route.match?.[0]?.host?.length ?? 0), 0);
 }
 
 /**

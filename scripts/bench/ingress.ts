@@ -5,7 +5,9 @@
  *  - proxy: autocannon (a separate process, HTTP/1.1 keep-alive, equal connections, warmed up) against the
  *    environment's balancer directly and through the ingress, alternated BENCH_ROUNDS times; medians of
  *    req/s and p99. Ratio = ingress / direct (target ≥ 0.9), added p99 = ingress − direct (target ≤ 2 ms).
- *    Also at a fixed offered rate (half the direct maximum), where neither path saturates the 2 cores.
+ *    Also at a fixed offered rate (half the direct maximum), where neither path saturates the 2 cores,
+ *    at a light one (a tenth of it), and over one connection, request after request (no queueing): the
+ *    latency the proxy adds when the cores are not the bottleneck.
  *  - scale-out to traffic: an app-only environment scaled 1 → 2, BENCH_SCALE_RUNS times: from the new
  *    container's RUNNING (its row) to its first answer through the ingress, p95 (target ≤ 2 s); also
  *    from the scale request.
@@ -34,12 +36,18 @@ const LXC = { lxcPath: "/var/lib/hostplane-test/bench-ingress", bridge: "hp-tbi"
 type Cannon = { rps: number; p50: number; p99: number; errors: number; non2xx: number };
 
 /** autocannon as its own process, so the load generator does not share an event loop with anything. */
-function cannon(options: { url: string; host?: string; rate?: number; duration?: number }): Promise<Cannon> {
+function cannon(options: {
+  url: string;
+  host?: string;
+  rate?: number;
+  duration?: number;
+  connections?: number;
+}): Promise<Cannon> {
   const args = [
     path.join("node_modules", "autocannon", "autocannon.js"),
     "-j",
     "-c",
-    String(CONNECTIONS),
+    String(options.connections ?? CONNECTIONS),
     "-d",
     String(options.duration ?? DURATION),
     ...(options.host ? ["-H", `Host=${options.host}`] : []),
@@ -166,6 +174,13 @@ async function main() {
       const rate = Math.max(100, Math.round(dRps / 2));
       const dFixed = await cannon({ ...direct, rate });
       const vFixed = await cannon({ ...via, rate });
+      // A tenth of the direct maximum: what the proxy adds when the cores are not the bottleneck.
+      const light = Math.max(50, Math.round(dRps / 10));
+      const dLight = await cannon({ ...direct, rate: light });
+      const vLight = await cannon({ ...via, rate: light });
+      // One connection, one request after another: no queueing at all, only each hop's own time.
+      const dOne = await cannon({ ...direct, connections: 1 });
+      const vOne = await cannon({ ...via, connections: 1 });
       return {
         saturated: {
           direct: { rps: round(dRps), p50Ms: median(d.map((x) => x.p50)), p99Ms: median(d.map((x) => x.p99)) },
@@ -180,6 +195,20 @@ async function main() {
           ingress: { rps: round(vFixed.rps), p50Ms: vFixed.p50, p99Ms: vFixed.p99 },
           throughputRatio: round(vFixed.rps / dFixed.rps, 3),
           addedP99Ms: round(vFixed.p99 - dFixed.p99, 2),
+        },
+        lightLoad: {
+          offeredRps: light,
+          direct: { rps: round(dLight.rps), p50Ms: dLight.p50, p99Ms: dLight.p99 },
+          ingress: { rps: round(vLight.rps), p50Ms: vLight.p50, p99Ms: vLight.p99 },
+          addedP50Ms: round(vLight.p50 - dLight.p50, 2),
+          addedP99Ms: round(vLight.p99 - dLight.p99, 2),
+        },
+        // autocannon's percentiles are whole milliseconds (and read 0 here): one connection's mean
+        // latency is 1 / its rate.
+        oneConnection: {
+          direct: { rps: round(dOne.rps), meanMs: round(1000 / dOne.rps, 3) },
+          ingress: { rps: round(vOne.rps), meanMs: round(1000 / vOne.rps, 3) },
+          addedMeanMs: round(1000 / vOne.rps - 1000 / dOne.rps, 3),
         },
       };
     };

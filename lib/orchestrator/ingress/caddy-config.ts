@@ -48,6 +48,12 @@ export function isLocalName(host: string): boolean {
   return host === "localhost" || host.endsWith(".localhost");
 }
 
+const TRANSPORT = {
+  protocol: "http",
+  dial_timeout: "2s",
+  keep_alive: { enabled: true, max_idle_conns_per_host: 256, idle_timeout: "90s" },
+};
+
 function proxyTo(upstreams: string[]) {
   return {
     handler: "reverse_proxy",
@@ -57,22 +63,63 @@ function proxyTo(upstreams: string[]) {
     // try_duration). Short on purpose: a container joins the rotation as soon as it runs, usually a moment
     // before its service listens; a 10 s penalty measured as 10 s scale-out-to-traffic (bench:ingress).
     health_checks: { passive: { fail_duration: "1s", max_fails: 1 } },
-    transport: {
-      protocol: "http",
-      dial_timeout: "2s",
-      keep_alive: { enabled: true, max_idle_conns_per_host: 256, idle_timeout: "90s" },
-    },
+    transport: TRANSPORT,
   };
 }
 
-function siteHandler(site: IngressSite) {
-  if (site.state === "stopped") return staticPage(503, STOPPED_PAGE);
-  if (site.state === "unavailable" || site.upstreams.length === 0) return staticPage(503, UNAVAILABLE_PAGE);
-  return proxyTo(site.upstreams);
+/** Go's string order (Caddy's binary search assumes it), not the locale's. */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function siteRoute(site: IngressSite, handler: unknown) {
-  return { match: [{ host: site.hosts }], handle: [handler], terminal: true };
+/** The placeholder the host → upstream map fills in for the request being served. */
+const UPSTREAM_PLACEHOLDER = "{hostplane.upstream}";
+
+/**
+ * Names per one-upstream route. Caddy's map handler looks its input up by walking its mappings, so
+ * one map of every name would cost every request a walk over all of them; a route's host matcher
+ * with more than 100 names is a binary search. Routes of 128 names: a request passes at most
+ * N / 128 binary searches and one walk over at most 128 mappings.
+ */
+export const NAMES_PER_MAP_ROUTE = 128;
+
+/**
+ * The environments with one entry container (the usual case: their balancer), in routes of up to
+ * NAMES_PER_MAP_ROUTE names: a host matcher over the names and a map from the request's host to
+ * its upstream. Caddy walks its routes one after another, so a route per environment made every
+ * request pay for every environment (1,000 of them halved the throughput, bench:ingress). No
+ * passive health checks here: Caddy keys them by the upstream as written, which is this
+ * placeholder, so one environment's refused connections would take every other environment out
+ * of rotation. With one upstream there is nothing to rotate to anyway; its connection is retried
+ * for 2 s, then the styled 502 answers.
+ */
+function singleUpstreamRoutes(sites: { hosts: string[]; upstream: string }[]) {
+  const mappings = sites
+    .flatMap((site) => site.hosts.map((host) => ({ input: host, outputs: [site.upstream] })))
+    .sort((a, b) => byCodeUnit(a.input, b.input));
+  const routes = [];
+  for (let i = 0; i < mappings.length; i += NAMES_PER_MAP_ROUTE) {
+    const chunk = mappings.slice(i, i + NAMES_PER_MAP_ROUTE);
+    routes.push({
+      match: [{ host: chunk.map((m) => m.input) }],
+      handle: [
+        { handler: "map", source: "{http.request.host}", destinations: [UPSTREAM_PLACEHOLDER], mappings: chunk },
+        {
+          handler: "reverse_proxy",
+          upstreams: [{ dial: UPSTREAM_PLACEHOLDER }],
+          load_balancing: { try_duration: "2s", try_interval: "100ms" },
+          transport: TRANSPORT,
+        },
+      ],
+      terminal: true,
+    });
+  }
+  return routes;
+}
+
+/** One route answering all the given hosts with the same handler; none when there is no host. */
+function hostsRoute(hosts: string[], handler: unknown) {
+  return hosts.length ? [{ match: [{ host: [...hosts].sort(byCodeUnit) }], handle: [handler], terminal: true }] : [];
 }
 
 const notFoundRoute = { handle: [staticPage(404, NOT_FOUND_PAGE)], terminal: true };
@@ -80,13 +127,60 @@ const notFoundRoute = { handle: [staticPage(404, NOT_FOUND_PAGE)], terminal: tru
 /** A failing upstream (every container refused) answers the styled page, not Caddy's empty 502. */
 const errorRoutes = { routes: [{ handle: [staticPage(502, BAD_GATEWAY_PAGE)], terminal: true }] };
 
+/**
+ * The routes for these sites, grouped by what they answer so that the number of routes does not
+ * grow with the number of environments (only environments with several entry containers keep a
+ * route each, for round robin and passive health checks across them): stopped, unavailable, the
+ * one-upstream map, then those. `redirect` (plain HTTP) sends the sites that ask for it to HTTPS first.
+ */
+function siteRoutes(sites: IngressSite[], redirect: unknown | null) {
+  const redirected = redirect ? sites.filter((s) => s.httpsRedirect) : [];
+  const served = redirect ? sites.filter((s) => !s.httpsRedirect) : sites;
+  const proxied = served.filter((s) => s.state === "running" && s.upstreams.length > 0);
+  const single = proxied.filter((s) => s.upstreams.length === 1);
+  const several = proxied.filter((s) => s.upstreams.length > 1);
+  return [
+    ...hostsRoute(
+      redirected.flatMap((s) => s.hosts),
+      redirect,
+    ),
+    ...hostsRoute(
+      served.filter((s) => s.state === "stopped").flatMap((s) => s.hosts),
+      staticPage(503, STOPPED_PAGE),
+    ),
+    ...hostsRoute(
+      served.filter((s) => s.state !== "stopped" && !proxied.includes(s)).flatMap((s) => s.hosts),
+      staticPage(503, UNAVAILABLE_PAGE),
+    ),
+    ...singleUpstreamRoutes(single.map((s) => ({ hosts: s.hosts, upstream: s.upstreams[0]! }))),
+    ...several.map((s) => ({ match: [{ host: s.hosts }], handle: [proxyTo(s.upstreams)], terminal: true })),
+    notFoundRoute,
+  ];
+}
+
+/**
+ * Each name to one site: the first by environment id keeps it. Names are unique platform-wide in
+ * the database; this only guards the configuration, since Caddy refuses a host matcher that lists
+ * a name twice (and with it the whole configuration).
+ */
+function withUniqueHosts(sites: IngressSite[]): IngressSite[] {
+  const claimed = new Set<string>();
+  return sites
+    .map((site) => {
+      const hosts = site.hosts.filter((h) => !claimed.has(h));
+      for (const h of hosts) claimed.add(h);
+      return { ...site, hosts };
+    })
+    .filter((site) => site.hosts.length > 0);
+}
+
 export function buildCaddyConfig(options: {
   settings: IngressSettings;
   sites: IngressSite[];
   certificates?: IngressCertificate[];
 }): CaddyConfig {
   const { settings } = options;
-  const sites = [...options.sites].sort((a, b) => a.environmentId.localeCompare(b.environmentId));
+  const sites = withUniqueHosts([...options.sites].sort((a, b) => a.environmentId.localeCompare(b.environmentId)));
   const certificates = [...(options.certificates ?? [])].sort((a, b) => a.domain.localeCompare(b.domain));
   const ownCerts = new Set(certificates.map((c) => c.domain));
   const httpsPort = settings.httpsPort === 443 ? "" : `:${settings.httpsPort}`;
@@ -129,13 +223,13 @@ export function buildCaddyConfig(options: {
         servers: {
           http: {
             listen: [`:${settings.httpPort}`],
-            routes: [...sites.map((s) => siteRoute(s, s.httpsRedirect ? redirect : siteHandler(s))), notFoundRoute],
+            routes: siteRoutes(sites, redirect),
             errors: errorRoutes,
             automatic_https: { disable: true },
           },
           https: {
             listen: [`:${settings.httpsPort}`],
-            routes: [...sites.map((s) => siteRoute(s, siteHandler(s))), notFoundRoute],
+            routes: siteRoutes(sites, null),
             errors: errorRoutes,
             automatic_https: {
               disable_redirects: true,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildCaddyConfig, type IngressSettings, type IngressSite } from "./caddy-config";
+import { buildCaddyConfig, NAMES_PER_MAP_ROUTE, type IngressSettings, type IngressSite } from "./caddy-config";
 import { environmentHost, handleBaseFor, hostUrl, HANDLE_PATTERN } from "./names";
 import { entryLayerOf, ingressSiteFor, type IngressEnvironmentRow } from "./sites";
 import { nodeRoutesFor, type RoutableNode } from "./node-routes";
@@ -49,6 +49,76 @@ describe("buildCaddyConfig", () => {
         transport: { keep_alive: { enabled: true } },
       });
     }
+  });
+
+  it("serves every one-upstream environment from one route: a host matcher and a host → upstream map", () => {
+    const one = (i: number): IngressSite => ({
+      environmentId: `e${String(i).padStart(4, "0")}`,
+      hosts: [`env${i}-alice.localhost`, ...(i === 0 ? ["www.example.com"] : [])],
+      state: "running",
+      upstreams: [`10.213.${Math.floor(i / 250)}.${(i % 250) + 2}:80`],
+      httpsRedirect: false,
+    });
+    const sites = Array.from({ length: 1000 }, (_, i) => one(i));
+    const config = buildCaddyConfig({ settings, sites: [...sites, running] });
+    const routes = servers(config).https.routes;
+    // 1,001 names in map routes of NAMES_PER_MAP_ROUTE, the two-upstream environment's own route, the 404.
+    const mapRoutes = Math.ceil(1001 / NAMES_PER_MAP_ROUTE);
+    expect(routes).toHaveLength(mapRoutes + 2);
+    type MapHandler = {
+      handler: string;
+      source: string;
+      destinations: string[];
+      mappings: { input: string; outputs: string[] }[];
+    };
+    const hosts = routes.slice(0, mapRoutes).flatMap((r) => r.match![0].host);
+    expect(hosts).toHaveLength(1001);
+    expect(new Set(hosts).size).toBe(1001);
+    expect(hosts).toContain("www.example.com");
+    const mappings = new Map<string, string[]>();
+    for (const route of routes.slice(0, mapRoutes)) {
+      const [map, proxy] = route.handle as [MapHandler, Record<string, unknown>];
+      expect(map).toMatchObject({ handler: "map", source: "{http.request.host}" });
+      // Each route maps exactly the names it matches.
+      expect(map.mappings.map((m) => m.input)).toEqual(route.match![0].host);
+      for (const m of map.mappings) mappings.set(m.input, m.outputs);
+      expect(proxy).toMatchObject({ handler: "reverse_proxy", upstreams: [{ dial: map.destinations[0] }] });
+      // Passive health checks would be keyed by the placeholder, i.e. shared by every environment.
+      expect(proxy.health_checks).toBeUndefined();
+    }
+    expect(mappings.get("www.example.com")).toEqual(["10.213.0.2:80"]);
+    expect(mappings.get("env0-alice.localhost")).toEqual(["10.213.0.2:80"]);
+    expect(mappings.get("env999-alice.localhost")).toEqual(["10.213.3.251:80"]);
+    expect(routes[mapRoutes].match).toEqual([{ host: ["shop-alice.localhost"] }]);
+    expect(routes[mapRoutes].handle[0]).toMatchObject({ health_checks: { passive: { max_fails: 1 } } });
+  });
+
+  it("groups stopped and unavailable environments into one route each", () => {
+    const sites: IngressSite[] = [
+      { ...running, environmentId: "a", hosts: ["a-x.localhost"], state: "stopped", upstreams: [] },
+      { ...running, environmentId: "b", hosts: ["b-x.localhost"], state: "stopped", upstreams: [] },
+      { ...running, environmentId: "c", hosts: ["c-x.localhost"], state: "unavailable", upstreams: [] },
+      { ...running, environmentId: "d", hosts: ["d-x.localhost"], state: "running", upstreams: [] },
+    ];
+    const [stopped, unavailable, notFound, ...rest] = servers(buildCaddyConfig({ settings, sites })).https.routes;
+    expect(rest).toEqual([]);
+    expect(stopped.match).toEqual([{ host: ["a-x.localhost", "b-x.localhost"] }]);
+    expect(String(stopped.handle[0].body)).toContain("This environment is stopped");
+    expect(unavailable.match).toEqual([{ host: ["c-x.localhost", "d-x.localhost"] }]);
+    expect(unavailable.handle[0]).toMatchObject({ status_code: 503 });
+    expect(notFound.match).toBeUndefined();
+  });
+
+  it("lists a name once even if two sites claim it (Caddy refuses a matcher that repeats one)", () => {
+    const sites: IngressSite[] = [
+      { ...running, environmentId: "b", hosts: ["b-x.localhost", "shared.example.com"], upstreams: ["10.0.0.3:80"] },
+      { ...running, environmentId: "a", hosts: ["a-x.localhost", "shared.example.com"], upstreams: ["10.0.0.2:80"] },
+    ];
+    const route = servers(buildCaddyConfig({ settings, sites })).https.routes[0];
+    const hosts = route.match![0].host;
+    expect(hosts).toEqual(["a-x.localhost", "b-x.localhost", "shared.example.com"]);
+    const map = route.handle[0] as { mappings: { input: string; outputs: string[] }[] };
+    expect(map.mappings.find((m) => m.input === "shared.example.com")!.outputs).toEqual(["10.0.0.2:80"]);
   });
 
   it("answers a stopped environment with the styled 503 page and unknown hosts with the styled 404", () => {
