@@ -2,10 +2,14 @@
 // to all RUNNING, p50/p95 over 10 runs, with the control-plane share (total minus engine time);
 // (2) 20 mutations/s for 60 s against the sim engine (3 users, 50 nodes), after a 10 s warm-up at the
 // same rate (BENCH_WARMUP_SECONDS, reported apart; 0 measures from a cold start): p99 time to accept a
-// mutation, errors, deadlocks, the worker's backlog at the end and operations converged per second;
+// mutation, errors, deadlocks, the worker's backlog at the end and operations converged per second,
+// the slowest mutations (when in the window) and the disk's fdatasync latency measured just before
+// (BENCH_DISK_PROBE_SECONDS, 20): every accept waits for one synchronous commit;
 // (3) a ramp to 100 mutations/s: p99 per rate and the rate at which it crosses 100 ms.
 // BENCH_PARTS=lxc,churn,ramp selects parts (all by default).
 import { spawn } from "node:child_process";
+import { closeSync, fdatasyncSync, openSync, unlinkSync, writeSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay, performance as perf } from "node:perf_hooks";
 import { percentile, round, startScratchDatabase } from "../lib/bench-db";
@@ -16,6 +20,7 @@ const CHURN_SECONDS = Number(process.env.BENCH_CHURN_SECONDS ?? 60);
 // process compiles its queries and code paths on first use, and with no environments yet every
 // mutation would be a creation, not the stated mix.
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
+const DISK_PROBE_SECONDS = Number(process.env.BENCH_DISK_PROBE_SECONDS ?? 20);
 const RAMP_SECONDS = Number(process.env.BENCH_RAMP_SECONDS ?? 15);
 const RAMP_RATES = [20, 40, 60, 80, 100];
 const PARTS = new Set((process.env.BENCH_PARTS ?? "lxc,churn,ramp").split(",").map((p) => p.trim()));
@@ -43,6 +48,40 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;
+}
+
+/**
+ * The disk's own commit latency: fdatasync of an 8 KiB write, 100 times a second, in the directory the
+ * scratch database lives in (as a synchronous PostgreSQL commit does for its WAL). Every accepted
+ * mutation waits for one; a slow tail here is a slow tail in the accept latency, whatever the code does.
+ */
+async function diskSyncLatency(seconds: number) {
+  const file = path.join(os.tmpdir(), `hostplane-fsync-probe-${process.pid}`);
+  const fd = openSync(file, "w", 0o600);
+  const samples: number[] = [];
+  const block = Buffer.alloc(8192, 1);
+  try {
+    const end = performance.now() + seconds * 1000;
+    while (performance.now() < end) {
+      writeSync(fd, block, 0, block.length, (samples.length % 128) * block.length);
+      const t0 = performance.now();
+      fdatasyncSync(fd);
+      samples.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    closeSync(fd);
+    unlinkSync(file);
+  }
+  return {
+    figure: "fdatasync of an 8 KiB write in the database's directory, 100/s, before the churn (nothing else running)",
+    samples: samples.length,
+    p50Ms: round(percentile(samples, 50), 2),
+    p99Ms: round(percentile(samples, 99), 2),
+    p999Ms: round(percentile(samples, 99.9), 1),
+    maxMs: round(Math.max(...samples), 1),
+    over50Ms: samples.filter((ms) => ms > 50).length,
+  };
 }
 
 /** `npm run worker` against the scratch database, with the benchmark's settings. */
@@ -198,6 +237,8 @@ async function main() {
     async function churn(rate: number, seconds: number) {
       const accept: number[] = [];
       const byKind: Record<string, number[]> = { create: [], scale: [], stopStart: [] };
+      // When in the window each mutation was accepted and how long it took: the slowest say what the tail is.
+      const timeline: { atS: number; ms: number; kind: string }[] = [];
       const errorCodes: Record<string, number> = {};
       const errorSamples: Record<string, string> = {};
       let errors = 0;
@@ -248,6 +289,11 @@ async function main() {
                 });
                 accept.push(performance.now() - t0);
                 byKind.create.push(performance.now() - t0);
+                timeline.push({
+                  atS: round((t0 - started) / 1000, 2),
+                  ms: round(performance.now() - t0, 1),
+                  kind: "create",
+                });
                 const layer = await db.layer.findFirstOrThrow({ where: { environmentId: r.environmentId } });
                 envs.push({
                   id: r.environmentId,
@@ -266,6 +312,11 @@ async function main() {
                 });
                 accept.push(performance.now() - t0);
                 byKind.scale.push(performance.now() - t0);
+                timeline.push({
+                  atS: round((t0 - started) / 1000, 2),
+                  ms: round(performance.now() - t0, 1),
+                  kind: "scale",
+                });
               } else {
                 pick.running = !pick.running;
                 await setEnvironmentRunning({
@@ -275,6 +326,11 @@ async function main() {
                 });
                 accept.push(performance.now() - t0);
                 byKind.stopStart.push(performance.now() - t0);
+                timeline.push({
+                  atS: round((t0 - started) / 1000, 2),
+                  ms: round(performance.now() - t0, 1),
+                  kind: "stopStart",
+                });
               }
             } catch (error) {
               errors++;
@@ -289,7 +345,8 @@ async function main() {
       }
       await Promise.all(inflight);
       const wallSeconds = (performance.now() - started) / 1000;
-      return { accept, byKind, errors, errorCodes, errorSamples, wallSeconds };
+      const slowest = [...timeline].sort((a, b) => b.ms - a.ms).slice(0, 12);
+      return { accept, byKind, errors, errorCodes, errorSamples, wallSeconds, slowest };
     }
 
     const converged = (since: Date, until: Date) =>
@@ -314,6 +371,7 @@ async function main() {
           environmentsAfter: envs.length,
         };
       }
+      const diskSync = await diskSyncLatency(DISK_PROBE_SECONDS);
       const deadlocksBefore = await deadlocks();
       const retriesBefore = { ...retryStats };
       const since = new Date();
@@ -368,6 +426,8 @@ async function main() {
         eventLoopDelayMs: { p99: round(loopDelay.percentile(99) / 1e6), max: round(loopDelay.max / 1e6) },
         eventLoopUtilization: round(elu, 2),
         p99MsByKind: Object.fromEntries(Object.entries(r.byKind).map(([k, v]) => [k, round(percentile(v, 99), 2)])),
+        slowest: r.slowest,
+        diskSync,
         backlogAtEnd,
         targetBacklogAtEnd: TARGET_BACKLOG,
         operationsConvergedPerSecond: round(convergedInWindow / r.wallSeconds, 2),
