@@ -117,6 +117,39 @@ function singleUpstreamRoutes(sites: { hosts: string[]; upstream: string }[]) {
   return routes;
 }
 
+/**
+ * Environments with several entry containers keep a reverse proxy each (round robin and passive health
+ * checks across their containers), grouped NAMES_PER_MAP_ROUTE at a time behind one host matcher
+ * over their names: a request passes a binary search per group and the routes of one group only.
+ */
+function severalUpstreamRoutes(sites: IngressSite[]): Record<string, unknown>[] {
+  const routes: Record<string, unknown>[] = [];
+  let group: IngressSite[] = [];
+  let names = 0;
+  const flush = () => {
+    if (group.length === 0) return;
+    routes.push({
+      match: [{ host: group.flatMap((s) => s.hosts).sort(byCodeUnit) }],
+      handle: [
+        {
+          handler: "subroute",
+          routes: group.map((s) => ({ match: [{ host: s.hosts }], handle: [proxyTo(s.upstreams)], terminal: true })),
+        },
+      ],
+      terminal: true,
+    });
+    group = [];
+    names = 0;
+  };
+  for (const site of sites) {
+    if (names > 0 && names + site.hosts.length > NAMES_PER_MAP_ROUTE) flush();
+    group.push(site);
+    names += site.hosts.length;
+  }
+  flush();
+  return routes;
+}
+
 /** One route answering all the given hosts with the same handler; none when there is no host. */
 function hostsRoute(hosts: string[], handler: unknown) {
   return hosts.length ? [{ match: [{ host: [...hosts].sort(byCodeUnit) }], handle: [handler], terminal: true }] : [];
@@ -128,10 +161,9 @@ const notFoundRoute = { handle: [staticPage(404, NOT_FOUND_PAGE)], terminal: tru
 const errorRoutes = { routes: [{ handle: [staticPage(502, BAD_GATEWAY_PAGE)], terminal: true }] };
 
 /**
- * The routes for these sites, grouped by what they answer so that the number of routes does not
- * grow with the number of environments (only environments with several entry containers keep a
- * route each, for round robin and passive health checks across them): stopped, unavailable, the
- * one-upstream map, then those. `redirect` (plain HTTP) sends the sites that ask for it to HTTPS first.
+ * The routes for these sites, grouped by what they answer so that a request's cost does not grow
+ * with the number of environments: stopped, unavailable, the one-upstream maps, then the groups of
+ * environments with several entry containers. `redirect` (plain HTTP) sends the sites that ask for it to HTTPS first.
  */
 function siteRoutes(sites: IngressSite[], redirect: unknown | null) {
   const redirected = redirect ? sites.filter((s) => s.httpsRedirect) : [];
@@ -153,7 +185,7 @@ function siteRoutes(sites: IngressSite[], redirect: unknown | null) {
       staticPage(503, UNAVAILABLE_PAGE),
     ),
     ...singleUpstreamRoutes(single.map((s) => ({ hosts: s.hosts, upstream: s.upstreams[0]! }))),
-    ...several.map((s) => ({ match: [{ host: s.hosts }], handle: [proxyTo(s.upstreams)], terminal: true })),
+    ...severalUpstreamRoutes(several),
     notFoundRoute,
   ];
 }

@@ -13,7 +13,15 @@ const settings: IngressSettings = {
   acmeEmail: null,
 };
 
-type Server = { listen: string[]; routes: { match?: { host: string[] }[]; handle: Record<string, unknown>[] }[] };
+type Route = { match?: { host: string[] }[]; handle: Record<string, unknown>[] };
+type Server = { listen: string[]; routes: Route[] };
+/** The handler that answers `host` in a route, looking into a group's subroute. */
+function handlerFor(route: Route, host: string): Record<string, unknown> {
+  const first = route.handle[0]!;
+  if (first.handler !== "subroute") return first;
+  const inner = (first.routes as Route[]).find((r) => r.match![0]!.host.includes(host))!;
+  return inner.handle[0]!;
+}
 function servers(config: Record<string, unknown>) {
   return (config.apps as { http: { servers: { http: Server; https: Server } } }).http.servers;
 }
@@ -43,7 +51,7 @@ describe("buildCaddyConfig", () => {
     for (const server of [servers(config).http, servers(config).https]) {
       const route = server.routes[0];
       expect(route.match).toEqual([{ host: ["shop-alice.localhost"] }]);
-      expect(route.handle[0]).toMatchObject({
+      expect(handlerFor(route, "shop-alice.localhost")).toMatchObject({
         handler: "reverse_proxy",
         upstreams: [{ dial: "10.213.1.2:80" }, { dial: "10.213.1.3:80" }],
         transport: { keep_alive: { enabled: true } },
@@ -90,7 +98,33 @@ describe("buildCaddyConfig", () => {
     expect(mappings.get("env0-alice.localhost")).toEqual(["10.213.0.2:80"]);
     expect(mappings.get("env999-alice.localhost")).toEqual(["10.213.3.251:80"]);
     expect(routes[mapRoutes].match).toEqual([{ host: ["shop-alice.localhost"] }]);
-    expect(routes[mapRoutes].handle[0]).toMatchObject({ health_checks: { passive: { max_fails: 1 } } });
+    expect(handlerFor(routes[mapRoutes], "shop-alice.localhost")).toMatchObject({
+      health_checks: { passive: { max_fails: 1 } },
+    });
+  });
+
+  it("keeps a proxy per environment with several entry containers, grouped behind one host matcher", () => {
+    const sites = Array.from({ length: 300 }, (_, i) => ({
+      ...running,
+      environmentId: `m${String(i).padStart(3, "0")}`,
+      hosts: [`m${i}-bob.localhost`],
+      upstreams: [`10.213.9.${(i % 200) + 2}:8080`, `10.213.10.${(i % 200) + 2}:8080`],
+    }));
+    const routes = servers(buildCaddyConfig({ settings, sites })).https.routes;
+    const groups = routes.slice(0, -1);
+    expect(groups).toHaveLength(Math.ceil(300 / NAMES_PER_MAP_ROUTE));
+    for (const group of groups) {
+      const inner = group.handle[0]!.routes as Route[];
+      // The group matches exactly the names of the environments inside it.
+      expect(group.match![0]!.host).toEqual(inner.flatMap((r) => r.match![0]!.host).sort());
+      expect(inner.length).toBeLessThanOrEqual(NAMES_PER_MAP_ROUTE);
+    }
+    const proxy = handlerFor(groups[2]!, "m299-bob.localhost");
+    expect(proxy).toMatchObject({
+      handler: "reverse_proxy",
+      upstreams: [{ dial: "10.213.9.101:8080" }, { dial: "10.213.10.101:8080" }],
+      health_checks: { passive: { max_fails: 1 } },
+    });
   });
 
   it("groups stopped and unavailable environments into one route each", () => {
@@ -137,7 +171,9 @@ describe("buildCaddyConfig", () => {
       status_code: 308,
       headers: { Location: ["https://{http.request.host}:8443{http.request.uri}"] },
     });
-    expect(servers(config).https.routes[0].handle[0]).toMatchObject({ handler: "reverse_proxy" });
+    expect(handlerFor(servers(config).https.routes[0], "shop-alice.localhost")).toMatchObject({
+      handler: "reverse_proxy",
+    });
   });
 
   it("issues from the internal CA without an ACME email, and uses ACME for public names with one", () => {
