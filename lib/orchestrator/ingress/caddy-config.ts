@@ -84,6 +84,25 @@ const UPSTREAM_PLACEHOLDER = "{hostplane.upstream}";
 export const NAMES_PER_MAP_ROUTE = 128;
 
 /**
+ * Splits items into consecutive groups of at most NAMES_PER_MAP_ROUTE names (an item's names stay
+ * together; an item with more names than that is a group of its own).
+ */
+function groupByNames<T>(items: T[], namesOf: (item: T) => string[]): T[][] {
+  const groups: T[][] = [];
+  let names = 0;
+  for (const item of items) {
+    const count = namesOf(item).length;
+    if (groups.length === 0 || names + count > NAMES_PER_MAP_ROUTE) {
+      groups.push([]);
+      names = 0;
+    }
+    groups.at(-1)!.push(item);
+    names += count;
+  }
+  return groups;
+}
+
+/**
  * The environments with one entry container (the usual case: their balancer), in routes of up to
  * NAMES_PER_MAP_ROUTE names: a host matcher over the names and a map from the request's host to
  * its upstream. Caddy walks its routes one after another, so a route per environment made every
@@ -97,24 +116,19 @@ function singleUpstreamRoutes(sites: { hosts: string[]; upstream: string }[]) {
   const mappings = sites
     .flatMap((site) => site.hosts.map((host) => ({ input: host, outputs: [site.upstream] })))
     .sort((a, b) => byCodeUnit(a.input, b.input));
-  const routes = [];
-  for (let i = 0; i < mappings.length; i += NAMES_PER_MAP_ROUTE) {
-    const chunk = mappings.slice(i, i + NAMES_PER_MAP_ROUTE);
-    routes.push({
-      match: [{ host: chunk.map((m) => m.input) }],
-      handle: [
-        { handler: "map", source: "{http.request.host}", destinations: [UPSTREAM_PLACEHOLDER], mappings: chunk },
-        {
-          handler: "reverse_proxy",
-          upstreams: [{ dial: UPSTREAM_PLACEHOLDER }],
-          load_balancing: { try_duration: "2s", try_interval: "100ms" },
-          transport: TRANSPORT,
-        },
-      ],
-      terminal: true,
-    });
-  }
-  return routes;
+  return groupByNames(mappings, (m) => [m.input]).map((chunk) => ({
+    match: [{ host: chunk.map((m) => m.input) }],
+    handle: [
+      { handler: "map", source: "{http.request.host}", destinations: [UPSTREAM_PLACEHOLDER], mappings: chunk },
+      {
+        handler: "reverse_proxy",
+        upstreams: [{ dial: UPSTREAM_PLACEHOLDER }],
+        load_balancing: { try_duration: "2s", try_interval: "100ms" },
+        transport: TRANSPORT,
+      },
+    ],
+    terminal: true,
+  }));
 }
 
 /**
@@ -122,32 +136,17 @@ function singleUpstreamRoutes(sites: { hosts: string[]; upstream: string }[]) {
  * checks across their containers), grouped NAMES_PER_MAP_ROUTE at a time behind one host matcher
  * over their names: a request passes a binary search per group and the routes of one group only.
  */
-function severalUpstreamRoutes(sites: IngressSite[]): Record<string, unknown>[] {
-  const routes: Record<string, unknown>[] = [];
-  let group: IngressSite[] = [];
-  let names = 0;
-  const flush = () => {
-    if (group.length === 0) return;
-    routes.push({
-      match: [{ host: group.flatMap((s) => s.hosts).sort(byCodeUnit) }],
-      handle: [
-        {
-          handler: "subroute",
-          routes: group.map((s) => ({ match: [{ host: s.hosts }], handle: [proxyTo(s.upstreams)], terminal: true })),
-        },
-      ],
-      terminal: true,
-    });
-    group = [];
-    names = 0;
-  };
-  for (const site of sites) {
-    if (names > 0 && names + site.hosts.length > NAMES_PER_MAP_ROUTE) flush();
-    group.push(site);
-    names += site.hosts.length;
-  }
-  flush();
-  return routes;
+function severalUpstreamRoutes(sites: IngressSite[]) {
+  return groupByNames(sites, (s) => s.hosts).map((group) => ({
+    match: [{ host: group.flatMap((s) => s.hosts).sort(byCodeUnit) }],
+    handle: [
+      {
+        handler: "subroute",
+        routes: group.map((s) => ({ match: [{ host: s.hosts }], handle: [proxyTo(s.upstreams)], terminal: true })),
+      },
+    ],
+    terminal: true,
+  }));
 }
 
 /** One route answering all the given hosts with the same handler; none when there is no host. */
@@ -163,14 +162,15 @@ const errorRoutes = { routes: [{ handle: [staticPage(502, BAD_GATEWAY_PAGE)], te
 /**
  * The routes for these sites, grouped by what they answer so that a request's cost does not grow
  * with the number of environments: stopped, unavailable, the one-upstream maps, then the groups of
- * environments with several entry containers. `redirect` (plain HTTP) sends the sites that ask for it to HTTPS first.
+ * environments with several entry containers. `redirect` (plain HTTP) sends the sites that ask for
+ * it to HTTPS first.
  */
 function siteRoutes(sites: IngressSite[], redirect: unknown | null) {
   const redirected = redirect ? sites.filter((s) => s.httpsRedirect) : [];
   const served = redirect ? sites.filter((s) => !s.httpsRedirect) : sites;
-  const proxied = served.filter((s) => s.state === "running" && s.upstreams.length > 0);
-  const single = proxied.filter((s) => s.upstreams.length === 1);
-  const several = proxied.filter((s) => s.upstreams.length > 1);
+  const isProxied = (s: IngressSite) => s.state === "running" && s.upstreams.length > 0;
+  const single = served.filter((s) => isProxied(s) && s.upstreams.length === 1);
+  const several = served.filter((s) => isProxied(s) && s.upstreams.length > 1);
   return [
     ...hostsRoute(
       redirected.flatMap((s) => s.hosts),
@@ -181,7 +181,7 @@ function siteRoutes(sites: IngressSite[], redirect: unknown | null) {
       staticPage(503, STOPPED_PAGE),
     ),
     ...hostsRoute(
-      served.filter((s) => s.state !== "stopped" && !proxied.includes(s)).flatMap((s) => s.hosts),
+      served.filter((s) => s.state !== "stopped" && !isProxied(s)).flatMap((s) => s.hosts),
       staticPage(503, UNAVAILABLE_PAGE),
     ),
     ...singleUpstreamRoutes(single.map((s) => ({ hosts: s.hosts, upstream: s.upstreams[0]! }))),
