@@ -2,7 +2,7 @@
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import {
   deleteEnvironmentAction,
   resizeLayerAction,
@@ -25,6 +25,9 @@ import { useEnvironmentEvents } from "./use-environment-events";
 import { plural } from "@/lib/words";
 
 // The graph library is only loaded when its tab opens, keeping the page's first paint small.
+/** How long the router gets to leave a deleted environment's page before it is asked again. */
+const LEAVE_RETRY_MS = 3_000;
+
 const TopologyGraph = dynamic(() => import("./topology-graph"), {
   ssr: false,
   loading: () => <p className="text-sm text-slate-500">Loading graph…</p>,
@@ -55,13 +58,24 @@ export function EnvironmentView({
   const [deleteOpen, setDeleteOpen] = useState(false);
   const announced = useRef(new Set<string>());
   const admin = viewer.role === "ADMIN";
+  // Set once the environment is deleted (or its deletion accepted): this page is about to stop existing.
+  const [leaving, setLeaving] = useState(false);
+  useEffect(() => {
+    if (!leaving) return;
+    // The page's refreshes are paused by now (a refresh racing this navigation can supersede it).
+    router.replace("/environments");
+    // Should the router still drop the navigation, it is asked again while this page is shown.
+    const again = setInterval(() => router.replace("/environments"), LEAVE_RETRY_MS);
+    return () => clearInterval(again);
+  }, [leaving, router]);
 
   const { state } = useEnvironmentEvents({
     environmentId: env.id,
     busy: env.busy,
+    leaving,
     onGone: () => {
-      toast.show(`${env.name} was deleted.`, "success");
-      router.replace("/environments");
+      if (!leaving) toast.show(`${env.name} was deleted.`, "success");
+      setLeaving(true);
     },
     onChange: (c) => {
       if (c.table !== "Operation" || (c.status !== "SUCCEEDED" && c.status !== "FAILED")) return;
@@ -251,7 +265,7 @@ export function EnvironmentView({
             "delete",
             async () => {
               const r = await deleteEnvironmentAction({ environmentId: env.id, confirmName: typed });
-              if (r.ok) router.push("/environments");
+              if (r.ok) setLeaving(true);
               return r;
             },
             `Deleting ${env.name}…`,

@@ -23,10 +23,12 @@ export function useEnvironmentEvents(options: {
   environmentId: string;
   /** Whether the shown data has an operation in progress (then the page also refreshes periodically). */
   busy?: boolean;
+  /** The page is leaving (its environment was deleted): no more refreshes of it. */
+  leaving?: boolean;
   onGone?: () => void;
   onChange?: (change: FeedEvent) => void;
 }) {
-  const refresh = useThrottledRefresh();
+  const refresh = useThrottledRefresh(undefined, options.leaving);
   const state = useFeed((message) => {
     if (message === "resync") return refresh();
     if (message.environmentId !== options.environmentId || !TABLES.has(message.table)) return;
@@ -35,9 +37,9 @@ export function useEnvironmentEvents(options: {
     refresh();
   });
   useEffect(() => {
-    if (!options.busy) return;
+    if (!options.busy || options.leaving) return;
     const timer = setInterval(refresh, BUSY_REFRESH_MS);
     return () => clearInterval(timer);
-  }, [options.busy, refresh]);
+  }, [options.busy, options.leaving, refresh]);
   return { state };
 }

@@ -96,10 +96,17 @@ export function useFeed(onMessage: (message: FeedMessage) => void): LiveState {
  * A throttled router.refresh(): the first call refreshes at once, calls within `everyMs` after it
  * collapse into one trailing refresh, so a burst of changes costs two renders and the last one shows.
  */
-export function useThrottledRefresh(everyMs = 700): () => void {
+export function useThrottledRefresh(everyMs = 700, paused = false): () => void {
   const router = useRouter();
   const last = useRef(0);
   const trailing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    // Paused (the page is navigating away): a refresh now would race, and can supersede, that navigation.
+    if (paused && trailing.current) {
+      clearTimeout(trailing.current);
+      trailing.current = null;
+    }
+  }, [paused]);
   useEffect(
     () => () => {
       if (trailing.current) clearTimeout(trailing.current);
@@ -107,6 +114,7 @@ export function useThrottledRefresh(everyMs = 700): () => void {
     [],
   );
   return useCallback(() => {
+    if (paused) return;
     const wait = last.current + everyMs - Date.now();
     if (wait <= 0) {
       last.current = Date.now();
@@ -118,7 +126,7 @@ export function useThrottledRefresh(everyMs = 700): () => void {
         router.refresh();
       }, wait);
     }
-  }, [router, everyMs]);
+  }, [router, everyMs, paused]);
 }
 
 /** Whether a message concerns what a page shows: one of `tables`, optionally one environment. */

@@ -74,7 +74,7 @@ export const createEnvironment = defineAction({
   input: ZCreateEnvironmentRequest,
   run: async ({ actor, input: { idempotencyKey, ...input }, ip }) =>
     environments.createEnvironment({ actor, input, idempotencyKey: `${actor.id}:${idempotencyKey}`, ip }),
-  revalidate: ["/environments"],
+  // Nothing revalidated: the wizard goes on to the new environment's page (see deleteEnvironment).
 });
 
 const environmentPages = (input: { environmentId: string }) => [
@@ -119,7 +119,9 @@ export const deleteEnvironment = defineAction({
   auth: "user",
   input: ZDeleteEnvironmentInput,
   run: spreadInput(ops.deleteEnvironment),
-  revalidate: environmentPages,
+  // Nothing revalidated: the page that deletes leaves for the list at once. A revalidating action makes
+  // the router render the current (deleted) page again, and that navigation raced the one to the list:
+  // the browser ended up reloading the deleted environment's page (seen in e2e).
 });
 
 export const retryOperation = defineAction({

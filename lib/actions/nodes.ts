@@ -13,7 +13,6 @@ import {
 import * as templates from "@/lib/services/templates";
 import { defineAction, spreadInput } from "./define";
 
-const nodeListPages = ["/admin/nodes", "/admin"];
 const nodePages = (input: { nodeId: string }) => [`/admin/nodes/${input.nodeId}`, "/admin/nodes", "/admin"];
 
 /** Step one of enrolment: scans the host key and probes the node; stores nothing. */
@@ -29,7 +28,7 @@ export const enrolNode = defineAction({
   auth: "admin",
   input: ZEnrolNodeInput,
   run: nodes.enrolNode,
-  revalidate: nodeListPages,
+  // Nothing revalidated: the form goes on to the new node's page (see decommissionNode).
 });
 
 export const setNodeStatus = defineAction({
@@ -55,7 +54,8 @@ export const decommissionNode = defineAction({
   auth: "admin",
   input: ZDecommissionNodeInput,
   run: spreadInput(nodes.decommissionNode),
-  revalidate: nodeListPages,
+  // Nothing revalidated: the form leaves for the list, which that navigation renders fresh (see
+  // deleteEnvironment in ./environments.ts for why a revalidating action must not race it).
 });
 
 export const updateNode = defineAction({
