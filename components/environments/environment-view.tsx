@@ -24,10 +24,10 @@ import { StatusBadge } from "./status-badge";
 import { useEnvironmentEvents } from "./use-environment-events";
 import { plural } from "@/lib/words";
 
-// The graph library is only loaded when its tab opens, keeping the page's first paint small.
 /** How long the router gets to leave a deleted environment's page before it is asked again. */
 const LEAVE_RETRY_MS = 3_000;
 
+// The graph library is only loaded when its tab opens, keeping the page's first paint small.
 const TopologyGraph = dynamic(() => import("./topology-graph"), {
   ssr: false,
   loading: () => <p className="text-sm text-slate-500">Loading graph…</p>,
