@@ -430,7 +430,7 @@ test("the admin ends maintenance, evacuates the SSH node onto 'local' (same IPs)
   await admin.context().close();
 });
 
-test("the developer deletes the evacuated environment and its containers leave the engine", async () => {
+test("the developer deletes the evacuated environment and its containers leave the engine", async ({ browser }) => {
   expect(environment && developer, "the environment of the previous tests").toBeTruthy();
   test.setTimeout(180_000);
   const env = environment!;
@@ -450,5 +450,10 @@ test("the developer deletes the evacuated environment and its containers leave t
       { timeout: 60_000 },
     )
     .toBe(0);
-  expect((await page.goto(env.url))?.status()).toBe(404);
+  // Its page sends the developer who deleted it back to the list; to anyone else it is a 404.
+  await page.goto(env.url);
+  await expect(page).toHaveURL(/\/environments$/);
+  const admin = await adminPage(browser);
+  expect((await admin.goto(env.url))?.status()).toBe(404);
+  await admin.context().close();
 });

@@ -3,7 +3,14 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "../generated/prisma/client";
-import { authorizeEnvironmentAccess, getEnvironmentDetail, listEnvironments } from "./environments";
+import { deleteEnvironment } from "@/lib/services/environment-ops";
+import { stopBoss } from "@/lib/queue";
+import {
+  authorizeEnvironmentAccess,
+  getEnvironmentDetail,
+  listEnvironments,
+  wasEnvironmentDeletedBy,
+} from "./environments";
 import { db, disconnectDb } from "./client";
 
 // Our own client with query events, installed where lib/db/client looks for it, so the read
@@ -82,6 +89,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await stopBoss();
   await disconnectDb();
 });
 
@@ -150,5 +158,20 @@ describe("environment access (page and events stream)", () => {
     expect(await authorizeEnvironmentAccess(admin, otherEnvId)).toEqual({ ok: true, environmentId: otherEnvId });
     expect(await getEnvironmentDetail(dev, otherEnvId)).toBeNull();
     expect((await getEnvironmentDetail(other, otherEnvId))?.name).toBe("secret");
+  });
+});
+
+describe("the page of a deleted environment", () => {
+  it("knows who deleted it (their page goes to the list); nobody else learns it existed", async () => {
+    const owner = { ...other, email: "list-b@test.local" };
+    expect(await wasEnvironmentDeletedBy(other, otherEnvId)).toBe(false);
+    await deleteEnvironment({ actor: owner, environmentId: otherEnvId, confirmName: "secret" });
+    // The worker removes the rows later; the audit log says who asked, which is what the page reads.
+    await db.environment.delete({ where: { id: otherEnvId } });
+    expect(await getEnvironmentDetail(other, otherEnvId)).toBeNull();
+    expect(await wasEnvironmentDeletedBy(other, otherEnvId)).toBe(true);
+    expect(await wasEnvironmentDeletedBy(dev, otherEnvId)).toBe(false);
+    expect(await wasEnvironmentDeletedBy(admin, otherEnvId)).toBe(false);
+    expect(await wasEnvironmentDeletedBy(other, "does-not-exist")).toBe(false);
   });
 });

@@ -247,6 +247,21 @@ function toStep(s: StepRow, viewer: Viewer): StepData {
   };
 }
 
+/**
+ * Whether the viewer deleted this environment (its rows are gone; the audit log keeps who deleted it).
+ * Its page then sends them to the list instead of a 404: a tab left on it, the back button, or a
+ * reload the browser made mid-deletion (Chromium on the containers' host reloads a page whose request
+ * a network change aborted, and creating or deleting a container changes the host's interfaces).
+ */
+export async function wasEnvironmentDeletedBy(viewer: Viewer, environmentId: string): Promise<boolean> {
+  if (!environmentId || environmentId.length > 64) return false;
+  const deleted = await db.auditEvent.findFirst({
+    where: { action: "environment.delete", targetType: "environment", targetId: environmentId, actorId: viewer.id },
+    select: { id: true },
+  });
+  return deleted !== null;
+}
+
 /** Everything the environment page shows, in four queries; null when missing or not the viewer's. */
 export async function getEnvironmentDetail(viewer: Viewer, environmentId: string): Promise<EnvironmentDetail | null> {
   if (!environmentId || environmentId.length > 64) return null;

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { EnvironmentView } from "@/components/environments/environment-view";
 import { requirePageUser } from "@/lib/auth/session";
 import { EndpointsCard } from "@/components/environments/endpoints-card";
 import { getEnvironmentEndpoints } from "@/lib/db/environment-endpoints";
-import { getEnvironmentDetail } from "@/lib/db/environments";
+import { getEnvironmentDetail, wasEnvironmentDeletedBy } from "@/lib/db/environments";
 import { AddressesCard } from "@/components/environments/addresses-card";
 import { getEnvironmentAddresses } from "@/lib/services/ingress";
 import { DomainsCard } from "@/components/environments/domains-card";
@@ -30,7 +30,11 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ id
     listDeploys(user, id),
     listVariables(user, id),
   ]);
-  if (!env) notFound();
+  if (!env) {
+    // Whoever deleted it goes back to the list; to anyone else it is a 404 like any missing one.
+    if (await wasEnvironmentDeletedBy(user, id)) redirect("/environments");
+    notFound();
+  }
   return (
     <EnvironmentView
       env={env}
