@@ -119,9 +119,9 @@ export const deleteEnvironment = defineAction({
   auth: "user",
   input: ZDeleteEnvironmentInput,
   run: spreadInput(ops.deleteEnvironment),
-  // Nothing revalidated: the page that deletes leaves for the list at once. A revalidating action makes
-  // the router render the current (deleted) page again, and that navigation raced the one to the list:
-  // the browser ended up reloading the deleted environment's page (seen in e2e).
+  // Nothing revalidated: the page that deletes leaves for the list at once. A revalidating action's
+  // response renders the page being left again (730 ms instead of 100) and starts a navigation to it
+  // that races the one to the list.
 });
 
 export const retryOperation = defineAction({
