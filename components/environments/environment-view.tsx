@@ -24,9 +24,6 @@ import { StatusBadge } from "./status-badge";
 import { useEnvironmentEvents } from "./use-environment-events";
 import { plural } from "@/lib/words";
 
-/** How long the router gets to leave a deleted environment's page before it is asked again. */
-const LEAVE_RETRY_MS = 3_000;
-
 // The graph library is only loaded when its tab opens, keeping the page's first paint small.
 const TopologyGraph = dynamic(() => import("./topology-graph"), {
   ssr: false,
@@ -61,12 +58,8 @@ export function EnvironmentView({
   // Set once the environment is deleted (or its deletion accepted): this page is about to stop existing.
   const [leaving, setLeaving] = useState(false);
   useEffect(() => {
-    if (!leaving) return;
-    // The page's refreshes are paused by now (a refresh racing this navigation can supersede it).
-    router.replace("/environments");
-    // Should the router still drop the navigation, it is asked again while this page is shown.
-    const again = setInterval(() => router.replace("/environments"), LEAVE_RETRY_MS);
-    return () => clearInterval(again);
+    // The page's refreshes are paused by now: one failing mid-navigation would reload this page.
+    if (leaving) router.replace("/environments");
   }, [leaving, router]);
 
   const { state } = useEnvironmentEvents({
