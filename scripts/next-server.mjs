@@ -29,6 +29,11 @@ const server = createServer((req, res) => {
     res.end("Internal error");
   });
 });
+// Idle keep-alive connections stay open for 65 s instead of Node's 5 s. A client that reuses an idle
+// connection just as the server closes it gets ECONNRESET (the e2e's request context did, replaying a
+// request about 5 s after its previous one); clients and proxies keep theirs for tens of seconds.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 const upgrade = app.getUpgradeHandler?.();
 if (upgrade) server.on("upgrade", (req, socket, head) => void upgrade(req, socket, head));
 server.listen(port, () => {
