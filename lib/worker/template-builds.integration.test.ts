@@ -49,7 +49,8 @@ async function lxcNodeRow(regionId: string) {
       transport: "LOCAL",
       lxcPath,
       bridge: `hp-tpl${n}`,
-      subnet: `10.199.${n}.0/24`,
+      // Outside every other test file's range (nodes.integration.test.ts enrols into 10.100–10.199).
+      subnet: `10.90.${n}.0/24`,
       ramMib: 8192,
       cpuMhz: 8000,
       diskGib: 100,
